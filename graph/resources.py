@@ -1,0 +1,116 @@
+"""The one place that finds files shipped with careergraph.
+
+Everything is found through :mod:`importlib.resources`, so a plain
+``pip install .`` works from any folder. In a source checkout the ontology
+lives at the top level (``ontology/``) and the wheel carries it as
+``graph/ontology``; both are looked for.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from importlib import resources
+from pathlib import Path
+
+__all__ = [
+    "package_file",
+    "ontology_path",
+    "shapes_path",
+    "guides_dir",
+    "data_path",
+    "queries_dir",
+    "shipped_guides",
+    "content_hash",
+    "cache_dir",
+]
+
+
+def package_file(*parts: str) -> Path:
+    """Return the path of a file shipped inside the ``graph`` package.
+
+    Examples
+    --------
+    >>> package_file("data", "skills.tsv").name
+    'skills.tsv'
+    """
+    root = resources.files("graph")
+    return Path(str(root.joinpath(*parts)))
+
+
+def _ontology_file(name: str) -> Path:
+    shipped = package_file("ontology", name)
+    if shipped.is_file():
+        return shipped
+    # a source checkout (editable install, or tests run from the repository)
+    return Path(__file__).resolve().parent.parent / "ontology" / name
+
+
+def ontology_path() -> Path:
+    """Return the path of ``careers.ttl``, the OWL ontology.
+
+    Examples
+    --------
+    >>> ontology_path().is_file()
+    True
+    """
+    return _ontology_file("careers.ttl")
+
+
+def shapes_path() -> Path:
+    """Return the path of ``shapes.ttl``, the SHACL shapes."""
+    return _ontology_file("shapes.ttl")
+
+
+def data_path(*parts: str) -> Path:
+    """Return a path under the package's ``data/`` folder."""
+    return package_file("data", *parts)
+
+
+def guides_dir() -> Path:
+    """Return the folder of the shipped career guides."""
+    return data_path("guides")
+
+
+def queries_dir() -> Path:
+    """Return the folder of the shipped named SPARQL queries (``*.rq``)."""
+    return package_file("queries")
+
+
+def shipped_guides() -> list[Path]:
+    """Return the shipped guide files, sorted by name.
+
+    Examples
+    --------
+    >>> any(p.name.startswith("technical-program-manager") for p in shipped_guides())
+    True
+    """
+    return sorted(guides_dir().glob("*.txt"))
+
+
+def content_hash() -> str:
+    """Return a short hash of everything the built-in graph is built from.
+
+    The built-in graph is cached under :func:`cache_dir` by this hash, so it is
+    rebuilt exactly when the shipped guides, vocabularies, ontology or code
+    version change.
+    """
+    from graph import __version__
+
+    digest = hashlib.sha256(__version__.encode())
+    files = [ontology_path(), shapes_path(), *shipped_guides()]
+    files += sorted(p for p in data_path().rglob("*") if p.is_file() and p.suffix != ".txt")
+    files += sorted(data_path("gazetteer").glob("*.txt")) if data_path("gazetteer").is_dir() else []
+    for path in files:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def cache_dir() -> Path:
+    """Return careergraph's cache folder (``$CAREERGRAPH_CACHE`` or the XDG cache)."""
+    env = os.environ.get("CAREERGRAPH_CACHE")
+    if env:
+        return Path(env)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "careergraph"

@@ -1,0 +1,251 @@
+"""Roles as people see them: the role list and a role's card.
+
+Both read the graph through SPARQL (:class:`graph.store.Store`), so they give
+the same answers on the embedded store and on a remote endpoint. The card
+holds every fact of the role's guide, in the guide's order, plus what other
+sources (O*NET, ESCO, wages) say about the role.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = ["list_roles", "role_card", "sparql_iri"]
+
+
+def sparql_iri(iri: str) -> str:
+    """Return an IRI as a SPARQL term, refusing characters that could break out of it.
+
+    Examples
+    --------
+    >>> sparql_iri("https://w3id.org/careergraph/id/role/x")
+    '<https://w3id.org/careergraph/id/role/x>'
+    """
+    if any(c in iri for c in '<>"{}|^`\\ \n\t'):
+        raise ValueError(f"not an IRI: {iri!r}")
+    return f"<{iri}>"
+
+
+ROLES_Q = """
+SELECT ?role ?label ?guide ?origin ?code
+       (COUNT(DISTINCT ?out) AS ?moves_out) (COUNT(DISTINCT ?in) AS ?moves_in)
+       (COUNT(DISTINCT ?skill) AS ?skills) WHERE {
+  ?role a cg:Role ; skos:prefLabel ?label .
+  OPTIONAL { ?role cg:guide ?guide . OPTIONAL { ?guide cg:origin/rdfs:label ?origin } }
+  OPTIONAL { ?role skos:notation ?code }
+  OPTIONAL { ?out cg:fromRole ?role }
+  OPTIONAL { ?in cg:toRole ?role }
+  OPTIONAL { ?role cg:requiresSkill ?skill }
+} GROUP BY ?role ?label ?guide ?origin ?code ORDER BY LCASE(?label)
+"""
+
+
+def list_roles(store: Any, *, with_guide_only: bool = False) -> list[dict[str, Any]]:
+    """List the roles of the graph with their guide origin and move counts.
+
+    Examples
+    --------
+    >>> from graph.store import open_store
+    >>> roles = list_roles(open_store())
+    >>> any(r["label"].startswith("Technical Program Manager") for r in roles)
+    True
+    """
+    rows = store.select(ROLES_Q)
+    roles = []
+    seen = set()
+    for row in rows:
+        if row["role"] in seen:
+            continue
+        seen.add(row["role"])
+        if with_guide_only and "guide" not in row:
+            continue
+        roles.append(
+            {
+                "id": row["role"],
+                "label": row["label"],
+                "guide": row.get("origin"),
+                "code": row.get("code"),
+                "skills": int(row.get("skills", 0)),
+                "moves_out": int(row.get("moves_out", 0)),
+                "moves_in": int(row.get("moves_in", 0)),
+            }
+        )
+    return roles
+
+
+def _ordered(store: Any, query: str) -> list[dict[str, Any]]:
+    rows = store.select(query)
+    return sorted(rows, key=lambda r: (r.get("position") or 0, str(r.get("text", ""))))
+
+
+def role_card(store: Any, role: str) -> dict[str, Any]:
+    """Return every fact the graph holds about one role, as plain data.
+
+    Parameters
+    ----------
+    store : Store
+        Where to read.
+    role : str
+        The role's IRI (see :func:`graph.resolve.resolve_role`).
+
+    Examples
+    --------
+    >>> from graph.store import open_store
+    >>> iri = "https://w3id.org/careergraph/id/role/technical-program-manager-infrastructure-delivery"
+    >>> card = role_card(open_store(), iri)
+    >>> card["salary"][0]["min"], len(card["employers"])
+    (115000, 20)
+    """
+    r = sparql_iri(role)
+    head = store.select(
+        f"""SELECT ?label ?guide ?title ?origin ?file ?growth ?dev ?code ?description WHERE {{
+          {r} skos:prefLabel ?label .
+          OPTIONAL {{ {r} cg:guide ?guide . ?guide dcterms:title ?title .
+                     OPTIONAL {{ ?guide cg:origin/rdfs:label ?origin }}
+                     OPTIONAL {{ ?guide cg:fileName ?file }} }}
+          OPTIONAL {{ {r} cg:growthTrend ?growth }}
+          OPTIONAL {{ {r} cg:developmentSuggestions ?dev }}
+          OPTIONAL {{ {r} skos:notation ?code }}
+          OPTIONAL {{ {r} schema:description ?description }}
+        }} LIMIT 1"""
+    )
+    info = head[0] if head else {}
+    labels = store.select(
+        f"""SELECT DISTINCT ?text WHERE {{ {{ {r} skos:altLabel ?text }}
+            UNION {{ {r} skos:hiddenLabel ?text }} }} ORDER BY ?text"""
+    )
+    skills = _ordered(
+        store,
+        f"""SELECT ?skill ?label ?text ?position ?importance ?level WHERE {{
+          {r} cg:skillRequirement ?req . ?req cg:skill ?skill . ?skill skos:prefLabel ?label .
+          OPTIONAL {{ ?req cg:phrase ?text }} OPTIONAL {{ ?req cg:position ?position }}
+          OPTIONAL {{ ?req cg:importance ?importance }} OPTIONAL {{ ?req cg:level ?level }}
+        }}""",
+    )
+    gaps = _ordered(
+        store,
+        f"""SELECT ?skill ?label ?text ?position WHERE {{
+          {r} cg:skillGap ?gap . ?gap cg:skill ?skill ; cg:phrase ?text .
+          ?skill skos:prefLabel ?label . OPTIONAL {{ ?gap cg:position ?position }}
+        }}""",
+    )
+    responsibilities = _ordered(
+        store,
+        f"""SELECT ?text ?position WHERE {{ {r} cg:responsibility ?x . ?x rdfs:label ?text .
+            OPTIONAL {{ ?x cg:position ?position }} }}""",
+    )
+    steps = _ordered(
+        store,
+        f"""SELECT ?text ?position WHERE {{ {r} cg:nextStep ?x . ?x rdfs:label ?text .
+            OPTIONAL {{ ?x cg:position ?position }} }}""",
+    )
+    salary = _ordered(
+        store,
+        f"""SELECT ?level ?min ?max ?currency ?open ?years ?note ?median ?position ?source
+        WHERE {{
+          {r} cg:salaryBand ?band . ?band schema:minValue ?min ; schema:maxValue ?max ;
+                                         schema:currency ?currency .
+          OPTIONAL {{ ?band schema:name ?bandName }}
+          OPTIONAL {{ ?band cg:experienceLevel/skos:prefLabel ?levelLabel }}
+          BIND(COALESCE(?bandName, ?levelLabel) AS ?level)
+          OPTIONAL {{ ?band cg:openEnded ?open }} OPTIONAL {{ ?band cg:yearsOfExperience ?years }}
+          OPTIONAL {{ ?band rdfs:comment ?note }} OPTIONAL {{ ?band schema:median ?median }}
+          OPTIONAL {{ ?band cg:position ?position }}
+          OPTIONAL {{ ?band dcterms:source/dcterms:title ?source }}
+        }}""",
+    )
+    moves = _ordered(
+        store,
+        f"""SELECT ?to ?label ?kind ?text ?position WHERE {{
+          ?move cg:fromRole {r} ; cg:toRole ?to ; cg:transitionKind ?k .
+          ?to skos:prefLabel ?label . ?k rdfs:label ?kind .
+          OPTIONAL {{ ?move cg:phrase ?text }} OPTIONAL {{ ?move cg:position ?position }}
+        }}""",
+    )
+    moves_in = store.select(
+        f"""SELECT ?from ?label ?kind WHERE {{
+          ?move cg:toRole {r} ; cg:fromRole ?from ; cg:transitionKind ?k .
+          ?from skos:prefLabel ?label . ?k rdfs:label ?kind .
+        }} ORDER BY LCASE(?label)"""
+    )
+    adjacent = store.select(
+        f"""SELECT ?role ?label WHERE {{ {r} cg:adjacentRole ?role . ?role skos:prefLabel ?label }}
+            ORDER BY ?label"""
+    )
+    names = {}
+    for attr in ("employer", "sector"):
+        names[attr] = [
+            row["label"]
+            for row in store.select(
+                f"""SELECT DISTINCT ?label WHERE {{ {r} cg:{attr} ?x . ?x skos:prefLabel ?label }}
+                    ORDER BY LCASE(?label)"""
+            )
+        ]
+    matches = store.select(
+        f"""SELECT ?match ?label ?code WHERE {{ {r} skos:closeMatch ?match .
+            OPTIONAL {{ ?match skos:prefLabel ?label }} OPTIONAL {{ ?match skos:notation ?code }} }}"""
+    )
+
+    def move_list(kind: str) -> list[dict[str, Any]]:
+        return [
+            {"id": m["to"], "label": m["label"], "as_written": m.get("text", m["label"])}
+            for m in moves
+            if m["kind"] == kind
+        ]
+
+    return {
+        "id": role,
+        "label": info.get("label"),
+        "labels": [row["text"] for row in labels],
+        "code": info.get("code"),
+        "description": info.get("description"),
+        "guide": (
+            {"title": info["title"], "origin": info.get("origin"), "file": info.get("file")}
+            if "guide" in info
+            else None
+        ),
+        "responsibilities": [row["text"] for row in responsibilities],
+        "top_skills": [
+            {
+                "skill": s["label"],
+                "id": s["skill"],
+                "as_written": s.get("text", s["label"]),
+                "importance": _float(s.get("importance")),
+                "level": _float(s.get("level")),
+            }
+            for s in skills
+        ],
+        "skill_gaps": [{"skill": g["label"], "id": g["skill"], "as_written": g["text"]} for g in gaps],
+        "development_suggestions": info.get("dev"),
+        "salary": [
+            {
+                "level": b.get("level"),
+                "min": int(b["min"]),
+                "max": int(b["max"]),
+                "currency": b["currency"],
+                "open_ended": bool(b.get("open", False)),
+                "years": b.get("years"),
+                "note": b.get("note"),
+                "median": _float(b.get("median")),
+                "source": b.get("source"),
+            }
+            for b in salary
+        ],
+        "growth_trend": info.get("growth"),
+        "employers": names["employer"],
+        "sectors": names["sector"],
+        "next_steps": [row["text"] for row in steps],
+        "can_lead_to": move_list("progression"),
+        "transition_opportunities": move_list("transition"),
+        "adjacent_titles": [{"id": a["role"], "label": a["label"]} for a in adjacent],
+        "moves_in": [
+            {"id": m["from"], "label": m["label"], "kind": m["kind"]} for m in moves_in
+        ],
+        "close_matches": [
+            {"id": m["match"], "label": m.get("label"), "code": m.get("code")} for m in matches
+        ],
+    }
+
+
+def _float(value: Any) -> float | None:
+    return None if value is None else float(value)

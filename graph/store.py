@@ -1,0 +1,443 @@
+"""Where the triples live: a built graph folder with an embedded store.
+
+A graph folder (written by ``careergraph build`` or an import) holds:
+
+``manifest.json``
+    The commit point: names the store, the Turtle file and the projection
+    cache of the current build, with counts. It is replaced last, atomically,
+    so a failed build leaves the previous graph as it was.
+``graph.ttl``
+    The whole graph (ontology and data) as Turtle, for people and other tools.
+``store-<id>/``
+    A pyoxigraph (RocksDB) store of the same triples; every query runs here,
+    so nothing re-parses Turtle.
+``projection-<id>.pickle``
+    The networkx projection used by route search (see :mod:`graph.network`).
+
+Readers go through the :class:`Store` interface (``select``, ``ask``,
+``construct``, ``query_raw``), implemented by :class:`LocalStore` here and by
+a remote SPARQL endpoint in :mod:`graph.remote`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from graph.errors import GraphNotFoundError, QueryError, QuerySyntaxError
+from graph.vocab import PREFIXES
+
+__all__ = [
+    "MANIFEST",
+    "GRAPH_IRI",
+    "Manifest",
+    "Store",
+    "LocalStore",
+    "read_manifest",
+    "write_graph",
+    "term_to_python",
+    "builtin_graph_dir",
+    "resolve_graph_dir",
+    "open_store",
+]
+
+MANIFEST = "manifest.json"
+FORMAT_VERSION = 1
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+_INT_TYPES = {
+    XSD + t
+    for t in (
+        "integer",
+        "int",
+        "long",
+        "short",
+        "byte",
+        "nonNegativeInteger",
+        "positiveInteger",
+        "unsignedInt",
+        "unsignedLong",
+    )
+}
+
+
+@dataclass
+class Manifest:
+    """What a graph folder holds; see the module docstring."""
+
+    build_id: str
+    store: str
+    turtle: str
+    projection: str
+    created: str
+    counts: dict[str, int] = field(default_factory=dict)
+    sources: list[dict[str, Any]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    format: int = FORMAT_VERSION
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+def read_manifest(graph_dir: Path) -> Manifest:
+    """Read ``manifest.json`` of a graph folder.
+
+    Raises
+    ------
+    GraphNotFoundError
+        If the folder holds no built graph, or an unreadable manifest.
+    """
+    path = Path(graph_dir) / MANIFEST
+    if not path.is_file():
+        raise GraphNotFoundError(
+            f"{graph_dir} holds no built graph (no {MANIFEST}). "
+            "Run 'careergraph build --out DIR' or an import first."
+        )
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        manifest = Manifest(**data)
+    except (ValueError, TypeError) as exc:
+        raise GraphNotFoundError(f"{path} is not a careergraph manifest: {exc}") from exc
+    if manifest.format != FORMAT_VERSION:
+        raise GraphNotFoundError(
+            f"{graph_dir} was built by another careergraph version (format {manifest.format}); "
+            "build it again."
+        )
+    return manifest
+
+
+def term_to_python(term: Any) -> Any:
+    """Turn a pyoxigraph term into a plain Python value.
+
+    IRIs become ``str``; literals their Python value (int, float, Decimal,
+    bool or str); blank nodes ``"_:id"``.
+
+    Examples
+    --------
+    >>> import pyoxigraph as ox
+    >>> term_to_python(ox.Literal("3", datatype=ox.NamedNode(XSD + "integer")))
+    3
+    >>> term_to_python(ox.NamedNode("https://example.org/a"))
+    'https://example.org/a'
+    """
+    import pyoxigraph as ox
+
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return term.value
+    if isinstance(term, ox.BlankNode):
+        return "_:" + term.value
+    if isinstance(term, ox.Literal):
+        dt = term.datatype.value
+        value = term.value
+        try:
+            if dt in _INT_TYPES:
+                return int(value)
+            if dt == XSD + "decimal":
+                return Decimal(value)
+            if dt in (XSD + "double", XSD + "float"):
+                return float(value)
+            if dt == XSD + "boolean":
+                return value in ("true", "1")
+        except (ValueError, ArithmeticError):
+            return value
+        return value
+    return str(term)
+
+
+class Store:
+    """The read interface every command uses, local or remote."""
+
+    #: a short string naming this store's content; caches are keyed on it
+    fingerprint: str = ""
+
+    def select(self, query: str, timeout: float | None = None) -> list[dict[str, Any]]:
+        """Run a SELECT query; return one dict per solution, unbound variables absent."""
+        raise NotImplementedError
+
+    def ask(self, query: str, timeout: float | None = None) -> bool:
+        """Run an ASK query."""
+        raise NotImplementedError
+
+    def construct(self, query: str, timeout: float | None = None) -> bytes:
+        """Run a CONSTRUCT or DESCRIBE query; return Turtle bytes."""
+        raise NotImplementedError
+
+    def query_raw(
+        self, query: str, result_format: str, timeout: float | None = None
+    ) -> tuple[bytes, str]:
+        """Run any query; return ``(body, media_type)`` in a standard results format.
+
+        ``result_format`` is one of ``json``, ``xml``, ``csv``, ``tsv`` (SELECT,
+        ASK) or ``turtle``, ``ntriples`` (CONSTRUCT, DESCRIBE).
+        """
+        raise NotImplementedError
+
+    def projection_cache(self) -> Path | None:
+        """Where the networkx projection of this store is cached, if anywhere."""
+        return None
+
+    def close(self) -> None:
+        """Release the store."""
+
+
+def _syntax_error(exc: Exception) -> QuerySyntaxError:
+    return QuerySyntaxError(f"The SPARQL query does not parse: {exc}")
+
+
+class LocalStore(Store):
+    """A built graph folder, queried through its embedded pyoxigraph store.
+
+    Examples
+    --------
+    >>> store = open_store()
+    >>> rows = store.select("SELECT (COUNT(*) AS ?n) WHERE { ?r a cg:Role }")
+    >>> rows[0]["n"] > 10
+    True
+    """
+
+    def __init__(self, graph_dir: Path, manifest: Manifest | None = None) -> None:
+        import pyoxigraph as ox
+
+        self.graph_dir = Path(graph_dir)
+        self.manifest = manifest or read_manifest(self.graph_dir)
+        self.fingerprint = self.manifest.build_id
+        store_path = self.graph_dir / self.manifest.store
+        try:
+            self._store = ox.Store.read_only(str(store_path))
+        except OSError as exc:
+            raise GraphNotFoundError(
+                f"Cannot open the store {store_path}: {exc}. Build the graph again."
+            ) from exc
+
+    @property
+    def raw(self) -> Any:
+        """The underlying ``pyoxigraph.Store`` (read-only)."""
+        return self._store
+
+    def _query(self, query: str) -> Any:
+        try:
+            return self._store.query(query, prefixes=PREFIXES)
+        except SyntaxError as exc:
+            raise _syntax_error(exc) from exc
+        except OSError as exc:
+            raise QueryError(f"The query failed: {exc}") from exc
+
+    def select(self, query: str, timeout: float | None = None) -> list[dict[str, Any]]:
+        result = self._query(query)
+        names = [v.value for v in result.variables]
+        rows = []
+        for solution in result:
+            row = {}
+            for name in names:
+                term = solution[name]
+                if term is not None:
+                    row[name] = term_to_python(term)
+            rows.append(row)
+        return rows
+
+    def ask(self, query: str, timeout: float | None = None) -> bool:
+        return bool(self._query(query))
+
+    def construct(self, query: str, timeout: float | None = None) -> bytes:
+        import pyoxigraph as ox
+
+        triples = self._query(query)
+        return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES) or b""
+
+    def query_raw(
+        self, query: str, result_format: str, timeout: float | None = None
+    ) -> tuple[bytes, str]:
+        import pyoxigraph as ox
+
+        result = self._query(query)
+        if isinstance(result, ox.QueryTriples):
+            fmt = {"turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES}.get(
+                result_format, ox.RdfFormat.TURTLE
+            )
+            body = ox.serialize(result, format=fmt, prefixes=PREFIXES) or b""
+            return body, fmt.media_type
+        rfmt = {
+            "json": ox.QueryResultsFormat.JSON,
+            "xml": ox.QueryResultsFormat.XML,
+            "csv": ox.QueryResultsFormat.CSV,
+            "tsv": ox.QueryResultsFormat.TSV,
+        }.get(result_format, ox.QueryResultsFormat.JSON)
+        return result.serialize(format=rfmt) or b"", rfmt.media_type
+
+    def projection_cache(self) -> Path | None:
+        return self.graph_dir / self.manifest.projection
+
+    def close(self) -> None:
+        self._store = None
+
+
+def _new_build_id() -> str:
+    return time.strftime("%Y%m%d%H%M%S") + "-" + uuid.uuid4().hex[:8]
+
+
+def write_graph(
+    out_dir: Path,
+    fill: Callable[[Any], None],
+    *,
+    counts: Callable[[Any], dict[str, int]] | None = None,
+    sources: list[dict[str, Any]] | None = None,
+    warnings: list[str] | None = None,
+    after: Callable[[LocalStore], None] | None = None,
+) -> Manifest:
+    """Write a graph folder atomically.
+
+    ``fill(store)`` loads the triples into a fresh writable ``pyoxigraph.Store``.
+    The Turtle dump, the projection cache and finally the manifest follow; if
+    anything fails, the temporary files are removed and the previous graph in
+    ``out_dir`` is left exactly as it was.
+
+    Parameters
+    ----------
+    out_dir : Path
+        The graph folder; created if missing.
+    fill : callable
+        Loads triples into the ``pyoxigraph.Store`` it is given.
+    counts : callable, optional
+        Returns the counts to record in the manifest, given the filled store.
+    sources, warnings : list, optional
+        Recorded in the manifest.
+    after : callable, optional
+        Called with the new graph opened read-only before it is committed
+        (e.g. to write the projection cache); may raise to abort.
+    """
+    import pyoxigraph as ox
+
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    build_id = _new_build_id()
+    store_name = f"store-{build_id}"
+    tmp_store = out_dir / f".tmp-{store_name}"
+    tmp_ttl = out_dir / f".tmp-graph-{build_id}.ttl"
+    tmp_manifest = out_dir / f".tmp-manifest-{build_id}.json"
+    final_store = out_dir / store_name
+    committed = False
+    try:
+        store = ox.Store(str(tmp_store))
+        fill(store)
+        store.flush()
+        manifest = Manifest(
+            build_id=build_id,
+            store=store_name,
+            turtle="graph.ttl",
+            projection=f"projection-{build_id}.pickle",
+            created=datetime.now(UTC).isoformat(timespec="seconds"),
+            counts=counts(store) if counts else {"triples": len(store)},
+            sources=list(sources or []),
+            warnings=list(warnings or []),
+        )
+        _stamp(store, manifest)
+        store.dump(
+            str(tmp_ttl), ox.RdfFormat.TURTLE, from_graph=ox.DefaultGraph(), prefixes=PREFIXES
+        )
+        del store
+        os.replace(tmp_store, final_store)
+        tmp_manifest.write_text(json.dumps(manifest.to_dict(), indent=2), encoding="utf-8")
+        if after is not None:
+            # the new graph through the same reader every command uses, before it is committed
+            local = LocalStore(out_dir, manifest=manifest)
+            after(local)
+            local.close()
+        os.replace(tmp_ttl, out_dir / "graph.ttl")
+        os.replace(tmp_manifest, out_dir / MANIFEST)
+        committed = True
+    finally:
+        for tmp in (tmp_store, tmp_ttl, tmp_manifest):
+            if tmp.is_dir():
+                shutil.rmtree(tmp, ignore_errors=True)
+            elif tmp.exists():
+                tmp.unlink()
+        if not committed:
+            shutil.rmtree(final_store, ignore_errors=True)
+            (out_dir / f"projection-{build_id}.pickle").unlink(missing_ok=True)
+    _remove_stale(out_dir, manifest)
+    return manifest
+
+
+#: the IRI of the graph itself, which carries the build id (remote stores key caches on it)
+GRAPH_IRI = "https://w3id.org/careergraph/id/graph"
+
+
+def _stamp(store: Any, manifest: Manifest) -> None:
+    """Record the build id and date in the graph, so a copy on a server can be recognised."""
+    import pyoxigraph as ox
+
+    dct = "http://purl.org/dc/terms/"
+    node = ox.NamedNode(GRAPH_IRI)
+    store.add(ox.Quad(node, ox.NamedNode(dct + "identifier"), ox.Literal(manifest.build_id)))
+    created = ox.Literal(manifest.created, datatype=ox.NamedNode(XSD + "dateTime"))
+    store.add(ox.Quad(node, ox.NamedNode(dct + "created"), created))
+
+
+def _remove_stale(out_dir: Path, manifest: Manifest) -> None:
+    """Remove stores and caches of earlier builds (a reader may still hold them open)."""
+    keep = {manifest.store, manifest.projection}
+    for path in out_dir.iterdir():
+        if path.name in keep:
+            continue
+        if path.name.startswith("store-") and path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+        elif path.name.startswith("projection-") and path.suffix == ".pickle":
+            path.unlink(missing_ok=True)
+
+
+def builtin_graph_dir(rebuild: bool = False) -> Path:
+    """Return the folder of the built-in graph, building it on first use.
+
+    The built-in graph (the shipped guides) is built once into the cache
+    folder, keyed by a hash of everything it is built from, so
+    every command works right after ``pip install .`` with no prior build.
+    """
+    from graph import resources
+
+    path = resources.cache_dir() / f"builtin-{resources.content_hash()}"
+    if rebuild or not (path / MANIFEST).is_file():
+        from graph.build import build_graph
+
+        build_graph(out_dir=path, quiet=True)
+    return path
+
+
+def resolve_graph_dir(graph: str | os.PathLike[str] | None = None) -> Path:
+    """Return the graph folder to read: ``graph``, ``$CAREERGRAPH_GRAPH``, or the built-in one."""
+    chosen = graph or os.environ.get("CAREERGRAPH_GRAPH")
+    if chosen:
+        path = Path(chosen)
+        if not (path / MANIFEST).is_file():
+            read_manifest(path)  # raises with a clear message
+        return path
+    return builtin_graph_dir()
+
+
+def open_store(
+    graph: str | os.PathLike[str] | None = None, endpoint: str | None = None
+) -> Store:
+    """Open the store every reading command uses.
+
+    Parameters
+    ----------
+    graph : path, optional
+        A graph folder; defaults to ``$CAREERGRAPH_GRAPH`` or the built-in graph.
+    endpoint : str, optional
+        A SPARQL endpoint URL; when given, ``graph`` is ignored.
+    """
+    if endpoint:
+        from graph.remote import RemoteStore
+
+        return RemoteStore(endpoint)
+    return LocalStore(resolve_graph_dir(graph))

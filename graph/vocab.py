@@ -1,0 +1,140 @@
+"""The careergraph ontology namespace and the prefixes every query may use.
+
+``CG`` is an rdflib ``DefinedNamespace`` with ``_fail = True``: a misspelt term
+raises ``AttributeError`` at import time of the calling code, not a silent new IRI.
+
+Examples
+--------
+>>> from graph.vocab import CG
+>>> str(CG.Role)
+'https://w3id.org/careergraph/ontology#Role'
+>>> CG.Rolee
+Traceback (most recent call last):
+...
+AttributeError: term 'Rolee' not in namespace 'https://w3id.org/careergraph/ontology#'
+"""
+
+from __future__ import annotations
+
+from rdflib import Namespace, URIRef
+from rdflib.namespace import DefinedNamespace
+
+__all__ = ["CG", "ID", "CG_IRI", "ID_IRI", "SCHEMA", "PREFIXES", "sparql_prologue"]
+
+#: the ontology's namespace
+CG_IRI = "https://w3id.org/careergraph/ontology#"
+#: the namespace of the data: roles, skills, transitions, ...
+ID_IRI = "https://w3id.org/careergraph/id/"
+
+#: prefixes declared for every SPARQL query and used when writing Turtle
+PREFIXES: dict[str, str] = {
+    "cg": CG_IRI,
+    "cgr": ID_IRI,
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "schema": "https://schema.org/",
+    "prov": "http://www.w3.org/ns/prov#",
+    "dcterms": "http://purl.org/dc/terms/",
+    "sh": "http://www.w3.org/ns/shacl#",
+}
+
+
+class CG(DefinedNamespace):
+    """Terms of ``ontology/careers.ttl``; tests check both lists agree."""
+
+    _NS = Namespace(CG_IRI)
+    _fail = True
+
+    AllLevels: URIRef
+    AuthoredGuide: URIRef
+    CareerGuide: URIRef
+    Dataset: URIRef
+    Employer: URIRef
+    EntryLevel: URIRef
+    ExperienceLevel: URIRef
+    GuideOrigin: URIRef
+    JobZone1: URIRef
+    JobZone2: URIRef
+    JobZone3: URIRef
+    JobZone4: URIRef
+    JobZone5: URIRef
+    Knowledge: URIRef
+    LateralTransition: URIRef
+    MidLevel: URIRef
+    NextStep: URIRef
+    Progression: URIRef
+    Responsibility: URIRef
+    Role: URIRef
+    SalaryBand: URIRef
+    Sector: URIRef
+    SeedGuide: URIRef
+    SeniorLevel: URIRef
+    Skill: URIRef
+    SkillGap: URIRef
+    SkillRequirement: URIRef
+    Source: URIRef
+    Technology: URIRef
+    Transition: URIRef
+    TransitionKind: URIRef
+    UserGuide: URIRef
+    adjacentRole: URIRef
+    canLeadTo: URIRef
+    canTransitionTo: URIRef
+    commonlyMissingSkill: URIRef
+    describes: URIRef
+    developmentSuggestions: URIRef
+    employer: URIRef
+    essential: URIRef
+    experienceLevel: URIRef
+    fileName: URIRef
+    fromRole: URIRef
+    growthTrend: URIRef
+    guide: URIRef
+    hotTechnology: URIRef
+    importance: URIRef
+    inDemand: URIRef
+    level: URIRef
+    maxYears: URIRef
+    minYears: URIRef
+    nextStep: URIRef
+    openEnded: URIRef
+    origin: URIRef
+    phrase: URIRef
+    position: URIRef
+    rank: URIRef
+    relatedIndex: URIRef
+    relatedTier: URIRef
+    requiresSkill: URIRef
+    responsibility: URIRef
+    salaryBand: URIRef
+    sector: URIRef
+    skill: URIRef
+    skillGap: URIRef
+    skillRequirement: URIRef
+    skillToGain: URIRef
+    toRole: URIRef
+    transitionKind: URIRef
+    yearsOfExperience: URIRef
+
+
+ID = Namespace(ID_IRI)
+SCHEMA = Namespace(PREFIXES["schema"])
+
+
+def sparql_prologue(query: str = "") -> str:
+    """Return ``PREFIX`` lines for every prefix in :data:`PREFIXES` the query does not declare.
+
+    Examples
+    --------
+    >>> "PREFIX cg: <https://w3id.org/careergraph/ontology#>" in sparql_prologue("SELECT * {}")
+    True
+    """
+    import re
+
+    declared = {m.lower() for m in re.findall(r"(?i)PREFIX\s+([A-Za-z_][\w-]*)?:", query)}
+    return "".join(
+        f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items() if p.lower() not in declared
+    )
