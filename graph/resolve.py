@@ -93,7 +93,8 @@ def _fuzzy(P: Any, key: str) -> list[tuple[str, float]]:
 
     index: dict[str, set[str]] = P.graph["label_index"]
     best: dict[str, float] = {}
-    for label, score, _ in process.extract(key, list(index), scorer=fuzz.WRatio, limit=40):
+    # token_sort_ratio weighs every word, so a short label does not win on a partial match
+    for label, score, _ in process.extract(key, list(index), scorer=fuzz.token_sort_ratio, limit=40):
         for role in index[label]:
             if score > best.get(role, -1):
                 best[role] = score

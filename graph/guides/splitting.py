@@ -12,6 +12,7 @@ gazetteer name supports is reported as a guess so a person can check it.
 
 from __future__ import annotations
 
+import bisect
 import heapq
 import re
 from collections.abc import Iterable
@@ -44,7 +45,7 @@ PROTECTED_TOKENS = (
     "HealthTech", "InsurTech", "PropTech", "AdTech", "MarTech", "GovTech", "CleanTech",
     "ClimateTech", "LegalTech", "RegTech", "AgTech", "FoodTech", "HRTech", "DeepTech",
     "WealthTech", "MedTech", "BioTech", "SecTech", "IoT", "IIoT", "AIoT", "eDiscovery",
-    "eLearning", "mTLS", "OAuth", "SysML", "SysOps", "NetSuite", "SuccessFactors",
+    "eLearning", "mTLS", "OAuth", "SysML", "SysOps", "eBPF", "gRPC", "iPaaS", "vCPU", "vCPUs", "NetSuite", "SuccessFactors",
     "ScrumMaster", "SAFe", "OKRs", "KPIs", "SLOs", "SLAs", "SLIs", "APIs", "CVEs",
 )
 
@@ -248,7 +249,9 @@ def _segment(text: str, gazetteer: Gazetteer, bounds: dict[int, str]) -> list[tu
             end = _name_end(text, pos + len(name), bounds)
             if end is not None:
                 steps.append((end, True))
-        steps += [(stop, False) for stop in stops if stop > pos]
+        # an unknown piece runs to the next cut; longer unknown stretches are merged below
+        following = stops[bisect.bisect_right(stops, pos)]
+        steps.append((following, False))
         for end, known in steps:
             cost = (unknown + (0 if known else end - pos), count + 1)
             if end not in best or cost < best[end]:
@@ -390,12 +393,15 @@ def split_phrases(text: str) -> Split:
     for j, kind in sorted(_boundaries(text).items()):
         if text[j - 1] == "." or text[j - 1].isdigit():
             continue
-        if not re.match(r"[A-Z][a-z]", text[j:]) or depths[j] > 0:
+        if depths[j] > 0:
             continue
-        if kind == "hump" and text[j - 1] != ")":
-            # "KubeFlow", "JavaScript": a capitalised word glued to a capitalised word
-            start = max(text.rfind(" ", 0, j) + 1, cuts[-1] if cuts else 0)
-            if text[start].isupper():
-                continue
+        start = max(text.rfind(" ", 0, j) + 1, cuts[-1] if cuts else 0)
+        # "...coachingAI infrastructure": a phrase may start with an acronym word
+        acronym_word = re.match(r"[A-Z]{2,}s?\s", text[j:]) and j - start >= 3
+        if not (re.match(r"[A-Z][a-z]", text[j:]) or acronym_word):
+            continue
+        # "KubeFlow", "JavaScript": a capitalised word glued to a capitalised word
+        if kind == "hump" and text[j - 1] != ")" and text[start].isupper():
+            continue
         cuts.append(j)
     return Split(pieces=_cut(text, cuts))

@@ -1,0 +1,184 @@
+"""The command line: help everywhere, exit codes, exact messages, console scripts."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+import pytest
+from conftest import FIXTURES, GOLDEN, SEED
+
+from graph.cli import cli
+
+
+def all_commands(group: click.Group, prefix: str = "") -> list[tuple[str, click.Command]]:
+    found = []
+    for name, command in sorted(group.commands.items()):
+        found.append((prefix + name, command))
+        if isinstance(command, click.Group):
+            found += all_commands(command, prefix + name + " ")
+    return found
+
+
+@pytest.mark.parametrize(("name", "command"), all_commands(cli), ids=lambda x: str(x))
+def test_every_command_has_help_text(runner, name, command):
+    assert (command.help or "").strip(), f"{name} has no help"
+    result = runner.invoke(cli, [*name.split(), "--help"])
+    assert result.exit_code == 0
+    assert "Usage:" in result.output
+
+
+def test_main_help_lists_the_core_commands(runner):
+    result = runner.invoke(cli, ["--help"])
+    for name in ("build", "parse", "validate", "roles", "show"):
+        assert name in result.output
+
+
+def test_console_script_and_module_run():
+    beside = Path(sys.executable).with_name("careergraph")
+    exe = str(beside) if beside.is_file() else shutil.which("careergraph")
+    assert exe, "the careergraph console script is not installed"
+    out = subprocess.run([exe, "--version"], capture_output=True, text=True, check=True)
+    assert out.stdout.startswith("careergraph, version ")
+    mod = subprocess.run(
+        [sys.executable, "-m", "graph", "--version"], capture_output=True, text=True, check=True
+    )
+    assert mod.stdout == out.stdout
+
+
+def test_parse_prints_the_seed_as_its_golden_json(runner):
+    result = runner.invoke(cli, ["parse", str(SEED)])
+    assert result.exit_code == 0
+    golden = json.loads(
+        (GOLDEN / "guides" / "technical-program-manager-infrastructure-delivery.json").read_text()
+    )
+    assert json.loads(result.stdout) == golden
+
+
+def test_parse_turtle(runner):
+    result = runner.invoke(cli, ["parse", str(SEED), "--format", "turtle"])
+    assert result.exit_code == 0
+    from rdflib import Graph
+
+    g = Graph().parse(data=result.stdout, format="turtle")
+    assert len(g) > 150
+
+
+def test_parse_a_missing_file(runner, tmp_path):
+    result = runner.invoke(cli, ["parse", str(tmp_path / "nope.txt")])
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: ")
+    assert "nope.txt" in result.stderr
+
+
+def test_parse_an_empty_file(runner, tmp_path):
+    empty = tmp_path / "empty.txt"
+    empty.write_text("")
+    result = runner.invoke(cli, ["parse", str(empty)])
+    assert result.exit_code == 1
+    assert "empty.txt" in result.stderr
+    assert "Traceback" not in result.output + result.stderr
+
+
+def test_build_prints_counts_and_writes_the_folder(runner, tmp_path):
+    out = tmp_path / "g"
+    result = runner.invoke(cli, ["build", "--out", str(out), "--guides", str(FIXTURES / "build")])
+    assert result.exit_code == 0, result.stderr
+    assert f"Built {out} from 16 guides" in result.stdout
+    assert "Kubernetes operations" in result.stdout
+    assert "conforms" in result.stdout
+    assert (out / "graph.ttl").is_file() and (out / "manifest.json").is_file()
+    roles = runner.invoke(cli, ["roles", "--graph", str(out), "--format", "json"])
+    labels = {r["label"] for r in json.loads(roles.stdout)}
+    assert "Site Reliability Engineer" in labels
+
+
+def test_build_with_a_bad_guide_exits_1_and_keeps_the_old_graph(runner, tmp_path):
+    out = tmp_path / "g"
+    assert runner.invoke(cli, ["build", "--out", str(out)]).exit_code == 0
+    manifest = (out / "manifest.json").read_text()
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "x.txt").write_bytes(b"Title\n\xff\xfe broken")
+    result = runner.invoke(cli, ["build", "--out", str(out), "--guides", str(bad)])
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: ") and "x.txt" in result.stderr
+    assert (out / "manifest.json").read_text() == manifest
+
+
+def test_build_with_a_missing_folder(runner, tmp_path):
+    result = runner.invoke(cli, ["build", "--out", str(tmp_path / "g"), "--guides", "nowhere"])
+    assert result.exit_code == 1
+    assert result.stderr == "Error: Guide folder nowhere does not exist.\n"
+
+
+def test_validate_the_builtin_graph(runner):
+    result = runner.invoke(cli, ["validate"])
+    assert result.exit_code == 0
+    assert result.stdout.startswith("Conforms: ")
+
+
+def test_validate_reports_violations(runner, tmp_path):
+    out = tmp_path / "g"
+    assert runner.invoke(cli, ["build", "--out", str(out)]).exit_code == 0
+    ttl = out / "graph.ttl"
+    ttl.write_text(
+        ttl.read_text()
+        + "\n<https://w3id.org/careergraph/id/role/x> a <https://w3id.org/careergraph/ontology#Role> .\n"
+    )
+    result = runner.invoke(cli, ["validate", "--graph", str(out)])
+    assert result.exit_code == 1
+    assert "role/x" in result.stdout and "rdfs:label" in result.stdout
+    assert result.stderr.startswith("Error: ") and "SHACL violations" in result.stderr
+
+
+def test_graph_option_on_a_folder_without_a_graph(runner, tmp_path):
+    result = runner.invoke(cli, ["roles", "--graph", str(tmp_path)])
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"Error: {tmp_path} holds no built graph (no manifest.json). "
+        "Run 'careergraph build --out DIR' or an import first.\n"
+    )
+
+
+def test_show_prints_the_role_card(runner):
+    result = runner.invoke(cli, ["show", "TPM"])
+    assert result.exit_code == 0
+    assert result.stdout.startswith("Technical Program Manager (Infrastructure & Delivery)\n")
+    for text in ("Key responsibilities", "ServiceNow", "JPMorgan Chase", "US$190k–US$250k+",
+                 "Release Program Manager"):
+        assert text in result.stdout
+
+
+def test_show_json_has_every_section(runner):
+    result = runner.invoke(cli, ["show", "Director of TPM", "--format", "json"])
+    card = json.loads(result.stdout)
+    assert card["label"] == "Director of Technical Program Management"
+    for key in ("responsibilities", "top_skills", "skill_gaps", "salary", "employers", "sectors",
+                "next_steps", "can_lead_to", "transition_opportunities", "moves_in"):
+        assert card[key], key
+
+
+def test_show_unknown_role_exits_2_with_suggestions(runner):
+    result = runner.invoke(cli, ["show", "Technical Program Wizard"])
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "Error: Unknown role 'Technical Program Wizard'. Did you mean: "
+        "Technical Program Manager (Infrastructure & Delivery); "
+        "Infrastructure Program Lead / Head of Technical Programs; "
+        "Senior/Lead Technical Program Manager?\n"
+    )
+
+
+def test_markup_in_guide_text_prints_literally(runner, tmp_path):
+    text = (FIXTURES / "build" / "site-reliability-engineer.txt").read_text()
+    text = text.replace("Linux and networking troubleshooting", "[bold red]Linux[/] <b>kernels</b>")
+    (tmp_path / "sre.txt").write_text(text)
+    out = tmp_path / "g"
+    assert runner.invoke(cli, ["build", "--out", str(out), "--guides", str(tmp_path / "sre.txt")]).exit_code == 0
+    result = runner.invoke(cli, ["show", "Site Reliability Engineer", "--graph", str(out)])
+    assert "[bold red]Linux[/] <b>kernels</b>" in result.stdout
