@@ -21,7 +21,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from graph.errors import EndpointError, UsageError
+from graph.errors import CareerGraphError, EndpointError, UsageError
 from graph.remote import DEFAULT_NAMED_GRAPH, EndpointClient, RemoteStore, check_endpoint_url
 from graph.store import LocalStore, resolve_graph_dir
 
@@ -220,43 +220,46 @@ def push(
     except EndpointError as exc:
         raise EndpointError(f"{exc} {UPDATE_HINT}") from exc
 
-    protocol = "graph-store" if graph_store else "update"
-    size = batch_size or DEFAULT_BATCH[protocol]
+    protocol = "update"
     sent = 0
     try:
-        pending = batches(local.raw, size)
-        for n, body in pending:
+        if graph_store:
+            # an empty Turtle document: tells whether the server speaks the Graph Store Protocol
+            requests += 1
+            response = client.request(
+                "POST",
+                graph_store,
+                params={"graph": loading},
+                content=b"",
+                headers={"Content-Type": "text/turtle; charset=utf-8"},
+                write=True,
+                ok=(400, 404, 405, 415, 501),
+            )
+            if response.status_code < 300:
+                protocol = "graph-store"
+            else:
+                warnings.append(
+                    f"{graph_store} does not speak the Graph Store Protocol "
+                    f"(HTTP {response.status_code}); loaded through SPARQL Update instead."
+                )
+        size = batch_size or DEFAULT_BATCH[protocol]
+        for n, body in batches(local.raw, size):
             if protocol == "graph-store":
                 assert graph_store is not None
                 requests += 1
-                response = client.request(
+                client.request(
                     "POST",
                     graph_store,
                     params={"graph": loading},
                     content=body,
                     headers={"Content-Type": "text/turtle; charset=utf-8"},
                     write=True,
-                    ok=(404, 405, 415, 501) if sent == 0 else (),
                 )
-                if response.status_code >= 300:
-                    warnings.append(
-                        f"{graph_store} does not speak the Graph Store Protocol "
-                        f"(HTTP {response.status_code}); loaded through SPARQL Update instead."
-                    )
-                    protocol = "update"
-                    pending = batches(local.raw, batch_size or DEFAULT_BATCH["update"])
-                    break
             else:
                 update(_insert(loading, body))
             sent += n
             if progress:
                 progress(sent, total)
-        if protocol == "update" and sent == 0:
-            for n, body in pending:
-                update(_insert(loading, body))
-                sent += n
-                if progress:
-                    progress(sent, total)
         loaded = count(loading)
         if loaded != total:
             raise EndpointError(
@@ -268,7 +271,7 @@ def push(
     except BaseException:
         try:
             update(f"DROP SILENT GRAPH <{loading}>")
-        except EndpointError:
+        except CareerGraphError:
             pass  # the original failure is what the user needs to see
         raise
     finally:

@@ -1,0 +1,107 @@
+"""Graph folders: atomic writes, clear errors, the built-in graph built on first use."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+
+import pyoxigraph as ox
+import pytest
+
+from graph.errors import GraphNotFoundError, QuerySyntaxError
+from graph.store import (
+    GRAPH_IRI,
+    MANIFEST,
+    LocalStore,
+    builtin_graph_dir,
+    read_manifest,
+    resolve_graph_dir,
+    term_to_python,
+    write_graph,
+)
+
+EX = "https://example.org/"
+
+
+def fill_two(store) -> None:
+    for n in (1, 2):
+        store.add(ox.Quad(ox.NamedNode(f"{EX}s{n}"), ox.NamedNode(f"{EX}p"), ox.Literal(str(n))))
+
+
+def test_write_graph_makes_a_readable_folder(tmp_path):
+    manifest = write_graph(tmp_path, fill_two)
+    assert (tmp_path / MANIFEST).is_file() and (tmp_path / "graph.ttl").is_file()
+    store = LocalStore(tmp_path)
+    assert store.fingerprint == manifest.build_id
+    rows = store.select(f"SELECT ?o WHERE {{ <{EX}s1> <{EX}p> ?o }}")
+    assert rows == [{"o": "1"}]
+    stamp = store.select(f"SELECT ?id WHERE {{ <{GRAPH_IRI}> dcterms:identifier ?id }}")
+    assert stamp == [{"id": manifest.build_id}]
+
+
+def test_a_failing_fill_leaves_the_previous_graph(tmp_path):
+    first = write_graph(tmp_path, fill_two)
+    listing = sorted(p.name for p in tmp_path.iterdir())
+
+    def boom(store) -> None:
+        fill_two(store)
+        raise RuntimeError("disk on fire")
+
+    with pytest.raises(RuntimeError):
+        write_graph(tmp_path, boom)
+    assert sorted(p.name for p in tmp_path.iterdir()) == listing
+    assert read_manifest(tmp_path).build_id == first.build_id
+
+
+def test_a_new_build_replaces_the_old_store(tmp_path):
+    first = write_graph(tmp_path, fill_two)
+    second = write_graph(tmp_path, fill_two)
+    assert not (tmp_path / first.store).exists()
+    assert (tmp_path / second.store).is_dir()
+
+
+def test_missing_and_broken_manifests(tmp_path):
+    with pytest.raises(GraphNotFoundError, match="holds no built graph"):
+        read_manifest(tmp_path)
+    (tmp_path / MANIFEST).write_text("{not json")
+    with pytest.raises(GraphNotFoundError, match="is not a careergraph manifest"):
+        read_manifest(tmp_path)
+    (tmp_path / MANIFEST).write_text(json.dumps({"format": 99}))
+    with pytest.raises(GraphNotFoundError):
+        read_manifest(tmp_path)
+
+
+def test_environment_variable_chooses_the_graph(tmp_path, monkeypatch):
+    write_graph(tmp_path, fill_two)
+    monkeypatch.setenv("CAREERGRAPH_GRAPH", str(tmp_path))
+    assert resolve_graph_dir() == tmp_path
+    monkeypatch.delenv("CAREERGRAPH_GRAPH")
+    assert resolve_graph_dir() == builtin_graph_dir()
+
+
+def test_builtin_graph_is_cached_by_content(builtin_dir):
+    assert builtin_graph_dir() == builtin_dir
+    assert builtin_dir.name.startswith("builtin-")
+
+
+def test_syntax_errors_are_usage_errors(store):
+    with pytest.raises(QuerySyntaxError) as info:
+        store.select("SELEC ?x WHERE { ?x ?p ?o }")
+    assert info.value.exit_code == 2
+
+
+@pytest.mark.parametrize(
+    ("term", "value"),
+    [
+        (ox.Literal("42", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")), 42),
+        (ox.Literal("1.5", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#decimal")),
+         Decimal("1.5")),
+        (ox.Literal("true", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#boolean")), True),
+        (ox.Literal("x", language="en"), "x"),
+        (ox.NamedNode(EX), EX),
+        (ox.BlankNode("b1"), "_:b1"),
+        (None, None),
+    ],
+)
+def test_term_to_python(term, value):
+    assert term_to_python(term) == value
