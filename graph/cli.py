@@ -252,8 +252,479 @@ def show(ctx: click.Context, role: str, graph_dir: Path | None, fmt: str) -> Non
 
 
 # ---------------------------------------------------------------------------
+# Remote stores: push a built graph to a SPARQL 1.1 server
+# ---------------------------------------------------------------------------
+
+
+@cli.command("push")
+@graph_option
+@click.option(
+    "--endpoint",
+    metavar="URL",
+    help="The server's SPARQL query endpoint (default: the global --endpoint).",
+)
+@click.option(
+    "--update-endpoint",
+    metavar="URL",
+    help="Its SPARQL Update endpoint (default: the global --update-endpoint, else --endpoint).",
+)
+@click.option(
+    "--graph-store",
+    metavar="URL",
+    envvar="CAREERGRAPH_GRAPH_STORE",
+    help="Load through this Graph Store Protocol endpoint instead of SPARQL Update (faster; "
+    "Virtuoso: .../sparql-graph-crud-auth).",
+)
+@click.option(
+    "--named-graph",
+    metavar="IRI",
+    envvar="CAREERGRAPH_NAMED_GRAPH",
+    help="The named graph to fill (default: https://w3id.org/careergraph/id/graph).",
+)
+@click.option(
+    "--replace", is_flag=True, help="Swap out the graph already there, with no half-loaded moment."
+)
+@click.option("--batch-size", type=click.IntRange(min=1), help="Triples per request.")
+@format_option("text", "json", default="text")
+@click.pass_context
+@handle_errors
+def push_command(
+    ctx: click.Context,
+    graph_dir: Path | None,
+    endpoint: str | None,
+    update_endpoint: str | None,
+    graph_store: str | None,
+    named_graph: str | None,
+    replace: bool,
+    batch_size: int | None,
+    fmt: str,
+) -> None:
+    """Load a built graph into a SPARQL 1.1 server (Virtuoso, Fuseki, GraphDB, ...).
+
+    Credentials come from CAREERGRAPH_ENDPOINT_USER and CAREERGRAPH_ENDPOINT_PASSWORD.
+    The triples land in a temporary graph, are counted on the server, and only
+    then replace the named graph in one step.
+    """
+    from graph.errors import UsageError
+    from graph.push import push
+    from graph.remote import DEFAULT_NAMED_GRAPH
+
+    options = ctx.find_root().obj or {}
+    endpoint = endpoint or options.get("endpoint")
+    if not endpoint:
+        raise UsageError("push needs the server: give --endpoint URL (or $CAREERGRAPH_ENDPOINT).")
+    show_bar = fmt == "text" and sys.stderr.isatty()
+    bar: Any = None
+    progress = None
+    if show_bar:
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+        bar = Progress(
+            "[progress.description]{task.description}",
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeRemainingColumn(),
+            console=Console(stderr=True),
+            transient=True,
+        )
+        task = bar.add_task("Pushing triples", total=None)
+
+        def progress(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        bar.start()
+    try:
+        report = push(
+            graph_dir,
+            endpoint,
+            update_endpoint or options.get("update_endpoint"),
+            named_graph=named_graph or DEFAULT_NAMED_GRAPH,
+            replace=replace,
+            progress=progress,
+            graph_store=graph_store,
+            batch_size=batch_size,
+        )
+    finally:
+        if bar is not None:
+            bar.stop()
+    for warning in report.warnings:
+        click.echo(f"Warning: {warning}", err=True)
+    if fmt == "json":
+        echo_json(report.to_dict())
+        return
+    verb = "Replaced" if report.replaced else "Loaded"
+    click.echo(
+        f"{verb} <{report.named_graph}> on {report.endpoint} with {report.triples:,} triples "
+        f"(build {report.build_id}) via {report.protocol} in {report.seconds:g} s; "
+        f"the server holds {report.remote_triples:,}."
+    )
+
+
+# ---------------------------------------------------------------------------
 # Reading commands are added below by topic; keep each command a thin wrapper.
 # ---------------------------------------------------------------------------
+
+
+# ---------------------------------------------------------------------------
+# Routes: path, next, gap, similar
+# ---------------------------------------------------------------------------
+
+HAVE_HELP = (
+    "A skill you already have (its label, an alternative label, or a close spelling); "
+    "repeatable. It no longer counts as a skill to gain."
+)
+WEIGHT_HELP = (
+    "Override a route weight as NAME=VALUE, e.g. skill=0.5 or suggested=4; repeatable. "
+    "Names: progression, transition, suggested, skill, unknown, salary_drop, suggest_top, "
+    "suggest_min, min_importance, level_rise, next_progression, next_transition, next_salary."
+)
+
+
+def _projection(ctx: click.Context, graph_dir: Path | None) -> Any:
+    from graph.network import load_projection
+
+    return load_projection(get_store(ctx, graph_dir))
+
+
+@cli.command("path")
+@click.argument("from_role", metavar="FROM")
+@click.argument("to_role", metavar="TO")
+@click.option("--k", "-k", "k", type=click.IntRange(min=1), default=3, show_default=True,
+              help="How many routes to show.")
+@click.option("--have", multiple=True, metavar="SKILL", help=HAVE_HELP)
+@click.option("--max-steps", type=click.IntRange(min=1), metavar="N",
+              help="Longest route allowed, in steps.")
+@click.option("--avoid", multiple=True, metavar="ROLE",
+              help="A role no route may pass through; repeatable.")
+@click.option("--weight", "weights", multiple=True, metavar="NAME=VALUE", help=WEIGHT_HELP)
+@graph_option
+@format_option("table", "json")
+@click.pass_context
+@handle_errors
+def path_command(
+    ctx: click.Context, from_role: str, to_role: str, k: int, have: tuple[str, ...],
+    max_steps: int | None, avoid: tuple[str, ...], weights: tuple[str, ...],
+    graph_dir: Path | None, fmt: str,
+) -> None:
+    """The K best routes from role FROM to role TO, with the skills to gain at every step.
+
+    Routes use the moves guides and imports name (progression, transition) and,
+    where those are missing, moves suggested by profile similarity, at a
+    higher cost. A step costs more for each skill to gain (minus --have) and
+    for a pay cut. Roles may be typed loosely: 'tpm', 'Director TPM'.
+    """
+    from graph.paths import parse_weights, path_report
+
+    report = path_report(
+        _projection(ctx, graph_dir), from_role, to_role, k=k, have=have,
+        max_steps=max_steps, avoid=avoid, weights=parse_weights(weights),
+    )
+    if fmt == "json":
+        echo_json(report)
+        return
+    from graph.tables import routes_view
+
+    routes_view(report)
+
+
+@cli.command("next")
+@click.argument("role")
+@click.option("--top", type=click.IntRange(min=1), default=10, show_default=True,
+              help="How many moves to show.")
+@click.option("--have", multiple=True, metavar="SKILL", help=HAVE_HELP)
+@click.option("--weight", "weights", multiple=True, metavar="NAME=VALUE", help=WEIGHT_HELP)
+@graph_option
+@format_option("table", "json")
+@click.pass_context
+@handle_errors
+def next_command(
+    ctx: click.Context, role: str, top: int, have: tuple[str, ...], weights: tuple[str, ...],
+    graph_dir: Path | None, fmt: str,
+) -> None:
+    """Ranked one-step moves from ROLE: curated ones and similar roles with no curated move.
+
+    Score = skill overlap (0-1: how much of the target's skill profile ROLE
+    and --have cover) + a bonus for a curated progression (0.2) or transition
+    (0.1) + 0.5 x relative pay change (capped at +-100%).
+    """
+    from graph.paths import next_report, parse_weights
+
+    report = next_report(
+        _projection(ctx, graph_dir), role, top=top, have=have, weights=parse_weights(weights)
+    )
+    if fmt == "json":
+        echo_json(report)
+        return
+    from graph.tables import next_view
+
+    next_view(report)
+
+
+@cli.command("gap")
+@click.argument("from_role", metavar="FROM")
+@click.argument("to_role", metavar="TO")
+@click.option("--have", multiple=True, metavar="SKILL", help=HAVE_HELP)
+@graph_option
+@format_option("table", "json")
+@click.pass_context
+@handle_errors
+def gap_command(
+    ctx: click.Context, from_role: str, to_role: str, have: tuple[str, ...],
+    graph_dir: Path | None, fmt: str,
+) -> None:
+    """The skill delta from role FROM to role TO, whether or not a route joins them.
+
+    Lists the skills to gain (and level rises where data rates levels), the
+    skills kept, and the commonly missing skills the guides flag: those TO's
+    guide says people moving into TO often lack, and those FROM's guide says
+    its holders often lack that TO requires.
+    """
+    from graph.paths import gap_report
+
+    report = gap_report(_projection(ctx, graph_dir), from_role, to_role, have=have)
+    if fmt == "json":
+        echo_json(report)
+        return
+    from graph.tables import gap_view
+
+    gap_view(report)
+
+
+@cli.command("similar")
+@click.argument("role")
+@click.option("--top", type=click.IntRange(min=1), default=10, show_default=True,
+              help="How many roles to show.")
+@graph_option
+@format_option("table", "json")
+@click.pass_context
+@handle_errors
+def similar_command(
+    ctx: click.Context, role: str, top: int, graph_dir: Path | None, fmt: str
+) -> None:
+    """Roles most like ROLE by what they are (skills, levels), never by curated moves."""
+    from graph.paths import similar_report
+
+    report = similar_report(_projection(ctx, graph_dir), role, top=top)
+    if fmt == "json":
+        echo_json(report)
+        return
+    from graph.tables import similar_view
+
+    similar_view(report)
+
+
+# ---------------------------------------------------------------------------
+# The graph page: viz
+# ---------------------------------------------------------------------------
+
+
+@cli.command("viz")
+@graph_option
+@click.option("--focus", metavar="ROLE", help="Draw ROLE and the roles within --depth moves of it.")
+@click.option("--depth", type=click.IntRange(min=0), default=1, show_default=True,
+              help="Moves around --focus to draw (either direction).")
+@click.option("--path", "path_roles", nargs=2, metavar="FROM TO",
+              help="Draw the best routes from FROM to TO, highlighted over their neighbours.")
+@click.option("--k", "-k", "k", type=click.IntRange(min=1), default=3, show_default=True,
+              help="How many routes --path draws.")
+@click.option("--have", multiple=True, metavar="SKILL", help=HAVE_HELP)
+@click.option("--types", default="role", show_default=True, metavar="KINDS",
+              help="Node kinds to draw, comma-separated: role, skill, sector, employer, salary.")
+@click.option("--title", help="Heading of the page (default: what it shows).")
+@click.option("--max-nodes", type=click.IntRange(min=1), metavar="N",
+              help="Refuse pages with more nodes than this (default 400).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              default=Path("output/graph.html"), show_default=True, help="Page to write.")
+@click.option("--open", "open_page", is_flag=True, help="Open the page in a web browser.")
+@click.pass_context
+@handle_errors
+def viz(
+    ctx: click.Context, graph_dir: Path | None, focus: str | None, depth: int,
+    path_roles: tuple[str, str] | None, k: int, have: tuple[str, ...], types: str,
+    title: str | None, max_nodes: int | None, output: Path, open_page: bool,
+) -> None:
+    """Write the graph as an interactive HTML page that works offline.
+
+    Roles sized by how many moves pass through them, their moves, and with
+    --types their skills, sectors, employers and salary bands. Hover a role
+    for its card, a move for its skills to gain; search and filter on the
+    page. Whole graphs over --max-nodes are refused: draw part of them with
+    --focus or --path.
+    """
+    from graph.render import viz_page, write_page
+
+    options = {} if max_nodes is None else {"max_nodes": max_nodes}
+    html = viz_page(
+        get_store(ctx, graph_dir), focus=focus, depth=depth, path=path_roles or None, k=k,
+        have=have, types=types, title=title, **options,
+    )
+    written = write_page(html, output)
+    click.echo(f"Wrote {written}")
+    if open_page:
+        import webbrowser
+
+        webbrowser.open(written.resolve().as_uri())
+
+
+# ---------------------------------------------------------------------------
+# SPARQL: the query command, named queries, the HTTP endpoint
+# ---------------------------------------------------------------------------
+
+
+def _query_text(query: str | None, query_file: Any, name: str | None) -> str:
+    from graph.errors import UsageError
+
+    given = [x for x in (query, query_file, name) if x is not None]
+    if len(given) != 1:
+        raise UsageError("Give one of QUERY, -f FILE or --name NAME (see --list).")
+    if name is not None:
+        from graph.sparql import named_query
+
+        return named_query(name).text
+    if query_file is not None:
+        return str(query_file.read())
+    if query == "-":
+        return sys.stdin.read()
+    return str(query)
+
+
+@cli.command()
+@click.argument("query", required=False)
+@click.option("-f", "--file", "query_file", type=click.File("r", encoding="utf-8"),
+              help="Read the query from FILE ('-' for standard input).")
+@click.option("-n", "--name", help="Run a named query (see --list).")
+@click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE",
+              help="Put VALUE where the query says $NAME (repeatable). Roles, skills, sectors, "
+                   "employers and levels may be given by name, abbreviation or IRI.")
+@click.option("--list", "list_named", is_flag=True, help="List the named queries and exit.")
+@format_option("table", "json", "xml", "csv", "tsv", "turtle")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=30.0,
+              show_default=True, help="Stop the query after this many seconds.")
+@click.option("--allow-update", is_flag=True,
+              help="Allow SPARQL updates (INSERT, DELETE, LOAD ...) to the graph folder named "
+                   "with --graph; its graph.ttl is rewritten as a new build.")
+@graph_option
+@click.pass_context
+@handle_errors
+def sparql(
+    ctx: click.Context,
+    query: str | None,
+    query_file: Any,
+    name: str | None,
+    params: tuple[str, ...],
+    list_named: bool,
+    fmt: str,
+    timeout: float,
+    allow_update: bool,
+    graph_dir: Path | None,
+) -> None:
+    """Run a SPARQL query on the graph.
+
+    QUERY is the query text ('-' reads standard input); or use -f FILE, or
+    --name NAME for a named query. The prefixes cg:, cgr:, rdf:, rdfs:, owl:,
+    xsd:, skos:, schema:, prov:, dcterms: and sh: are declared for you.
+    SELECT and ASK print a table or a SPARQL results format (json, xml, csv,
+    tsv); CONSTRUCT and DESCRIBE print Turtle.
+
+    \b
+    Examples:
+      careergraph sparql 'SELECT ?r ?l WHERE { ?r a cg:Role ; skos:prefLabel ?l } LIMIT 5'
+      careergraph sparql --name ladder-to-role --param role='Director of TPM'
+      careergraph sparql --name skills-to-gain -p from=TPM -p to='VP of Engineering' --format csv
+    """
+    from graph import sparql as sq
+
+    if list_named:
+        queries = sq.named_queries()
+        if fmt == "json":
+            echo_json([q.to_dict() for q in queries])
+            return
+        width = max(len(q.name) for q in queries)
+        for q in queries:
+            click.echo(f"{q.name:<{width}}  {q.description}")
+            for p in q.params:
+                click.echo(f"{'':<{width}}    {p.usage()}  {p.help}")
+        return
+    text = _query_text(query, query_file, name)
+    values = sq.parse_param_args(params)
+    if allow_update and sq.query_kind(text) == "update":
+        from graph.errors import UsageError
+
+        if (ctx.find_root().obj or {}).get("endpoint"):
+            raise UsageError("--allow-update changes a local graph folder, not an endpoint.")
+        if graph_dir is None:
+            raise UsageError(
+                "--allow-update needs the graph folder to change: give --graph DIR "
+                "(the built-in graph is not changed)."
+            )
+        from graph.store import resolve_graph_dir
+
+        report = sq.apply_update(resolve_graph_dir(graph_dir), text, values)
+        click.echo(
+            f"Updated {report.graph_dir}: {report.triples_before} -> {report.triples_after} "
+            f"triples; graph.ttl rewritten as build {report.build_id}."
+        )
+        return
+    store = get_store(ctx, graph_dir)
+    result = sq.execute(
+        store, text, values, "json" if fmt == "table" else fmt, timeout=timeout
+    )
+    if fmt == "table" and result.kind in ("select", "ask"):
+        from graph.tables import console
+
+        table = sq.results_table(result.body)
+        console().print(table)
+        if result.kind == "select":
+            click.echo(f"{table.row_count} row{'s' if table.row_count != 1 else ''}")
+        return
+    click.echo(result.body, nl=False)
+
+
+@cli.command()
+@graph_option
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on (loopback by default; anything else exposes the graph).")
+@click.option("--port", type=click.IntRange(0, 65535), default=7878, show_default=True,
+              help="Port to listen on (0 picks a free one).")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=30.0,
+              show_default=True, help="Seconds one SPARQL query may run.")
+@click.option("--max-rows", type=click.IntRange(min=1), default=10_000, show_default=True,
+              help="Result rows (or triples) sent at most; a cut result says so in a header.")
+@click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True,
+              help="SPARQL queries that may run at once (one process each).")
+@click.pass_context
+@handle_errors
+def serve(
+    ctx: click.Context,
+    graph_dir: Path | None,
+    host: str,
+    port: int,
+    timeout: float,
+    max_rows: int,
+    workers: int,
+) -> None:
+    """Serve the graph over HTTP until Ctrl-C.
+
+    \b
+    /sparql         SPARQL 1.1 Protocol endpoint (read-only) and a query page
+    /               the interactive graph page
+    /roles          the roles (JSON or HTML); /roles/ID a role's card (JSON-LD or HTML)
+    """
+    from graph.server import serve as serve_graph
+
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        click.echo(f"Warning: listening on {host}: other machines can read the graph.", err=True)
+    serve_graph(
+        get_store(ctx, graph_dir),
+        host=host,
+        port=port,
+        timeout=timeout,
+        max_rows=max_rows,
+        workers=workers,
+        announce=lambda url: click.echo(f"Serving the graph at {url} (SPARQL: {url}sparql). "
+                                        "Ctrl-C stops.", err=True),
+    )
 
 
 def main() -> None:

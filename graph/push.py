@@ -22,13 +22,21 @@ from pathlib import Path
 from typing import Any
 
 from graph.errors import CareerGraphError, EndpointError, UsageError
-from graph.remote import DEFAULT_NAMED_GRAPH, EndpointClient, RemoteStore, check_endpoint_url
+from graph.remote import (
+    DEFAULT_NAMED_GRAPH,
+    EndpointClient,
+    RemoteStore,
+    _server_message,
+    check_endpoint_url,
+)
 from graph.store import LocalStore, resolve_graph_dir
 
 __all__ = ["PushReport", "push", "batches", "DEFAULT_BATCH"]
 
 #: triples per request; a few MB of N-Triples, well inside every server's request limit
-DEFAULT_BATCH = {"graph-store": 50_000, "update": 10_000}
+DEFAULT_BATCH = {"graph-store": 50_000, "update": 1_000}
+# statuses of a batch the server finds too large (Virtuoso: 400 "memory exhausted"); it is halved
+TOO_LARGE = (400, 413)
 
 UPDATE_HINT = (
     "Give the server's SPARQL Update endpoint with --update-endpoint (Virtuoso: "
@@ -188,20 +196,51 @@ def push(
     total = sum(1 for _ in local.raw.quads_for_pattern(None, None, None, _default_graph()))
 
     client = client or EndpointClient(timeout=timeout, retries=retries)
-    reader = RemoteStore(endpoint, named_graph=None, client=client)
+    reader = RemoteStore(endpoint, named_graph="", client=client)
     requests = 0
     warnings: list[str] = []
 
-    def update(text: str) -> None:
+    def update(text: str, ok: tuple[int, ...] = ()) -> Any:
         nonlocal requests
         requests += 1
-        client.request(
+        return client.request(
             "POST",
             update_url,
             content=text.encode("utf-8"),
             headers={"Content-Type": "application/sparql-update; charset=utf-8"},
             write=True,
+            ok=ok,
         )
+
+    def send(body: bytes) -> None:
+        """Send one batch; halve it while the server finds it too large."""
+        nonlocal requests
+        if protocol == "graph-store":
+            assert graph_store is not None
+            requests += 1
+            response = client.request(
+                "POST",
+                graph_store,
+                params={"graph": loading},
+                content=body,
+                headers={"Content-Type": "text/turtle; charset=utf-8"},
+                write=True,
+                ok=TOO_LARGE,
+            )
+        else:
+            response = update(_insert(loading, body), ok=TOO_LARGE)
+        if response.status_code < 300:
+            return
+        lines = body.splitlines(keepends=True)
+        # triples joined by blank nodes must travel together, so such a batch is not split
+        if len(lines) < 2 or b"_:" in body:
+            raise EndpointError(
+                f"{response.request.url.copy_with(query=None)} refused a batch of {len(lines)} "
+                f"triples (HTTP {response.status_code}): {_server_message(response)}"
+            )
+        half = len(lines) // 2
+        send(b"".join(lines[:half]))
+        send(b"".join(lines[half:]))
 
     def count(graph: str) -> int:
         rows = reader.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
@@ -218,6 +257,8 @@ def push(
         # a harmless update first: no rights means a clear error before any upload
         update(f"DROP SILENT GRAPH <{loading}>")
     except EndpointError as exc:
+        if getattr(exc, "status", None) == 401:
+            raise
         raise EndpointError(f"{exc} {UPDATE_HINT}") from exc
 
     protocol = "update"
@@ -244,19 +285,7 @@ def push(
                 )
         size = batch_size or DEFAULT_BATCH[protocol]
         for n, body in batches(local.raw, size):
-            if protocol == "graph-store":
-                assert graph_store is not None
-                requests += 1
-                client.request(
-                    "POST",
-                    graph_store,
-                    params={"graph": loading},
-                    content=body,
-                    headers={"Content-Type": "text/turtle; charset=utf-8"},
-                    write=True,
-                )
-            else:
-                update(_insert(loading, body))
+            send(body)
             sent += n
             if progress:
                 progress(sent, total)

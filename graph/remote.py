@@ -48,6 +48,7 @@ __all__ = [
     "USER_ENV",
     "PASSWORD_ENV",
     "DEFAULT_NAMED_GRAPH",
+    "NAMED_GRAPH_ENV",
     "EndpointClient",
     "RemoteStore",
     "query_form",
@@ -61,9 +62,22 @@ USER_ENV = "CAREERGRAPH_ENDPOINT_USER"
 PASSWORD_ENV = "CAREERGRAPH_ENDPOINT_PASSWORD"
 #: the named graph ``careergraph push`` loads into and reading commands query
 DEFAULT_NAMED_GRAPH = GRAPH_IRI
+#: environment variable naming another graph to read, for a server holding several
+NAMED_GRAPH_ENV = "CAREERGRAPH_NAMED_GRAPH"
 
 SPARQL_JSON = "application/sparql-results+json"
-_UPDATE_WORDS = {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"}
+_UPDATE_WORDS = {
+    "INSERT",
+    "DELETE",
+    "LOAD",
+    "CLEAR",
+    "CREATE",
+    "DROP",
+    "COPY",
+    "MOVE",
+    "ADD",
+    "WITH",
+}
 _QUERY_WORDS = {"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"}
 # one token of a SPARQL prologue: space, comment, IRI, (prefixed) name, anything else
 _TOKEN = re.compile(r"""\s+|\#[^\n]*|<[^<>"{}|^`\\\s]*>|[A-Za-z_][\w.-]*:?|.""", re.S)
@@ -190,10 +204,15 @@ def _server_message(response: httpx.Response, limit: int = 300) -> str:
     text = response.text if response.content else ""
     if "html" in response.headers.get("content-type", ""):
         text = re.sub(r"<[^>]+>", " ", text)
-    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
-    # Virtuoso appends the whole query after 'SPARQL query:'; the first lines say what is wrong
-    message = " ".join(lines[:2]) if lines else response.reason_phrase
-    return message[:limit]
+    lines = []
+    for line in text.splitlines():
+        # Virtuoso appends the whole query after 'SPARQL query:'; what is wrong comes before
+        if line.strip().lower().startswith("sparql query"):
+            break
+        if line.strip():
+            lines.append(line.strip())
+    message = (" ".join(lines[:2]) if lines else response.reason_phrase)[:limit].rstrip()
+    return message if message.endswith((".", "!", "?")) else message + "."
 
 
 def _auth_class() -> Any:
@@ -202,42 +221,41 @@ def _auth_class() -> Any:
     class ChallengeAuth(httpx.Auth):
         """HTTP basic or digest authentication, whichever the server asks for.
 
-        Nothing is sent until a server answers 401, so credentials meant for a
-        protected update endpoint never travel to a public query endpoint.
+        Nothing is sent to a URL until it answers 401, so credentials meant
+        for a protected update endpoint never travel to a public query endpoint.
         """
 
         requires_request_body = True
 
         def __init__(self, user: str, password: str) -> None:
-            self._basic = httpx.BasicAuth(user, password)
-            self._digest = httpx.DigestAuth(user, password)
-            self._scheme: str | None = None
+            self._user = user
+            self._password = password
+            # per endpoint URL: the scheme it asked for, with its own digest state
+            self._known: dict[str, httpx.Auth] = {}
 
         def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, Any, None]:
-            if self._scheme == "basic":
-                yield from self._basic.auth_flow(request)
-                return
-            if self._scheme == "digest":
-                yield from self._digest.auth_flow(request)
+            where = str(request.url.copy_with(query=None, fragment=None))
+            known = self._known.get(where)
+            if known is not None:
+                yield from known.auth_flow(request)
                 return
             response = yield request
             if response.status_code != 401:
                 return
             offered = [h.lower() for h in response.headers.get_list("www-authenticate")]
             if any(h.startswith("digest") for h in offered):
-                self._scheme = "digest"
+                digest = self._known[where] = httpx.DigestAuth(self._user, self._password)
                 # hand digest the challenge we already hold instead of asking again
-                flow = self._digest.auth_flow(request)
+                flow = digest.auth_flow(request)
                 next(flow)
-                retry = flow.send(response)
-                answer = yield retry
+                answer = yield flow.send(response)
                 try:
                     flow.send(answer)
                 except StopIteration:
                     pass
             elif any(h.startswith("basic") for h in offered):
-                self._scheme = "basic"
-                yield from self._basic.auth_flow(request)
+                basic = self._known[where] = httpx.BasicAuth(self._user, self._password)
+                yield from basic.auth_flow(request)
 
     return ChallengeAuth
 
@@ -363,7 +381,9 @@ class EndpointClient:
             if transient and not _is_refusal(response) and attempt < self.retries:
                 attempt = self._wait(attempt)
                 continue
-            raise self._error(url, response, attempts=attempt + 1)
+            error = self._error(url, response, attempts=attempt + 1)
+            error.status = status  # type: ignore[attr-defined]
+            raise error
 
     def _wait(self, attempt: int) -> int:
         time.sleep(self.backoff * (2**attempt))
@@ -401,9 +421,7 @@ class EndpointClient:
             return QuerySyntaxError(f"The SPARQL endpoint {url} rejected the request: {message}")
         if status in _TRANSIENT or status >= 500:
             tries = f" after {attempts} attempts" if attempts > 1 else ""
-            return QueryError(
-                f"The SPARQL endpoint {url} failed{tries} (HTTP {status}): {message}"
-            )
+            return QueryError(f"The SPARQL endpoint {url} failed{tries} (HTTP {status}): {message}")
         return QueryError(f"The SPARQL endpoint {url} answered HTTP {status}: {message}")
 
 
@@ -432,9 +450,10 @@ class RemoteStore(Store):
         ``http://localhost:7200/repositories/careers`` (GraphDB).
     update_endpoint : str, optional
         The SPARQL Update endpoint of the same server (used by ``push``).
-    named_graph : str or None
-        The graph queries see as their default graph; ``None`` leaves the
-        server's own default graph.
+    named_graph : str, optional
+        The graph queries see as their default graph: by default
+        ``$CAREERGRAPH_NAMED_GRAPH`` or :data:`DEFAULT_NAMED_GRAPH`; ``""``
+        leaves the server's own default graph.
     timeout : float
         Seconds one query may take.
     client : EndpointClient, optional
@@ -442,7 +461,7 @@ class RemoteStore(Store):
 
     Examples
     --------
-    >>> store = RemoteStore("http://127.0.0.1:8890/sparql")
+    >>> store = RemoteStore("http://127.0.0.1:8890/sparql", named_graph=DEFAULT_NAMED_GRAPH)
     >>> store.named_graph
     'https://w3id.org/careergraph/id/graph'
     >>> store.projection_cache().name.endswith(".pickle")  # doctest: +SKIP
@@ -453,12 +472,14 @@ class RemoteStore(Store):
         self,
         endpoint: str,
         update_endpoint: str | None = None,
-        named_graph: str | None = DEFAULT_NAMED_GRAPH,
+        named_graph: str | None = None,
         timeout: float = 120.0,
         client: EndpointClient | None = None,
     ) -> None:
         self.endpoint = check_endpoint_url(endpoint)
         self.update_endpoint = check_endpoint_url(update_endpoint) if update_endpoint else None
+        if named_graph is None:
+            named_graph = os.environ.get(NAMED_GRAPH_ENV) or DEFAULT_NAMED_GRAPH
         self.named_graph = named_graph or None
         self.client = client or EndpointClient(timeout=timeout)
         self._fingerprint: str | None = None
@@ -527,16 +548,16 @@ class RemoteStore(Store):
 
         _, form, _ = self._check(query)
         if form in ("CONSTRUCT", "DESCRIBE"):
-            response = self._post_query(
-                query, "application/n-triples, text/turtle;q=0.9", timeout
-            )
+            response = self._post_query(query, "application/n-triples, text/turtle;q=0.9", timeout)
             media = response.headers.get("content-type", "text/turtle").split(";")[0].strip()
             in_fmt = ox.RdfFormat.from_media_type(media) or ox.RdfFormat.TURTLE
             out_fmt = {"ntriples": ox.RdfFormat.N_TRIPLES}.get(result_format, ox.RdfFormat.TURTLE)
             try:
                 triples = list(ox.parse(response.content, format=in_fmt))
             except SyntaxError as exc:
-                raise QueryError(f"The endpoint {self.endpoint} sent unreadable RDF: {exc}") from exc
+                raise QueryError(
+                    f"The endpoint {self.endpoint} sent unreadable RDF: {exc}"
+                ) from exc
             # re-serialized, so the output reads as the embedded store's (same prefixes)
             body = ox.serialize(triples, format=out_fmt, prefixes=PREFIXES) or b""
             return body, out_fmt.media_type

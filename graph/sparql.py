@@ -27,9 +27,12 @@ from __future__ import annotations
 
 import difflib
 import json
-import multiprocessing
+import os
 import queue
 import re
+import socket
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -67,9 +70,11 @@ __all__ = [
     "parse_param_args",
     "bind_params",
     "run_query",
+    "execute",
     "run_with_timeout",
     "serialize_capped",
     "shorten_iri",
+    "binding_text",
     "results_table",
     "apply_update",
 ]
@@ -170,22 +175,73 @@ def uses_service(query: str) -> bool:
 
 
 _POSITION = re.compile(r"error at (\d+):(\d+):?\s*(.*)", re.S)
+_RDFLIB_LOCK = threading.Lock()
+
+
+def _offset(query: str, line: int, column: int) -> int:
+    lines = query.split("\n")
+    return sum(len(text) + 1 for text in lines[: line - 1]) + column - 1
+
+
+def _line_col(query: str, offset: int) -> tuple[int, int]:
+    before = query[:offset]
+    return before.count("\n") + 1, offset - (before.rfind("\n") + 1) + 1
+
+
+def _end_of_code(query: str) -> int:
+    """Offset just past the last token that is not a comment or space."""
+    end = 0
+    for match in _tokens(query):
+        if match.lastgroup not in ("comment", "space"):
+            end = match.end()
+    return end
+
+
+def _second_opinion(query: str) -> int | None:
+    """Where rdflib's parser stops on a query, as an offset (None if it parses)."""
+    from pyparsing import ParseException
+    from rdflib.plugins.sparql.parser import parseQuery
+
+    with _RDFLIB_LOCK:  # pyparsing's packrat cache is shared by threads
+        try:
+            parseQuery(query)
+        except ParseException as exc:
+            return int(exc.loc)
+        except Exception:  # rdflib fails in its own ways; pyoxigraph's answer stands
+            return None
+    return None
 
 
 def _syntax_message(query: str, error: str) -> str:
-    """Turn pyoxigraph's parser message into one naming line and column, with a caret."""
+    """Turn a parser message into one naming line and column, with a caret.
+
+    pyoxigraph reports the furthest point its parser reached, which for many
+    mistakes is the end of the query; rdflib's parser stops at the start of
+    the first construct it cannot continue, so the earlier of the two wins.
+    """
     match = _POSITION.search(error)
     if not match:
         return f"The SPARQL query does not parse: {error}"
     line, column, detail = int(match.group(1)), int(match.group(2)), match.group(3)
     detail = " ".join(detail.split())
+    end = _end_of_code(query)
+    here = _offset(query, line, column)
+    other = _second_opinion(query)
+    if other is not None and other < min(here, end):
+        line, column = _line_col(query, other)
+        found = next((m for m in _tokens(query[other:]) if m.lastgroup != "space"), None)
+        detail = f"unexpected '{found.group()}'" if found else "unexpected text"
+    elif other is not None and here >= end:
+        detail = "the query ends too early (an unclosed '{' or '(', or a missing term?)"
     lines = query.split("\n")
     text = lines[line - 1] if 0 < line <= len(lines) else ""
     if "Prefix not found" in detail:
         # the parser stops just after an undeclared 'prefix:name'
         head = text[: column - 1]
-        found = re.search(r"([A-Za-z_][\w.-]*)?:[\w.%-]*$", head)
-        name = (found.group(1) or "") if found else "?"
+        found_prefix = re.search(r"([A-Za-z_][\w.-]*)?:[\w.%-]*$", head)
+        name = (found_prefix.group(1) or "") if found_prefix else "?"
+        if found_prefix:
+            column = found_prefix.start() + 1
         detail = (
             f"the prefix '{name}:' is not declared; declare it with PREFIX {name}: <...> "
             f"(declared for you: {', '.join(p + ':' for p in PREFIXES)})"
@@ -221,12 +277,13 @@ def check_query(query: str, *, allow_update: bool = False, allow_service: bool =
     --------
     >>> check_query("SELECT ?r WHERE { ?r a cg:Role }")
     'select'
-    >>> check_query("SELECT ?r WHERE {\\n  ?r a cg:Role ")
+    >>> check_query("SELECT ?r WHERE {\\n  ?r a cg:Role . FILTER(?r = ) }")
     Traceback (most recent call last):
     ...
-    graph.errors.QuerySyntaxError: The SPARQL query does not parse at line 2, column 16: ...
-      ?r a cg:Role
-                   ^
+    graph.errors.QuerySyntaxError: The SPARQL query does not parse at line 2, column 18: \
+unexpected 'FILTER'
+        ?r a cg:Role . FILTER(?r = ) }
+                       ^
     """
     global _CHECKER
     kind = query_kind(query)
@@ -284,6 +341,8 @@ class ParamSpec:
     type: str
     optional: bool = False
     help: str = ""
+    #: a value that answers well on the built-in graph (``# example: name=value``)
+    example: str | None = None
 
     def usage(self) -> str:
         metavar = self.type.upper() if self.type in CLASS_TYPES else "VALUE"
@@ -300,6 +359,10 @@ class NamedQuery:
     params: list[ParamSpec]
     text: str
     path: Path | None = None
+
+    def examples(self) -> dict[str, str]:
+        """The example value of every parameter that has one."""
+        return {p.name: p.example for p in self.params if p.example is not None}
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -329,7 +392,16 @@ def parse_header(query: str, source: str = "query") -> tuple[str, list[ParamSpec
         if not line.startswith("#"):
             break
         body = line.lstrip("#").strip()
-        if body.startswith("param ") or body.startswith("param\t"):
+        if body.startswith("example:"):
+            name, sep, value = body[len("example:") :].strip().partition("=")
+            spec = next((p for p in params if p.name == name.strip()), None)
+            if not sep or spec is None:
+                raise UsageError(
+                    f"{source}:{number}: an example line reads '# example: NAME=VALUE' "
+                    "after the '# param NAME: ...' line it is for"
+                )
+            spec.example = value.strip()
+        elif body.startswith("param ") or body.startswith("param\t"):
             match = _PARAM_LINE.match(body)
             if not match:
                 raise UsageError(
@@ -706,6 +778,39 @@ def run_query(
     return QueryResult(body, media_type, kind)
 
 
+def execute(
+    store: Any,
+    query: str,
+    params: Mapping[str, str] | None = None,
+    result_format: str = "json",
+    *,
+    timeout: float | None = 30.0,
+) -> QueryResult:
+    """Put parameter values into a query and run it: what ``careergraph sparql`` does.
+
+    See :func:`bind_params` for ``params`` and :func:`run_query` for the rest.
+    An update is refused with a hint about ``--allow-update`` (see
+    :func:`apply_update`).
+
+    Examples
+    --------
+    >>> from graph.store import open_store
+    >>> text = named_query("moves-from-role").text
+    >>> result = execute(open_store(), text, {"role": "TPM"}, "csv")
+    >>> result.body.splitlines()[0]
+    b'to,toLabel,kind,skillsToGain'
+    """
+    if query_kind(query) == "update":
+        try:
+            check_query(query)
+        except UpdateRefusedError as exc:
+            raise UpdateRefusedError(
+                f"{exc} Add --allow-update to change the graph folder named with --graph."
+            ) from exc
+    bound = bind_params(query, params or {}, store)
+    return run_query(store, bound, result_format, timeout=timeout)
+
+
 def _term_json(term: Any) -> dict[str, Any]:
     """A term in the SPARQL 1.1 JSON results form."""
     import pyoxigraph as ox
@@ -809,10 +914,17 @@ def _graph_format(name: str) -> Any:
 # ---------------------------------------------------------------------------
 
 
-def _worker_main(conn: Any, store_path: str) -> None:
-    """Serve queries on one read-only store until the parent goes away."""
+def _worker_main(fd: int, store_path: str) -> None:
+    """Serve queries on one read-only store until the parent goes away.
+
+    Started by :class:`QueryPool` as ``python -c`` with one end of a socket
+    pair, so nothing of the parent's main module is imported again.
+    """
+    from multiprocessing.connection import Connection
+
     import pyoxigraph as ox
 
+    conn = Connection(fd)
     store = ox.Store.read_only(store_path)
     while True:
         try:
@@ -835,6 +947,12 @@ def _worker_main(conn: Any, store_path: str) -> None:
             return
 
 
+_WORKER_CODE = (
+    "import sys; from graph.sparql import _worker_main; "
+    "_worker_main(int(sys.argv[1]), sys.argv[2])"
+)
+
+
 @dataclass
 class _Worker:
     process: Any
@@ -842,7 +960,10 @@ class _Worker:
 
     def kill(self) -> None:
         self.process.kill()
-        self.process.join(5)
+        try:
+            self.process.wait(5)
+        except subprocess.TimeoutExpired:
+            pass
         self.conn.close()
 
 
@@ -852,7 +973,8 @@ class QueryPool:
 
     A query that runs past ``timeout`` has its worker killed and replaced, so
     a runaway query cannot keep a core busy. Waiting for a free worker counts
-    towards the same time limit.
+    towards the same time limit. Needs a POSIX system (socket pairs passed to
+    child processes).
 
     Parameters
     ----------
@@ -880,18 +1002,25 @@ class QueryPool:
             self._idle.put(self._start())
 
     def _start(self) -> _Worker:
-        # spawn, not fork: the server has threads and an open store
-        ctx = multiprocessing.get_context("spawn")
-        parent, child = ctx.Pipe()
-        process = ctx.Process(
-            target=_worker_main,
-            args=(child, str(self.store_path)),
-            name="careergraph-query-worker",
-            daemon=True,
-        )
-        process.start()
-        child.close()
-        worker = _Worker(process, parent)
+        from multiprocessing.connection import Connection
+
+        import graph
+
+        ours, theirs = socket.socketpair()
+        env = dict(os.environ)
+        # the child finds this very package, installed or not
+        root = str(Path(graph.__file__).resolve().parent.parent)
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [root, env.get("PYTHONPATH")]))
+        try:
+            process = subprocess.Popen(
+                [sys.executable, "-c", _WORKER_CODE, str(theirs.fileno()), str(self.store_path)],
+                pass_fds=[theirs.fileno()],
+                stdin=subprocess.DEVNULL,
+                env=env,
+            )
+        finally:
+            theirs.close()
+        worker = _Worker(process, Connection(ours.detach()))
         with self._lock:
             self._all.append(worker)
         return worker
@@ -950,12 +1079,10 @@ class QueryPool:
         for worker in workers:
             try:
                 worker.conn.send(None)
-            except (OSError, ValueError):
-                pass
-            worker.process.join(1)
-            if worker.process.is_alive():
+                worker.process.wait(2)
+            except (OSError, ValueError, subprocess.TimeoutExpired):
                 worker.process.kill()
-                worker.process.join(1)
+                worker.process.wait(5)
             worker.conn.close()
 
 
@@ -983,7 +1110,7 @@ def shorten_iri(iri: str) -> str:
     return f"<{iri}>"
 
 
-def _cell(binding: Mapping[str, Any] | None) -> str:
+def binding_text(binding: Mapping[str, Any] | None) -> str:
     if not binding:
         return ""
     kind = binding.get("type")
@@ -994,7 +1121,8 @@ def _cell(binding: Mapping[str, Any] | None) -> str:
         return "_:" + value
     if kind == "triple":
         parts = binding["value"]
-        return "<< " + " ".join(_cell(parts[k]) for k in ("subject", "predicate", "object")) + " >>"
+        inner = " ".join(binding_text(parts[k]) for k in ("subject", "predicate", "object"))
+        return f"<< {inner} >>"
     if binding.get("xml:lang"):
         return f"{value} @{binding['xml:lang']}"
     return value
@@ -1022,7 +1150,7 @@ def results_table(json_body: bytes, title: str | None = None) -> Any:
     names = data["head"].get("vars", [])
     table = Table(*names, box=box.SIMPLE_HEAD, title=title, title_justify="left")
     for binding in data["results"]["bindings"]:
-        table.add_row(*(_cell(binding.get(n)) for n in names))
+        table.add_row(*(binding_text(binding.get(n)) for n in names))
     return table
 
 
@@ -1041,7 +1169,9 @@ class UpdateReport:
     build_id: str
 
 
-def apply_update(graph_dir: Path, update: str) -> UpdateReport:
+def apply_update(
+    graph_dir: Path, update: str, params: Mapping[str, str] | None = None
+) -> UpdateReport:
     """Apply a SPARQL update to a graph folder, as a new build of it.
 
     The current triples are copied into a fresh store, the update runs there,
@@ -1062,6 +1192,12 @@ def apply_update(graph_dir: Path, update: str) -> UpdateReport:
 
     graph_dir = Path(graph_dir)
     manifest = read_manifest(graph_dir)
+    if params:
+        from graph.store import LocalStore
+
+        reader = LocalStore(graph_dir, manifest=manifest)
+        update = bind_params(update, params, reader)
+        reader.close()
     old = ox.Store.read_only(str(graph_dir / manifest.store))
     before = len(old)
     stamp = ox.NamedNode(GRAPH_IRI)
@@ -1094,6 +1230,5 @@ def apply_update(graph_dir: Path, update: str) -> UpdateReport:
         sources=manifest.sources,
         warnings=[*manifest.warnings, "changed by a SPARQL update after the build"],
     )
-    del old
     # two stamp triples were added by the new build, as they were by the old one
     return UpdateReport(graph_dir, before, sizes.get("after", 0) + 2, new.build_id)

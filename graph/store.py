@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from graph.errors import GraphNotFoundError, QueryError, QuerySyntaxError
-from graph.vocab import PREFIXES
+from graph.namespaces import PREFIXES
 
 __all__ = [
     "MANIFEST",

@@ -120,3 +120,184 @@ def role_card_view(card: dict[str, Any]) -> None:
         "Close matches",
         [f"{m.get('code') or ''} {m.get('label') or m['id']}".strip() for m in card["close_matches"]],
     )
+
+
+# ---------------------------------------------------------------------------
+# Routes: path, next, gap, similar
+# ---------------------------------------------------------------------------
+
+__all__ += ["routes_view", "next_view", "gap_view", "similar_view", "signed_money"]
+
+
+def signed_money(value: float | None, currency: str | None = "USD") -> str:
+    """Format a pay change with its sign.
+
+    Examples
+    --------
+    >>> signed_money(140000), signed_money(-5000), signed_money(None)
+    ('+US$140k', '-US$5k', 'unknown')
+    """
+    if value is None:
+        return "unknown"
+    return ("+" if value >= 0 else "-") + money(abs(value), currency)
+
+
+def _skills_cell(item: dict[str, Any]) -> str:
+    """Skills to gain, one a line, with level rises spelled out."""
+    if item.get("skills_unknown"):
+        return "unknown (a role has no skill profile)"
+    levels = {c["skill"]: c for c in item.get("level_changes") or ()}
+    lines = []
+    for skill in item["skills_to_gain"]:
+        change = levels.get(skill)
+        if change:
+            skill += f" (level {change['from']:g} -> {change['to']:g})"
+        lines.append(skill)
+    return "\n".join(lines) or "none"
+
+
+def _kind_cell(item: dict[str, Any]) -> str:
+    if item["kind"] == "suggested" and item.get("similarity") is not None:
+        return f"suggested\n(sim. {item['similarity']:.2f})"
+    return str(item["kind"])
+
+
+def _note_have(out: Any, report: dict[str, Any]) -> None:
+    if report.get("have"):
+        out.print("Not counted as to gain (--have): " + "; ".join(report["have"]),
+                  style="dim", markup=False)
+
+
+def routes_view(report: dict[str, Any]) -> None:
+    """Print the routes of ``careergraph path``: each with its steps and skills to gain."""
+    out = console()
+    routes = report["routes"]
+    out.print(
+        f"{len(routes)} route{'s' if len(routes) != 1 else ''} from {report['from']['label']} "
+        f"to {report['to']['label']}",
+        style="bold", markup=False,
+    )
+    _note_have(out, report)
+    if report.get("avoid"):
+        out.print("Avoiding: " + "; ".join(report["avoid"]), style="dim", markup=False)
+    for n, route in enumerate(routes, 1):
+        steps = route["steps"]
+        plural = "s" if len(steps) != 1 else ""
+        table = _table(
+            f"Route {n}: {len(steps)} step{plural}, cost {route['cost']:g}, "
+            f"pay {signed_money(route['salary_change'], route.get('currency'))}"
+        )
+        table.add_column("#", justify="right")
+        table.add_column("Move", overflow="fold", max_width=48)
+        table.add_column("Kind")
+        table.add_column("Skills to gain", overflow="fold")
+        table.add_column("Pay change", justify="right")
+        for i, step in enumerate(steps, 1):
+            table.add_row(
+                str(i),
+                f"{step['from']}\n-> {step['to']}",
+                _kind_cell(step),
+                _skills_cell(step),
+                signed_money(step["salary_change"], step.get("currency")),
+                end_section=i < len(steps),
+            )
+        out.print()
+        out.print(table, markup=False)
+        gain = route["skills_to_gain"]
+        out.print(
+            f"  Skills to gain on this route ({len(gain)}): " + ("; ".join(gain) or "none"),
+            markup=False,
+        )
+
+
+def next_view(report: dict[str, Any]) -> None:
+    """Print the ranked moves of ``careergraph next``."""
+    out = console()
+    options = report["options"]
+    out.print(f"Next moves from {report['role']['label']}", style="bold", markup=False)
+    _note_have(out, report)
+    table = _table()
+    table.add_column("#", justify="right")
+    table.add_column("Role", overflow="fold", max_width=30)
+    table.add_column("Kind")
+    table.add_column("Overlap", justify="right")
+    table.add_column("Skills to gain", overflow="fold")
+    table.add_column("Pay change", justify="right")
+    table.add_column("Score", justify="right")
+    for i, option in enumerate(options, 1):
+        table.add_row(
+            str(i),
+            option["role"],
+            _kind_cell(option),
+            f"{option['overlap']:.0%}",
+            _skills_cell(option),
+            signed_money(option["salary_change"], option.get("currency")),
+            f"{option['score']:.2f}",
+            end_section=i < len(options),
+        )
+    if not options:
+        out.print("No moves: no guide names one and no role is similar enough.", markup=False)
+        return
+    out.print(table, markup=False)
+
+
+def gap_view(report: dict[str, Any]) -> None:
+    """Print the skill delta of ``careergraph gap``."""
+    out = console()
+    out.print(f"From {report['from']['label']} to {report['to']['label']}", style="bold",
+              markup=False)
+    move = report.get("move")
+    out.print(
+        (f"A curated {move}." if move else "No curated move joins them (see 'careergraph path').")
+        + f" Pay change: {signed_money(report['salary_change'], report.get('currency'))}.",
+        markup=False,
+    )
+    _note_have(out, report)
+    if report.get("skills_unknown"):
+        out.print("The skill delta is unknown: a role has no skill profile (no guide).",
+                  markup=False)
+
+    def section(title: str, lines: list[str], limit: int = 0) -> None:
+        out.print()
+        out.print(f"{title} ({len(lines)})", style="bold cyan", markup=False)
+        shown = lines[:limit] if limit else lines
+        for line in shown or ["none"]:
+            out.print(f"  - {line}", markup=False)
+        if len(shown) < len(lines):
+            out.print(f"  ... and {len(lines) - len(shown)} more (--format json lists all)",
+                      markup=False)
+
+    if not report.get("skills_unknown"):
+        section("Skills to gain", _skills_cell(report).splitlines())
+        section("Skills kept", report["skills_kept"], limit=15)
+    gaining = set(report["skills_to_gain"])
+    if report["missing_per_target_guide"] or not report.get("skills_unknown"):
+        section(
+            f"Often missing in people moving into {report['to']['label']} (says its guide)",
+            [s + ("  (to gain)" if s in gaining else "")
+             for s in report["missing_per_target_guide"]],
+        )
+    if report["missing_per_source_guide"] or not report.get("skills_unknown"):
+        section(
+            f"Often missing in {report['from']['label']} (says its guide), "
+            f"needed in {report['to']['label']}",
+            report["missing_per_source_guide"],
+        )
+
+
+def similar_view(report: dict[str, Any]) -> None:
+    """Print the roles of ``careergraph similar``."""
+    out = console()
+    out.print(f"Roles most like {report['role']['label']}", style="bold", markup=False)
+    if not report["similar"]:
+        why = "it has no skill profile (no guide)" if report.get("skills_unknown") else (
+            "no role shares a skill with it")
+        out.print(f"None: {why}.", markup=False)
+        return
+    table = _table()
+    table.add_column("#", justify="right")
+    table.add_column("Role", overflow="fold")
+    table.add_column("Score", justify="right")
+    for i, row in enumerate(report["similar"], 1):
+        table.add_row(str(i), row["role"], f"{row['score']:.3f}")
+    out.print(table, markup=False)

@@ -285,15 +285,20 @@ class _Reader:
         section = self.sections.get(name)
         return section.lines if section else []
 
+    def expected_at(self, name: str) -> tuple[int, str]:
+        """Line where a missing section was due: that of the next heading present, or the end."""
+        later = [h for h in HEADINGS[HEADINGS.index(name) + 1 :] if h in self.sections]
+        if later:
+            heading = min(later, key=lambda h: self.sections[h].line)
+            return self.sections[heading].line, f"before '{heading}'"
+        content = [ln.number for ln in self.lines if ln.text.strip()]
+        return content[-1], "at the end"
+
     def check_required(self) -> None:
         for name in REQUIRED_SECTIONS:
             section = self.sections.get(name)
             if section is None:
-                later = [
-                    self.sections[h].line for h in HEADINGS[HEADINGS.index(name) + 1 :]
-                    if h in self.sections
-                ]
-                line = min(later) if later else self.lines[-1].number
+                line, _ = self.expected_at(name)
                 raise self.error(
                     f"required section '{name}' is missing; add the heading '{name}' "
                     "followed by its lines",
@@ -468,9 +473,10 @@ def _parse_salary(text: str, number: int, reader: _Reader) -> SalaryBand:
     ranges = [m for m in _RANGE.finditer(text) if depths[m.start()] == 0]
     priced = [m for m in ranges if m.group("c1") or m.group("c2") or m.group("c3")]
     singles = [m for m in _SINGLE.finditer(text) if depths[m.start()] == 0]
-    match = (priced or singles or ranges or [None])[0]
-    if match is None:
+    candidates = priced or singles or ranges
+    if not candidates:
         raise reader.error(f"cannot read the salary line '{_short(text)}'; {hint}", number, section)
+    match = candidates[0]
     groups = match.groupdict()
     level = text[: match.start()].strip(" \t:–—-|")
     if not level:
@@ -478,7 +484,9 @@ def _parse_salary(text: str, number: int, reader: _Reader) -> SalaryBand:
             f"the salary line '{_short(text)}' has no level before the amount; {hint}",
             number, section,
         )
-    symbols = [groups.get(k) for k in ("c1", "c2", "c3") if groups.get(k)]
+    symbols = [groups[k].strip() for k in ("c1", "c2", "c3") if groups.get(k)]
+    if any(s != "$" and s.endswith("$") for s in symbols):
+        symbols = [s for s in symbols if s != "$"]  # "CA$95k–$120k": the second $ is CA$
     codes = {_currency(s) for s in symbols}
     if not codes or None in codes:
         raise reader.error(
@@ -543,7 +551,8 @@ def _parse_salary(text: str, number: int, reader: _Reader) -> SalaryBand:
 def _step_marker(n: int) -> re.Pattern[str]:
     """Where step ``n`` starts: alone on a line, at a line start, or glued after a sentence."""
     return re.compile(
-        rf"(?:(?<=\n)|^|(?<=(?<![\d.])[.!?)\]\"”'])\s*)[ \t]*{n}(?:[.):]\s+|\s*$|\s*\n|[ \t]*(?=[A-Z]))",
+        rf"(?:(?<=\n)|^|(?<=(?<![\d.])[.!?)\]\"”'])\s*)[ \t]*{n}"
+        r"(?:[.):]\s+|\s*$|\s*\n|[ \t]*(?=[A-Z]))",
         re.M,
     )
 
@@ -735,7 +744,8 @@ def parse_text(text: str, source: str | None = None) -> Guide:
     reader.check_required()
     for name in HEADINGS:
         if name not in reader.sections and name not in _CONTAINERS:
-            reader.warn(None, name, "section missing")
+            line, where = reader.expected_at(name)
+            reader.warn(line, name, f"section missing (expected {where})")
         elif name in reader.sections and name not in _CONTAINERS and not reader.sections[
             name
         ].lines:

@@ -45,7 +45,8 @@ PROTECTED_TOKENS = (
     "HealthTech", "InsurTech", "PropTech", "AdTech", "MarTech", "GovTech", "CleanTech",
     "ClimateTech", "LegalTech", "RegTech", "AgTech", "FoodTech", "HRTech", "DeepTech",
     "WealthTech", "MedTech", "BioTech", "SecTech", "IoT", "IIoT", "AIoT", "eDiscovery",
-    "eLearning", "mTLS", "OAuth", "SysML", "SysOps", "eBPF", "gRPC", "iPaaS", "vCPU", "vCPUs", "NetSuite", "SuccessFactors",
+    "eLearning", "mTLS", "OAuth", "SysML", "SysOps", "eBPF", "gRPC", "iPaaS", "vCPU", "vCPUs",
+    "NetSuite", "SuccessFactors",
     "ScrumMaster", "SAFe", "OKRs", "KPIs", "SLOs", "SLAs", "SLIs", "APIs", "CVEs",
 )
 

@@ -1,0 +1,1093 @@
+"""Career routes with skill deltas: k best routes, next moves, skill gaps, similar roles.
+
+Every function here is a plain function of the networkx projection ``P``
+(:func:`graph.network.load_projection`) and role IRIs or typed names; it
+returns data and raises :mod:`graph.errors` exceptions, and never prints.
+
+Routes run over two kinds of moves:
+
+* curated moves, the edges of ``P`` (``progression`` or ``transition``,
+  named in a guide or an import), and
+* suggested moves, inferred from profile similarity
+  (:mod:`graph.similarity`): for each role, its ``suggest_top`` most similar
+  roles (score at least ``suggest_min``) it has no curated move to.
+
+A step costs ``base cost of its kind + skill x skills to gain (minus --have)
++ unknown if either role has no skill profile + salary_drop x relative pay
+drop``; all of it lives in :class:`Weights`. The k cheapest simple routes are
+found with Yen's algorithm (:func:`networkx.shortest_simple_paths`).
+
+A step's skill delta is what the target role needs that the source lacks:
+a skill the source does not list (when rated, only if its importance is at
+least ``min_importance``), or one whose required level rises by more than
+``level_rise`` ("from level X to Y"). A curated move's stored
+``skills_to_gain`` (``cg:skillToGain``) is used when it has any.
+"""
+
+from __future__ import annotations
+
+import math
+import weakref
+from collections import deque
+from collections.abc import Iterable
+from dataclasses import dataclass, fields, replace
+from typing import Any
+
+import networkx as nx
+
+from graph.errors import NoRouteError, UsageError
+
+__all__ = [
+    "Weights",
+    "SkillDelta",
+    "parse_weights",
+    "resolve_skills",
+    "skill_delta",
+    "salary_change",
+    "step_cost",
+    "routing_graph",
+    "k_routes",
+    "next_moves",
+    "path_report",
+    "next_report",
+    "gap_report",
+    "similar_report",
+]
+
+#: IRIs of the shipped skill vocabulary's concepts (graph/data/skills.tsv)
+SKILL_NS = "https://w3id.org/careergraph/id/skill/"
+
+#: how many candidate routes Yen's algorithm may produce while looking for k within --max-steps
+MAX_CANDIDATES = 60
+
+#: fuzzy score (0-100, token-sort ratio) at which a --have phrase takes a skill
+SKILL_FUZZY_ACCEPT = 90
+
+
+@dataclass(frozen=True)
+class Weights:
+    """Every knob of route search and ranking, with its default.
+
+    Route cost of one step::
+
+        cost = {progression | transition | suggested}
+               + skill * (skills to gain, minus --have)
+               + unknown            (if either role has no skill profile)
+               + salary_drop * max(0, (pay_from - pay_to) / pay_from)
+
+    Attributes
+    ----------
+    progression, transition, suggested : float
+        Base cost of a move by kind: a curated step up, a curated sideways
+        move, a move inferred from similarity. Curated moves are preferred.
+    skill : float
+        Cost per skill to gain (a new skill or a level rise).
+    unknown : float
+        Cost of a step whose delta is unknown (a role named in a guide but
+        without a skill profile), so such steps are not free.
+    salary_drop : float
+        Cost of a pay cut, per whole relative drop (0.2 = a 20% cut costs
+        ``0.2 * salary_drop``). Pay rises cost nothing.
+    suggest_top : float
+        How many similar roles each role gets suggested moves to.
+    suggest_min : float
+        Least similarity (0-1) for a suggested move.
+    min_importance : float
+        A rated skill (O*NET/ESCO importance) the source lacks counts as to
+        gain only at this importance or above; unrated (guide) skills always count.
+    level_rise : float
+        A skill both roles rate counts as to gain when the target's level
+        exceeds the source's by more than this.
+    next_progression, next_transition : float
+        Bonus added to ``next``'s score for curated moves (suggested: 0).
+    next_salary : float
+        Weight of the relative pay change (clipped to -1..1) in ``next``'s score.
+
+    Examples
+    --------
+    >>> Weights().suggested > Weights().transition > Weights().progression
+    True
+    """
+
+    progression: float = 1.0
+    transition: float = 1.5
+    suggested: float = 3.0
+    skill: float = 0.25
+    unknown: float = 1.0
+    salary_drop: float = 4.0
+    suggest_top: float = 3
+    suggest_min: float = 0.25
+    min_importance: float = 3.0
+    level_rise: float = 1.0
+    next_progression: float = 0.2
+    next_transition: float = 0.1
+    next_salary: float = 0.5
+
+    def base(self, kind: str) -> float:
+        """Base cost of a move of ``kind``."""
+        return float(getattr(self, kind))
+
+
+def parse_weights(items: Iterable[str], base: Weights | None = None) -> Weights:
+    """Return ``base`` (default :class:`Weights`) with ``NAME=VALUE`` overrides.
+
+    Raises
+    ------
+    UsageError
+        An item is not ``NAME=VALUE``, names no weight, or its value is not a
+        non-negative number.
+
+    Examples
+    --------
+    >>> parse_weights(["skill=0.5", "suggested=4"]).skill
+    0.5
+    >>> parse_weights(["skil=1"])
+    Traceback (most recent call last):
+    ...
+    graph.errors.UsageError: Unknown weight 'skil' in --weight skil=1. Known weights: \
+progression, transition, suggested, skill, unknown, salary_drop, suggest_top, suggest_min, \
+min_importance, level_rise, next_progression, next_transition, next_salary.
+    """
+    weights = base or Weights()
+    names = [f.name for f in fields(Weights)]
+    changes: dict[str, float] = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        name = name.strip().replace("-", "_")
+        if not sep:
+            raise UsageError(f"--weight {item}: expected NAME=VALUE, e.g. --weight skill=0.5.")
+        if name not in names:
+            raise UsageError(
+                f"Unknown weight '{name}' in --weight {item}. Known weights: {', '.join(names)}."
+            )
+        try:
+            number = float(value)
+        except ValueError:
+            number = -1.0
+        if not number >= 0 or number == float("inf"):
+            raise UsageError(f"--weight {item}: the value must be a number >= 0.")
+        changes[name] = number
+    return replace(weights, **changes)
+
+
+# ---------------------------------------------------------------------------
+# Per-projection memo: things derived from P once and reused by warm calls
+# ---------------------------------------------------------------------------
+
+_MEMO: weakref.WeakKeyDictionary[Any, dict[Any, Any]] = weakref.WeakKeyDictionary()
+
+
+def _memo(P: Any) -> dict[Any, Any]:
+    memo = _MEMO.get(P)
+    if memo is None:
+        memo = _MEMO[P] = {}
+    return memo
+
+
+def _label(P: Any, role: str) -> str:
+    return str(P.nodes[role].get("label") or role.rsplit("/", 1)[-1])
+
+
+def _skill_label(P: Any, skill: str) -> str:
+    """A skill's label; with its type when another skill has the same label
+    (O*NET's skill "Mathematics" and knowledge area "Mathematics")."""
+    info = P.graph.get("skills", {}).get(skill)
+    if not info:
+        return skill.rsplit("/", 1)[-1]
+    label = str(info["label"])
+    if label in _shared_labels(P) and info.get("type"):
+        return f"{label} ({info['type']})"
+    return label
+
+
+def _shared_labels(P: Any) -> set[str]:
+    memo = _memo(P)
+    if "shared_labels" not in memo:
+        seen: set[str] = set()
+        shared: set[str] = set()
+        for info in P.graph.get("skills", {}).values():
+            label = info.get("label")
+            (shared if label in seen else seen).add(label)
+        memo["shared_labels"] = shared
+    return memo["shared_labels"]  # type: ignore[no-any-return]
+
+
+def _ref(P: Any, role: str) -> dict[str, str]:
+    return {"id": role, "label": _label(P, role)}
+
+
+# ---------------------------------------------------------------------------
+# Skills a person already has (--have)
+# ---------------------------------------------------------------------------
+
+
+def _skill_index(P: Any) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+    """Normalized label -> skill IRIs, and core form -> skill IRIs."""
+    memo = _memo(P)
+    if "skill_index" in memo:
+        return memo["skill_index"]  # type: ignore[no-any-return]
+    from graph.skills import SkillVocabulary, core, normalize
+
+    skills: dict[str, dict[str, Any]] = P.graph.get("skills", {})
+    texts: dict[str, set[str]] = {}
+    for iri, info in skills.items():
+        labels = {info.get("label") or ""}
+        labels.update(info.get("labels") or ())
+        labels.update(info.get("alt_labels") or ())
+        texts.setdefault(iri, set()).update(t for t in labels if t)
+    # the shipped vocabulary knows the other phrasings of guide skills
+    for concept in SkillVocabulary.load().concepts.values():
+        iri = SKILL_NS + concept.id
+        if iri in skills:
+            texts[iri].update([concept.label, *concept.alt_labels])
+    exact: dict[str, set[str]] = {}
+    cores: dict[str, set[str]] = {}
+    for iri, labels in texts.items():
+        for text in labels:
+            exact.setdefault(normalize(text), set()).add(iri)
+            cores.setdefault(core(text) or normalize(text), set()).add(iri)
+    memo["skill_index"] = (exact, cores)
+    return exact, cores
+
+
+def resolve_skills(P: Any, phrases: Iterable[str]) -> frozenset[str]:
+    """Map skill names as a person types them to skill IRIs of ``P``.
+
+    A phrase matches a skill's label or alternative label (case and
+    punctuation ignored), then the label without parenthetical detail, then
+    fuzzily. Skill IRIs are accepted as they are.
+
+    Raises
+    ------
+    UsageError
+        A phrase matches no skill; the message names the three closest.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> P = nx.DiGraph(skills={"s/sql": {"label": "SQL", "type": "skill"},
+    ...                        "s/go": {"label": "Programming in Go", "type": "skill"}})
+    >>> sorted(resolve_skills(P, ["sql", "Programing in Go"]))
+    ['s/go', 's/sql']
+    >>> resolve_skills(P, ["Cobol"])
+    Traceback (most recent call last):
+    ...
+    graph.errors.UsageError: Unknown skill 'Cobol' in --have. Did you mean: SQL; Programming in Go?
+    """
+    phrases = [p for p in phrases if p.strip()]
+    if not phrases:
+        return frozenset()
+    from graph.skills import core, normalize
+
+    skills: dict[str, Any] = P.graph.get("skills", {})
+    exact, cores = _skill_index(P)
+    found: set[str] = set()
+    for phrase in phrases:
+        phrase = phrase.strip()
+        if not phrase:
+            continue
+        if phrase in skills:
+            found.add(phrase)
+            continue
+        key = normalize(phrase)
+        hit = exact.get(key) or cores.get(core(phrase) or key)
+        if not hit and key:
+            from rapidfuzz import fuzz, process
+
+            best = process.extractOne(
+                key, list(exact), scorer=fuzz.token_sort_ratio, score_cutoff=SKILL_FUZZY_ACCEPT
+            )
+            hit = exact[best[0]] if best else None
+        if not hit:
+            raise UsageError(_unknown_skill(P, phrase, key, exact))
+        found.update(hit)
+    return frozenset(found)
+
+
+def _unknown_skill(P: Any, phrase: str, key: str, exact: dict[str, set[str]]) -> str:
+    from rapidfuzz import fuzz, process
+
+    names: list[str] = []
+    for text, _, _ in process.extract(key, list(exact), scorer=fuzz.WRatio, limit=20):
+        for iri in sorted(exact[text]):
+            name = _skill_label(P, iri)
+            if name not in names:
+                names.append(name)
+    message = f"Unknown skill '{phrase}' in --have."
+    if names:
+        return message + " Did you mean: " + "; ".join(names[:3]) + "?"
+    return message + " The graph names no skills."
+
+
+# ---------------------------------------------------------------------------
+# Skill deltas and step costs
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SkillDelta:
+    """What moving from one role to another asks you to learn.
+
+    Attributes
+    ----------
+    to_gain : tuple of str
+        Skill IRIs to gain, most important first.
+    kept : tuple of str
+        Skill IRIs the target needs that the source (or you) already has.
+    levels : dict
+        ``{skill: (from_level, to_level)}`` for skills whose level rises.
+    unknown : bool
+        True when a role has no skill profile, so the delta is not known.
+    curated : bool
+        True when ``to_gain`` comes from the move's stored skills to gain.
+    """
+
+    to_gain: tuple[str, ...] = ()
+    kept: tuple[str, ...] = ()
+    levels: dict[str, tuple[float, float]] | None = None
+    unknown: bool = False
+    curated: bool = False
+
+    def given(self, held: dict[str, float], level_rise: float = 1.0) -> SkillDelta:
+        """The delta for someone who already holds ``held`` (``{skill: level}``).
+
+        A held skill is no longer to gain unless the step raises its level
+        by more than ``level_rise`` above the held level (``math.inf`` for a
+        skill held at any level, as with ``--have``).
+
+        Examples
+        --------
+        >>> d = SkillDelta(("x", "y"), (), {"x": (2.0, 5.0)})
+        >>> d.given({"y": math.inf}).to_gain, d.given({"x": 4.5}).to_gain
+        (('x',), ('y',))
+        """
+        if not held:
+            return self
+        dropped = []
+        for skill in self.to_gain:
+            if skill not in held:
+                continue
+            level = (self.levels or {}).get(skill)
+            if level is None or level[1] - held[skill] <= level_rise:
+                dropped.append(skill)
+        if not dropped:
+            return self
+        return replace(
+            self,
+            to_gain=tuple(s for s in self.to_gain if s not in dropped),
+            kept=self.kept + tuple(dropped),
+        )
+
+
+def _order(profile: dict[str, Any], P: Any, skills: Iterable[str]) -> tuple[str, ...]:
+    """Most important (then highest level) first, then by label."""
+
+    def key(skill: str) -> tuple[float, float, str]:
+        rating = profile.get(skill) or {}
+        return (
+            -(rating.get("importance") or 0.0),
+            -(rating.get("level") or 0.0),
+            _skill_label(P, skill).lower(),
+        )
+
+    return tuple(sorted(skills, key=key))
+
+
+def skill_delta(P: Any, source: str, target: str, weights: Weights | None = None) -> SkillDelta:
+    """The skills moving from ``source`` to ``target`` asks for.
+
+    Uses the curated move's stored skills to gain when it has any, else
+    compares the two roles' skill profiles (level-aware where rated). A
+    role without a profile gives an empty delta marked ``unknown``.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> P = nx.DiGraph()
+    >>> P.add_node("a", skills={"x": {"importance": 4.0, "level": 3.0},
+    ...                         "y": {"importance": 4.0, "level": 2.0}})
+    >>> P.add_node("b", skills={"x": {"importance": 4.0, "level": 5.0},
+    ...                         "y": {"importance": 3.5, "level": 2.5},
+    ...                         "z": {"importance": 3.5, "level": 4.0},
+    ...                         "w": {"importance": 1.5, "level": 1.0}})
+    >>> P.add_node("c", skills={})
+    >>> d = skill_delta(P, "a", "b")
+    >>> d.to_gain, d.kept, d.levels
+    (('x', 'z'), ('y',), {'x': (3.0, 5.0)})
+    >>> skill_delta(P, "a", "c").unknown
+    True
+    """
+    weights = weights or Weights()
+    memo = _memo(P).setdefault(("delta", weights.min_importance, weights.level_rise), {})
+    found = memo.get((source, target))
+    if found is not None:
+        return found  # type: ignore[no-any-return]
+    gain, levels, unknown, curated = _gain(P, source, target, weights)
+    if unknown:
+        delta = SkillDelta(unknown=True)
+    else:
+        tgt: dict[str, Any] = P.nodes[target].get("skills") or {}
+        kept = _profile(P, source, weights)[0] & tgt.keys() - gain
+        delta = SkillDelta(_order(tgt, P, gain), _order(tgt, P, kept), levels, curated=curated)
+    memo[(source, target)] = delta
+    return delta
+
+
+def _profile(P: Any, role: str, weights: Weights) -> tuple[frozenset[str], frozenset[str], Any]:
+    """A role's skills, those important enough to gain, and the rated levels; memoized."""
+    memo = _memo(P).setdefault(("profile", weights.min_importance), {})
+    found = memo.get(role)
+    if found is None:
+        skills: dict[str, Any] = P.nodes[role].get("skills") or {}
+        important = frozenset(
+            s for s, r in skills.items()
+            if r.get("importance") is None or r["importance"] >= weights.min_importance
+        )
+        levels = {s: r["level"] for s, r in skills.items() if r.get("level") is not None}
+        found = memo[role] = (frozenset(skills), important, levels)
+    return found  # type: ignore[no-any-return]
+
+
+def _gain(
+    P: Any, source: str, target: str, weights: Weights
+) -> tuple[frozenset[str], dict[str, tuple[float, float]], bool, bool]:
+    """Skills to gain (unordered), level rises, unknown?, curated? -- all route search needs."""
+    memo = _memo(P).setdefault(("gain", weights.min_importance, weights.level_rise), {})
+    found = memo.get((source, target))
+    if found is not None:
+        return found  # type: ignore[no-any-return]
+    src_keys, _, src_levels = _profile(P, source, weights)
+    tgt_keys, tgt_important, tgt_levels = _profile(P, target, weights)
+    levels = {
+        s: (src_levels[s], tgt_levels[s])
+        for s in src_levels.keys() & tgt_levels.keys()
+        if tgt_levels[s] - src_levels[s] > weights.level_rise
+    }
+    edge = P.get_edge_data(source, target) or {}
+    stored = frozenset(s for s in edge.get("skills_to_gain") or () if s)
+    if stored:
+        levels = {s: lv for s, lv in levels.items() if s in stored}
+        found = (stored, levels, False, True)
+    elif not src_keys or not tgt_keys:
+        found = (frozenset(), {}, True, False)
+    else:
+        found = ((tgt_important - src_keys) | levels.keys(), levels, False, False)
+    memo[(source, target)] = found
+    return found
+
+
+def salary_change(P: Any, source: str, target: str) -> float | None:
+    """Target pay midpoint minus source pay midpoint; None if unknown or in different currencies.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> P = nx.DiGraph()
+    >>> P.add_node("a", midpoint=150000.0, currency="USD")
+    >>> P.add_node("b", midpoint=190000.0, currency="USD")
+    >>> P.add_node("c", midpoint=None, currency=None)
+    >>> salary_change(P, "a", "b"), salary_change(P, "a", "c")
+    (40000.0, None)
+    """
+    a, b = P.nodes[source], P.nodes[target]
+    if a.get("midpoint") is None or b.get("midpoint") is None:
+        return None
+    if (a.get("currency") or "USD") != (b.get("currency") or "USD"):
+        return None
+    return float(b["midpoint"]) - float(a["midpoint"])
+
+
+def _relative_change(P: Any, source: str, target: str) -> float | None:
+    change = salary_change(P, source, target)
+    base = P.nodes[source].get("midpoint")
+    if change is None or not base:
+        return None
+    return change / float(base)
+
+
+def step_cost(
+    P: Any,
+    source: str,
+    target: str,
+    kind: str,
+    have: frozenset[str] = frozenset(),
+    weights: Weights | None = None,
+) -> float:
+    """The cost of one step of a route (see :class:`Weights`).
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> P = nx.DiGraph()
+    >>> P.add_node("a", skills={"x": {}}, midpoint=200.0, currency="USD")
+    >>> P.add_node("b", skills={"x": {}, "y": {}, "z": {}}, midpoint=150.0, currency="USD")
+    >>> step_cost(P, "a", "b", "transition")  # 1.5 + 2 skills x 0.25 + 4 x 25% drop
+    3.0
+    >>> step_cost(P, "a", "b", "transition", have=frozenset({"y"}))
+    2.75
+    """
+    weights = weights or Weights()
+    gain, _, unknown, _ = _gain(P, source, target, weights)
+    cost = weights.base(kind)
+    if unknown:
+        cost += weights.unknown
+    else:
+        cost += weights.skill * (len(gain - have) if have else len(gain))
+    change = _relative_change(P, source, target)
+    if change is not None and change < 0:
+        cost += weights.salary_drop * -change
+    return cost
+
+
+# ---------------------------------------------------------------------------
+# The routing graph: curated moves plus moves suggested by similarity
+# ---------------------------------------------------------------------------
+
+
+def _suggestions(P: Any, role: str, top: int, minimum: float, exclude: set[str]) -> list[Any]:
+    model = P.graph.get("similarity")
+    if model is None or top <= 0 or role not in model:
+        return []
+    from graph.similarity import similar
+
+    return [
+        (other, score)
+        for other, score in similar(model, role, top=top, exclude=exclude)
+        if score >= minimum and score > 0 and other in P
+    ]
+
+
+def routing_graph(P: Any, weights: Weights | None = None) -> nx.DiGraph:
+    """The graph routes are searched on: ``P``'s moves plus suggested ones.
+
+    Every edge has ``kind`` (``progression``, ``transition`` or
+    ``suggested``); suggested edges also carry ``similarity``. Built once per
+    projection and setting, then reused.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> P = nx.DiGraph()
+    >>> P.add_edge("a", "b", kind="progression")
+    >>> R = routing_graph(P)
+    >>> R.edges["a", "b"]["kind"]
+    'progression'
+    """
+    weights = weights or Weights()
+    top, minimum = int(weights.suggest_top), weights.suggest_min
+    memo = _memo(P)
+    key = ("routing", top, minimum)
+    if key in memo:
+        return memo[key]  # type: ignore[no-any-return]
+    R = nx.DiGraph()
+    R.add_nodes_from(P)
+    R.add_edges_from(
+        (u, v, {"kind": d.get("kind", "transition")}) for u, v, d in P.edges(data=True)
+    )
+    for role in P:
+        curated = set(P.successors(role))
+        curated.add(role)
+        for other, score in _suggestions(P, role, top, minimum, curated):
+            R.add_edge(role, other, kind="suggested", similarity=score)
+    memo[key] = R
+    return R
+
+
+def _reachable(R: Any, source: str, avoid: set[str], depth: int | None = None) -> dict[str, int]:
+    """Roles reachable from ``source`` without passing ``avoid``, with their hop count."""
+    hops = {source: 0}
+    queue = deque([source])
+    while queue:
+        node = queue.popleft()
+        if depth is not None and hops[node] >= depth:
+            continue
+        for nxt in R.successors(node):
+            if nxt not in hops and nxt not in avoid:
+                hops[nxt] = hops[node] + 1
+                queue.append(nxt)
+    return hops
+
+
+def _nearest(P: Any, target: str, reachable: dict[str, int], limit: int = 3) -> list[str]:
+    """Reachable roles most like the target (by similarity, else closest in steps)."""
+    model = P.graph.get("similarity")
+    names: list[str] = []
+    if model is not None and target in model:
+        from graph.similarity import similar
+
+        for role, score in similar(model, target, top=len(model.roles)):
+            if score > 0 and role in reachable and reachable[role] > 0:
+                names.append(_label(P, role))
+                if len(names) == limit:
+                    return names
+    for role, _ in sorted(reachable.items(), key=lambda item: (item[1], _label(P, item[0]))):
+        if reachable[role] > 0 and _label(P, role) not in names:
+            names.append(_label(P, role))
+            if len(names) == limit:
+                break
+    return names
+
+
+def _no_route(
+    P: Any, R: Any, source: str, target: str, avoid: set[str], max_steps: int | None,
+    weights: Weights,
+) -> NoRouteError:
+    """Explain why no route joins source to target, naming the nearest reachable roles."""
+    a, b = _label(P, source), _label(P, target)
+    head = f"No route from '{a}' to '{b}':"
+    free = _reachable(R, source, avoid)
+    if int(weights.suggest_top) <= 0:
+        unsuggested = "suggested moves are off with suggest_top=0"
+    else:
+        unsuggested = (
+            f"no role is similar enough (at least {weights.suggest_min:g}) to suggest one"
+        )
+    if R.in_degree(target) == 0:
+        hint = "" if P.nodes[target].get("skills") else " Add a guide for it."
+        return NoRouteError(
+            f"{head} '{b}' has no incoming moves (no guide or import names a move into it, "
+            f"and {unsuggested}).{hint}",
+            _nearest(P, target, free),
+        )
+    if R.out_degree(source) == 0:
+        hint = "" if P.nodes[source].get("skills") else " Add a guide for it."
+        return NoRouteError(
+            f"{head} '{a}' has no outgoing moves (no guide or import names a move from it, "
+            f"and {unsuggested}).{hint}",
+            [],
+        )
+    if target not in free:
+        if target in _reachable(R, source, set()):
+            names = "; ".join(sorted(_label(P, r) for r in avoid))
+            return NoRouteError(
+                f"{head} every route passes through an avoided role ({names}). "
+                "Drop an --avoid option.",
+                _nearest(P, target, free),
+            )
+        return NoRouteError(
+            f"{head} no chain of moves leads there, even with suggested moves.",
+            _nearest(P, target, free),
+        )
+    shortest = free[target]
+    if max_steps is not None and shortest > max_steps:
+        within = _reachable(R, source, avoid, max_steps)
+        return NoRouteError(
+            f"{head} the shortest route takes {shortest} steps, more than --max-steps "
+            f"{max_steps}. Raise --max-steps.",
+            _nearest(P, target, within),
+        )
+    return NoRouteError(f"{head} no route within the limits given.", _nearest(P, target, free))
+
+
+def k_routes(
+    P: Any,
+    source: str,
+    target: str,
+    k: int = 3,
+    have: frozenset[str] = frozenset(),
+    max_steps: int | None = None,
+    avoid: Iterable[str] = (),
+    weights: Weights | None = None,
+) -> list[tuple[float, list[tuple[str, str, str]]]]:
+    """The ``k`` cheapest simple routes from ``source`` to ``target``.
+
+    Parameters
+    ----------
+    P : networkx.DiGraph
+        The projection.
+    source, target : str
+        Role IRIs.
+    k : int
+        How many routes.
+    have : frozenset of str
+        Skill IRIs the person already has; they cost nothing.
+    max_steps : int, optional
+        Longest route allowed, in steps.
+    avoid : iterable of str
+        Role IRIs no route may pass through.
+    weights : Weights, optional
+
+    Returns
+    -------
+    list of (cost, steps)
+        Cheapest first; ``steps`` is a list of ``(from, to, kind)``.
+
+    Raises
+    ------
+    UsageError
+        ``source`` equals ``target``, or an avoided role is an end of the route.
+    NoRouteError
+        No route exists within the limits; the message says why and names
+        the nearest reachable roles.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> P = nx.DiGraph()
+    >>> P.add_nodes_from("abc", skills={"x": {}})
+    >>> P.add_edge("a", "b", kind="progression")
+    >>> P.add_edge("b", "c", kind="progression")
+    >>> P.add_edge("a", "c", kind="transition")
+    >>> for cost, steps in k_routes(P, "a", "c", k=2):
+    ...     print(cost, [s[1] for s in steps])
+    1.5 ['c']
+    2.0 ['b', 'c']
+    """
+    weights = weights or Weights()
+    if source == target:
+        raise UsageError(
+            f"FROM and TO are the same role ('{_label(P, source)}'); name two different roles."
+        )
+    avoided = set(avoid)
+    for end in (source, target):
+        if end in avoided:
+            raise UsageError(
+                f"Cannot --avoid '{_label(P, end)}': it is where the route starts or ends."
+            )
+    R = routing_graph(P, weights)
+
+    def cost(u: str, v: str, data: dict[str, Any]) -> float | None:
+        if v in avoided or u in avoided:
+            return None  # hides the edge from the search
+        return step_cost(P, u, v, data["kind"], have, weights)
+
+    routes: list[tuple[float, list[tuple[str, str, str]]]] = []
+    try:
+        paths = nx.shortest_simple_paths(R, source, target, weight=cost)
+        for n, path in enumerate(paths):
+            if n >= MAX_CANDIDATES:
+                break
+            if max_steps is not None and len(path) - 1 > max_steps:
+                continue
+            steps = [(u, v, R.edges[u, v]["kind"]) for u, v in zip(path, path[1:], strict=False)]
+            total = sum(step_cost(P, u, v, kind, have, weights) for u, v, kind in steps)
+            routes.append((round(total, 4), steps))
+            if len(routes) >= k:
+                break
+    except nx.NetworkXNoPath:
+        pass
+    if not routes:
+        raise _no_route(P, R, source, target, avoided, max_steps, weights)
+    return routes
+
+
+# ---------------------------------------------------------------------------
+# Reports: what the CLI prints as JSON (and formats as tables)
+# ---------------------------------------------------------------------------
+
+
+def _resolve(P: Any, text: str) -> str:
+    from graph.resolve import resolve_role
+
+    return resolve_role(P, text)
+
+
+def _resolve_avoid(P: Any, avoid: Iterable[str]) -> set[str]:
+    return {_resolve(P, name) for name in avoid}
+
+
+def _held(P: Any, role: str, have: frozenset[str]) -> dict[str, float]:
+    """Skills (and levels) a person in ``role`` who has ``have`` holds."""
+    held = {s: math.inf for s in have}
+    _learn(held, P.nodes[role].get("skills") or {})
+    return held
+
+
+def _learn(held: dict[str, float], profile: dict[str, Any]) -> None:
+    for skill, rating in profile.items():
+        level = rating.get("level") if rating else None
+        held[skill] = max(held.get(skill, -math.inf), math.inf if level is None else level)
+
+
+def _step(
+    P: Any, source: str, target: str, kind: str, have: frozenset[str], weights: Weights,
+    similarity: float | None = None, held: dict[str, float] | None = None,
+) -> dict[str, Any]:
+    """One step as the reports print it; ``held`` is what the person holds by then."""
+    if held is None:
+        held = {s: math.inf for s in have}
+    delta = skill_delta(P, source, target, weights).given(held, weights.level_rise)
+    levels = delta.levels or {}
+    step: dict[str, Any] = {
+        "from": _label(P, source),
+        "to": _label(P, target),
+        "kind": kind,
+        "skills_to_gain": [_skill_label(P, s) for s in delta.to_gain],
+        "skills_kept": [_skill_label(P, s) for s in delta.kept],
+        "salary_change": salary_change(P, source, target),
+        "currency": P.nodes[target].get("currency") or "USD",
+        "from_id": source,
+        "to_id": target,
+        "cost": round(step_cost(P, source, target, kind, have, weights), 4),
+        "level_changes": [
+            {"skill": _skill_label(P, s), "from": levels[s][0], "to": levels[s][1]}
+            for s in delta.to_gain
+            if s in levels
+        ],
+        "skills_unknown": delta.unknown,
+    }
+    if similarity is not None:
+        step["similarity"] = similarity
+    return step
+
+
+def path_report(
+    P: Any,
+    source: str,
+    target: str,
+    *,
+    k: int = 3,
+    have: Iterable[str] = (),
+    max_steps: int | None = None,
+    avoid: Iterable[str] = (),
+    weights: Weights | None = None,
+) -> dict[str, Any]:
+    """The ``k`` best routes between two roles named as a person types them.
+
+    Returns
+    -------
+    dict
+        ``{"from": {"id", "label"}, "to": {"id", "label"}, "routes": [{"cost",
+        "steps": [{"from", "to", "kind", "skills_to_gain", "skills_kept",
+        "salary_change", ...}], "skills_to_gain", "salary_change"}], ...}``.
+        A route's ``skills_to_gain`` is the union over its steps minus ``have``.
+
+    Raises
+    ------
+    UnknownRoleError, AmbiguousRoleError, UsageError, NoRouteError
+
+    Examples
+    --------
+    >>> from graph.network import load_projection
+    >>> from graph.store import open_store
+    >>> P = load_projection(open_store())
+    >>> report = path_report(P, "TPM", "Director of Technical Program Management", k=2)
+    >>> [len(r["steps"]) for r in report["routes"]]
+    [1, 2]
+    """
+    weights = weights or Weights()
+    src, dst = _resolve(P, source), _resolve(P, target)
+    have_iris = resolve_skills(P, have)
+    avoided = _resolve_avoid(P, avoid)
+    routes = []
+    for cost, steps in k_routes(P, src, dst, k, have_iris, max_steps, avoided, weights):
+        similarity = {
+            (u, v): routing_graph(P, weights).edges[u, v].get("similarity") for u, v, _ in steps
+        }
+        # what earlier steps taught is not to gain again later on the same route
+        held = _held(P, src, have_iris)
+        rows = []
+        for u, v, kind in steps:
+            rows.append(_step(P, u, v, kind, have_iris, weights, similarity[u, v], held))
+            _learn(held, P.nodes[v].get("skills") or {})
+            for skill in (P.get_edge_data(u, v) or {}).get("skills_to_gain") or ():
+                held.setdefault(skill, math.inf)
+        union: list[str] = []
+        for row in rows:
+            union.extend(s for s in row["skills_to_gain"] if s not in union)
+        routes.append(
+            {
+                "cost": cost,
+                "steps": rows,
+                "skills_to_gain": union,
+                "salary_change": salary_change(P, src, dst),
+                "currency": P.nodes[dst].get("currency") or "USD",
+            }
+        )
+    return {
+        "from": _ref(P, src),
+        "to": _ref(P, dst),
+        "routes": routes,
+        "have": sorted(_skill_label(P, s) for s in have_iris),
+        "avoid": sorted(_label(P, r) for r in avoided),
+    }
+
+
+def _coverage(P: Any, source: str, target: str, have: frozenset[str]) -> float:
+    from graph.similarity import overlap
+
+    src = set(P.nodes[source].get("skills") or ()) | have
+    return overlap(src, P.nodes[target].get("skills") or {})
+
+
+def next_moves(
+    P: Any,
+    role: str,
+    top: int = 10,
+    have: frozenset[str] = frozenset(),
+    weights: Weights | None = None,
+) -> list[dict[str, Any]]:
+    """One-step moves from ``role``, curated and suggested, best first.
+
+    ``score = overlap + kind bonus + next_salary x relative pay change``
+    where ``overlap`` (0-1) is how much of the target's skill profile the
+    source (plus ``have``) covers, weighted by importance; the kind bonus is
+    ``next_progression``, ``next_transition`` or 0 for suggested moves; the
+    pay change is clipped to -100%..+100%. Suggested moves are the similar
+    roles (at least ``suggest_min``) with no curated move.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> P = nx.DiGraph()
+    >>> P.add_node("a", label="A", skills={"x": {}, "y": {}})
+    >>> P.add_node("b", label="B", skills={"x": {}, "y": {}, "z": {}})
+    >>> P.add_edge("a", "b", kind="progression")
+    >>> [(o["role"], o["overlap"], o["score"]) for o in next_moves(P, "a")]
+    [('B', 0.6667, 0.8667)]
+    """
+    weights = weights or Weights()
+    curated = {v: d.get("kind", "transition") for _, v, d in P.out_edges(role, data=True)}
+    similar_to = dict(
+        _suggestions(P, role, max(top, int(weights.suggest_top)), weights.suggest_min,
+                     set(curated) | {role})
+    )
+    options = []
+    for target, kind in [*curated.items(), *((t, "suggested") for t in similar_to)]:
+        step = _step(P, role, target, kind, have, weights, similar_to.get(target))
+        overlap = _coverage(P, role, target, have)
+        change = _relative_change(P, role, target)
+        bonus = {"progression": weights.next_progression,
+                 "transition": weights.next_transition}.get(kind, 0.0)
+        score = overlap + bonus + weights.next_salary * max(-1.0, min(1.0, change or 0.0))
+        option = {
+            "role": step["to"],
+            "kind": kind,
+            "overlap": overlap,
+            "skills_to_gain": step["skills_to_gain"],
+            "salary_change": step["salary_change"],
+            "score": round(score, 4),
+            "currency": step["currency"],
+            "id": target,
+            "level_changes": step["level_changes"],
+            "skills_unknown": step["skills_unknown"],
+        }
+        if kind == "suggested":
+            option["similarity"] = similar_to[target]
+        options.append(option)
+    options.sort(key=lambda o: (-o["score"], o["role"]))
+    return options[:top]
+
+
+def next_report(
+    P: Any, role: str, *, top: int = 10, have: Iterable[str] = (), weights: Weights | None = None
+) -> dict[str, Any]:
+    """Ranked one-step moves from a role named as a person types it.
+
+    Returns
+    -------
+    dict
+        ``{"role": {"id", "label"}, "options": [{"role", "kind", "overlap",
+        "skills_to_gain", "salary_change", "score", ...}]}``.
+
+    Examples
+    --------
+    >>> from graph.network import load_projection
+    >>> from graph.store import open_store
+    >>> report = next_report(load_projection(open_store()), "TPM", top=3)
+    >>> len(report["options"])
+    3
+    """
+    iri = _resolve(P, role)
+    have_iris = resolve_skills(P, have)
+    return {
+        "role": _ref(P, iri),
+        "options": next_moves(P, iri, top, have_iris, weights),
+        "have": sorted(_skill_label(P, s) for s in have_iris),
+    }
+
+
+def gap_report(
+    P: Any, source: str, target: str, *, have: Iterable[str] = (), weights: Weights | None = None
+) -> dict[str, Any]:
+    """The skill delta between any two roles, whether or not a route joins them.
+
+    Returns
+    -------
+    dict
+        ``from``/``to`` (``{"id", "label"}``), ``skills_to_gain``,
+        ``skills_kept``, ``level_changes``, ``salary_change``, ``move`` (the
+        curated move's kind or null), ``skills_unknown``, and two lists of
+        commonly missing skills: ``missing_per_target_guide`` (skills the TO
+        role's guide says people moving into it often lack) and
+        ``missing_per_source_guide`` (skills the FROM role's guide says its
+        holders often lack, that TO requires). Both leave out ``have``.
+
+    Raises
+    ------
+    UnknownRoleError, AmbiguousRoleError, UsageError
+
+    Examples
+    --------
+    >>> from graph.network import load_projection
+    >>> from graph.store import open_store
+    >>> report = gap_report(load_projection(open_store()), "TPM", "Solutions Architect")
+    >>> report["to"]["label"]
+    'Solutions Architect (cloud/platform-focused)'
+    """
+    weights = weights or Weights()
+    src, dst = _resolve(P, source), _resolve(P, target)
+    if src == dst:
+        raise UsageError(
+            f"FROM and TO are the same role ('{_label(P, src)}'); name two different roles."
+        )
+    have_iris = resolve_skills(P, have)
+    edge = P.get_edge_data(src, dst)
+    kind = edge.get("kind", "transition") if edge else None
+    step = _step(P, src, dst, kind or "suggested", have_iris, weights)
+    tgt_skills = P.nodes[dst].get("skills") or {}
+    target_gaps = set(P.nodes[dst].get("gaps") or ()) - have_iris
+    source_gaps = (set(P.nodes[src].get("gaps") or ()) & set(tgt_skills)) - have_iris
+    return {
+        "from": _ref(P, src),
+        "to": _ref(P, dst),
+        "skills_to_gain": step["skills_to_gain"],
+        "skills_kept": step["skills_kept"],
+        "level_changes": step["level_changes"],
+        "salary_change": step["salary_change"],
+        "currency": step["currency"],
+        "move": kind,
+        "skills_unknown": step["skills_unknown"],
+        "missing_per_target_guide": [
+            _skill_label(P, s) for s in _order(tgt_skills, P, target_gaps)
+        ],
+        "missing_per_source_guide": [
+            _skill_label(P, s) for s in _order(tgt_skills, P, source_gaps)
+        ],
+        "have": sorted(_skill_label(P, s) for s in have_iris),
+    }
+
+
+def similar_report(P: Any, role: str, *, top: int = 10) -> dict[str, Any]:
+    """Roles most alike ``role`` by profile (never by curated moves).
+
+    Returns
+    -------
+    dict
+        ``{"role": {"id", "label"}, "similar": [{"role", "score", "id"}],
+        "skills_unknown"}``; the list is empty for a role without a skill profile.
+
+    Examples
+    --------
+    >>> from graph.network import load_projection
+    >>> from graph.store import open_store
+    >>> report = similar_report(load_projection(open_store()), "TPM", top=2)
+    >>> len(report["similar"]), 0 < report["similar"][0]["score"] <= 1
+    (2, True)
+    """
+    iri = _resolve(P, role)
+    model = P.graph.get("similarity")
+    hits: list[tuple[str, float]] = []
+    if model is not None and iri in model:
+        from graph.similarity import similar
+
+        hits = similar(model, iri, top=top)
+    return {
+        "role": _ref(P, iri),
+        "similar": [
+            {"role": _label(P, r), "score": score, "id": r}
+            for r, score in hits
+            if r in P and score > 0
+        ],
+        "skills_unknown": not P.nodes[iri].get("skills"),
+    }

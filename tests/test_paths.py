@@ -1,0 +1,412 @@
+"""Route search, skill deltas, next moves, gaps and similar roles on small hand-made projections."""
+
+from __future__ import annotations
+
+import math
+
+import networkx as nx
+import numpy as np
+import pytest
+
+from graph.errors import NoRouteError, UnknownRoleError, UsageError
+from graph.paths import (
+    SkillDelta,
+    Weights,
+    gap_report,
+    k_routes,
+    next_moves,
+    next_report,
+    parse_weights,
+    path_report,
+    resolve_skills,
+    routing_graph,
+    salary_change,
+    similar_report,
+    skill_delta,
+    step_cost,
+)
+from graph.similarity import SimilarityModel
+
+SKILLS = {
+    "plan": "Program planning",
+    "comm": "Stakeholder communication",
+    "risk": "Risk management",
+    "exec": "Executive communication",
+    "people": "People management",
+    "budget": "Budgeting",
+    "cloud": "Cloud architecture",
+    "sales": "Pre-sales",
+}
+
+
+def model_of(pairs: dict[tuple[str, str], float], roles: list[str]) -> SimilarityModel:
+    """A similarity model from symmetric pair scores (unlisted pairs score 0)."""
+    roles = sorted(roles)
+    index = {r: i for i, r in enumerate(roles)}
+    score = np.zeros((len(roles), len(roles)), dtype=np.float32)
+    for (a, b), s in pairs.items():
+        score[index[a], index[b]] = score[index[b], index[a]] = s
+    np.fill_diagonal(score, -1)
+    order = np.argsort(-score, axis=1, kind="stable")[:, : len(roles) - 1]
+    rows = np.arange(len(roles))[:, None]
+    kept = score[rows, order]
+    # like the real model: -1 pads a row after its last role with a positive score
+    neighbours = np.where(kept > 0, order, -1).astype(np.int32)
+    return SimilarityModel(roles, index, neighbours, np.clip(kept, 0, 1))
+
+
+def add_role(P: nx.DiGraph, name: str, skills: dict[str, dict], mid: float | None, **extra):
+    P.add_node(
+        name,
+        label=name.title(),
+        labels=[name.title()],
+        skills=skills,
+        gaps=set(extra.pop("gaps", ())),
+        midpoint=mid,
+        currency=extra.pop("currency", "USD" if mid is not None else None),
+        **extra,
+    )
+
+
+def unrated(*names: str) -> dict[str, dict]:
+    return {n: {"importance": None, "level": None} for n in names}
+
+
+@pytest.fixture
+def P() -> nx.DiGraph:
+    """tpm -> senior -> director (curated), tpm -> director (curated, stored skills),
+    tpm -> pm (curated, pm has no profile); sa and island only reachable by similarity."""
+    P = nx.DiGraph()
+    P.graph["skills"] = {k: {"label": v, "type": "skill"} for k, v in SKILLS.items()}
+    P.graph["skills"]["comm"]["labels"] = ["Stakeholder management"]
+    add_role(P, "tpm", unrated("plan", "comm", "risk"), 170000.0, gaps={"cloud", "risk"})
+    add_role(P, "senior", unrated("plan", "comm", "risk", "exec"), 220000.0)
+    add_role(P, "director", unrated("plan", "comm", "exec", "people", "budget"), 310000.0,
+             gaps={"budget"})
+    add_role(P, "sa", unrated("cloud", "comm", "sales"), 175000.0, gaps={"sales"})
+    add_role(P, "pm", {}, None)
+    add_role(P, "island", unrated("sales"), 100000.0)
+    P.add_edge("tpm", "senior", kind="progression", skills_to_gain=[])
+    P.add_edge("senior", "director", kind="progression", skills_to_gain=[])
+    P.add_edge("tpm", "director", kind="progression", skills_to_gain=["exec", "people", "budget"])
+    P.add_edge("tpm", "pm", kind="transition", skills_to_gain=[])
+    P.graph["similarity"] = model_of(
+        {("tpm", "sa"): 0.4, ("senior", "sa"): 0.3, ("tpm", "senior"): 0.8,
+         ("senior", "director"): 0.6, ("tpm", "director"): 0.5, ("island", "sa"): 0.1},
+        list(P),
+    )
+    P.graph["label_index"] = {n: {n} for n in P}
+    return P
+
+
+# --- weights ---------------------------------------------------------------
+
+
+def test_weights_prefer_curated_moves():
+    w = Weights()
+    assert w.progression < w.transition < w.suggested
+
+
+@pytest.mark.parametrize(
+    "items, message",
+    [
+        (["skill"], "--weight skill: expected NAME=VALUE, e.g. --weight skill=0.5."),
+        (["skill=-1"], "--weight skill=-1: the value must be a number >= 0."),
+        (["skill=abc"], "--weight skill=abc: the value must be a number >= 0."),
+        (["nope=1"], "Unknown weight 'nope' in --weight nope=1. Known weights: progression, "
+         "transition, suggested, skill, unknown, salary_drop, suggest_top, suggest_min, "
+         "min_importance, level_rise, next_progression, next_transition, next_salary."),
+    ],
+)
+def test_parse_weights_rejects(items, message):
+    with pytest.raises(UsageError) as err:
+        parse_weights(items)
+    assert str(err.value) == message
+
+
+def test_parse_weights_overrides():
+    w = parse_weights(["skill=0.5", "salary-drop=0", "suggested=4"])
+    assert (w.skill, w.salary_drop, w.suggested, w.transition) == (0.5, 0.0, 4.0, 1.5)
+
+
+# --- skill deltas ------------------------------------------------------------
+
+
+def test_delta_uses_stored_skills_of_a_curated_move(P):
+    d = skill_delta(P, "tpm", "director")
+    assert d.curated and set(d.to_gain) == {"exec", "people", "budget"}
+    assert set(d.kept) == {"plan", "comm"}
+
+
+def test_delta_computed_from_profiles(P):
+    d = skill_delta(P, "senior", "director")
+    assert not d.curated and not d.unknown
+    assert set(d.to_gain) == {"people", "budget"}
+    assert set(d.kept) == {"plan", "comm", "exec"}
+
+
+def test_delta_unknown_without_profile(P):
+    d = skill_delta(P, "tpm", "pm")
+    assert d == SkillDelta(unknown=True)
+
+
+def test_delta_level_aware():
+    P = nx.DiGraph()
+    add_role(P, "a", {"x": {"importance": 4.0, "level": 3.0},
+                      "y": {"importance": 4.0, "level": 4.0}}, None)
+    add_role(P, "b", {"x": {"importance": 4.0, "level": 4.5},   # rises by 1.5 -> gain
+                      "y": {"importance": 4.0, "level": 4.8},   # rises by 0.8 -> kept
+                      "z": {"importance": 3.0, "level": 2.0},   # new and important -> gain
+                      "w": {"importance": 2.9, "level": 6.0}}, None)  # new, minor -> ignored
+    d = skill_delta(P, "a", "b")
+    assert d.to_gain == ("x", "z")
+    assert d.kept == ("y",)
+    assert d.levels == {"x": (3.0, 4.5)}
+    assert skill_delta(P, "a", "b", Weights(min_importance=2.0)).to_gain == ("x", "z", "w")
+    # most important first, then highest level
+    assert skill_delta(P, "a", "b", Weights(level_rise=0.5)).to_gain == ("y", "x", "z")
+
+
+def test_given_drops_held_skills_unless_the_level_rises_further():
+    d = SkillDelta(("x", "y"), ("k",), {"x": (2.0, 5.0)})
+    assert d.given({}) is d
+    assert d.given({"y": math.inf}) == SkillDelta(("x",), ("k", "y"), {"x": (2.0, 5.0)})
+    assert d.given({"x": 3.5}).to_gain == ("x", "y")  # 5.0 - 3.5 > 1.0: still to gain
+    assert d.given({"x": 4.5}).to_gain == ("y",)
+
+
+def test_salary_change(P):
+    assert salary_change(P, "tpm", "director") == 140000.0
+    assert salary_change(P, "director", "tpm") == -140000.0
+    assert salary_change(P, "tpm", "pm") is None
+    P.nodes["sa"]["currency"] = "GBP"
+    assert salary_change(P, "tpm", "sa") is None
+
+
+# --- step cost ------------------------------------------------------------------
+
+
+def test_step_cost_parts(P):
+    w = Weights()
+    assert step_cost(P, "tpm", "director", "progression") == w.progression + 3 * w.skill
+    assert step_cost(P, "tpm", "director", "progression", frozenset({"exec"})) == (
+        w.progression + 2 * w.skill
+    )
+    assert step_cost(P, "tpm", "pm", "transition") == w.transition + w.unknown
+    drop = (310000 - 220000) / 310000
+    assert step_cost(P, "director", "senior", "suggested") == pytest.approx(
+        w.suggested + w.skill + w.salary_drop * drop  # the skill: Risk management
+    )
+
+
+# --- routing graph and routes ------------------------------------------------------
+
+
+def test_routing_graph_adds_suggested_moves_only_where_none_is_curated(P):
+    R = routing_graph(P)
+    assert R.edges["tpm", "senior"]["kind"] == "progression"
+    assert R.edges["tpm", "sa"] == {"kind": "suggested", "similarity": pytest.approx(0.4)}
+    assert R.edges["sa", "senior"]["kind"] == "suggested"
+    assert not R.has_edge("island", "sa")  # similarity 0.1 < suggest_min
+    assert not any(d["kind"] == "suggested" for _, v, d in R.edges(data=True) if v == "pm")
+    assert not any(R.has_edge(r, "island") for r in R)
+
+
+def test_k_routes_prefer_cheap_curated_routes(P):
+    routes = k_routes(P, "tpm", "director", k=5)
+    assert [[v for _, v, _ in steps] for _, steps in routes][:2] == [
+        ["director"],
+        ["senior", "director"],
+    ]
+    assert routes[0][0] == 1.75 and routes[1][0] == 2.75
+    assert [c for c, _ in routes] == sorted(c for c, _ in routes)
+
+
+def test_k_routes_use_a_suggested_move_when_no_curated_one_exists(P):
+    (cost, steps), *_ = k_routes(P, "tpm", "sa", k=1)
+    assert steps == [("tpm", "sa", "suggested")]
+    assert cost == Weights().suggested + 2 * Weights().skill
+
+
+def test_k_routes_limits(P):
+    assert len(k_routes(P, "tpm", "director", k=1)) == 1
+    one_step = k_routes(P, "tpm", "director", k=3, max_steps=1)
+    assert [len(steps) for _, steps in one_step] == [1]
+    avoided = k_routes(P, "tpm", "director", k=1, avoid={"senior"})
+    assert avoided[0][1] == [("tpm", "director", "progression")]
+    around = k_routes(P, "tpm", "director", k=3, avoid={"sa"})
+    assert all("sa" not in (u, v) for _, steps in around for u, v, _ in steps)
+
+
+def test_same_role_is_a_usage_error(P):
+    with pytest.raises(UsageError) as err:
+        k_routes(P, "tpm", "tpm")
+    assert str(err.value) == "FROM and TO are the same role ('Tpm'); name two different roles."
+
+
+def test_avoiding_an_end_is_a_usage_error(P):
+    with pytest.raises(UsageError) as err:
+        k_routes(P, "tpm", "director", avoid={"director"})
+    assert str(err.value) == (
+        "Cannot --avoid 'Director': it is where the route starts or ends."
+    )
+
+
+def test_no_route_target_without_incoming_moves(P):
+    with pytest.raises(NoRouteError) as err:
+        k_routes(P, "tpm", "island")
+    assert str(err.value) == (
+        "No route from 'Tpm' to 'Island': 'Island' has no incoming moves (no guide or import "
+        "names a move into it, and no role is similar enough (at least 0.25) to suggest one). "
+        "Nearest reachable roles: Sa; Director; Pm."
+    )
+    # the similar one first, then the closest in steps
+    assert err.value.nearest == ["Sa", "Director", "Pm"]
+
+
+def test_no_route_source_without_outgoing_moves(P):
+    with pytest.raises(NoRouteError) as err:
+        k_routes(P, "pm", "director")
+    assert str(err.value) == (
+        "No route from 'Pm' to 'Director': 'Pm' has no outgoing moves (no guide or import names "
+        "a move from it, and no role is similar enough (at least 0.25) to suggest one). Add a "
+        "guide for it."
+    )
+
+
+def test_no_route_all_routes_avoided(P):
+    P.remove_edge("tpm", "director")
+    with pytest.raises(NoRouteError) as err:
+        k_routes(P, "tpm", "director", avoid={"senior"}, weights=Weights(suggest_top=0))
+    assert str(err.value) == (
+        "No route from 'Tpm' to 'Director': every route passes through an avoided role "
+        "(Senior). Drop an --avoid option. Nearest reachable roles: Pm."
+    )
+
+
+def test_no_route_max_steps_too_small(P):
+    P.remove_edge("tpm", "director")
+    with pytest.raises(NoRouteError) as err:
+        k_routes(P, "tpm", "director", max_steps=1, weights=Weights(suggest_top=0))
+    assert str(err.value) == (
+        "No route from 'Tpm' to 'Director': the shortest route takes 2 steps, more than "
+        "--max-steps 1. Raise --max-steps. Nearest reachable roles: Senior; Pm."
+    )
+
+
+# --- --have ----------------------------------------------------------------------
+
+
+def test_resolve_skills_labels_alt_labels_fuzzy(P):
+    assert resolve_skills(P, ["budgeting", "Stakeholder management", "Risk managment"]) == {
+        "budget", "comm", "risk"
+    }
+    assert resolve_skills(P, ["exec", ""]) == {"exec"}  # an IRI as it is
+
+
+def test_resolve_skills_unknown(P):
+    with pytest.raises(UsageError) as err:
+        resolve_skills(P, ["Underwater basket weaving"])
+    assert str(err.value).startswith("Unknown skill 'Underwater basket weaving' in --have. "
+                                     "Did you mean: ")
+
+
+# --- reports ------------------------------------------------------------------------
+
+
+def test_path_report_contract(P):
+    report = path_report(P, "tpm", "director", k=2)
+    assert report["from"] == {"id": "tpm", "label": "Tpm"}
+    assert report["to"] == {"id": "director", "label": "Director"}
+    for route in report["routes"]:
+        assert {"cost", "steps", "skills_to_gain", "salary_change"} <= set(route)
+        assert isinstance(route["cost"], float) and route["salary_change"] == 140000.0
+        for step in route["steps"]:
+            assert {"from", "to", "kind", "skills_to_gain", "skills_kept", "salary_change"} <= set(
+                step
+            )
+            assert step["kind"] in ("progression", "transition", "suggested")
+            assert all(isinstance(s, str) for s in step["skills_to_gain"] + step["skills_kept"])
+    two = report["routes"][1]
+    assert [s["skills_to_gain"] for s in two["steps"]] == [
+        ["Executive communication"],
+        ["Budgeting", "People management"],
+    ]
+    assert two["skills_to_gain"] == ["Executive communication", "Budgeting", "People management"]
+
+
+def test_path_report_have_shrinks_deltas(P):
+    before = path_report(P, "tpm", "director", k=1)["routes"][0]
+    after = path_report(P, "tpm", "director", k=1, have=["Budgeting"])["routes"][0]
+    assert after["skills_to_gain"] == [s for s in before["skills_to_gain"] if s != "Budgeting"]
+    assert "Budgeting" in after["steps"][0]["skills_kept"]
+    assert after["cost"] == before["cost"] - Weights().skill
+
+
+def test_path_report_skills_learnt_earlier_are_not_gained_again():
+    P = nx.DiGraph(skills={k: {"label": v, "type": "skill"} for k, v in SKILLS.items()})
+    add_role(P, "a", unrated("plan"), None)
+    add_role(P, "b", unrated("plan", "exec"), None)
+    add_role(P, "c", unrated("people"), None)
+    add_role(P, "d", unrated("exec", "people", "budget"), None)
+    P.add_edge("a", "b", kind="progression")
+    P.add_edge("b", "c", kind="transition")
+    P.add_edge("c", "d", kind="progression")
+    P.graph["label_index"] = {n: {n} for n in P}
+    steps = path_report(P, "a", "d", k=1)["routes"][0]["steps"]
+    assert [s["skills_to_gain"] for s in steps] == [
+        ["Executive communication"], ["People management"], ["Budgeting"]
+    ]
+    assert steps[2]["skills_kept"] == ["People management", "Executive communication"]
+
+
+def test_path_report_unknown_role(P):
+    P.graph["label_index"] = {"tpm": {"tpm"}, "director": {"director"}}
+    with pytest.raises(UnknownRoleError):
+        path_report(P, "nobody at all", "director")
+
+
+def test_next_moves_rank_curated_and_suggested(P):
+    options = next_moves(P, "tpm")
+    assert [(o["role"], o["kind"]) for o in options] == [
+        ("Senior", "progression"),
+        ("Director", "progression"),
+        ("Sa", "suggested"),
+        ("Pm", "transition"),
+    ]
+    senior = options[0]
+    assert senior["overlap"] == 0.75
+    assert senior["score"] == round(0.75 + 0.2 + 0.5 * (50000 / 170000), 4)
+    assert options[2]["similarity"] == pytest.approx(0.4)
+    assert options[3]["skills_unknown"] is True and options[3]["overlap"] == 0.0
+    assert next_moves(P, "tpm", top=2)[1]["role"] == "Director"
+
+
+def test_next_report_have_raises_overlap(P):
+    report = next_report(P, "tpm", have=["Executive communication"])
+    senior = report["options"][0]
+    assert (senior["role"], senior["overlap"], senior["skills_to_gain"]) == ("Senior", 1.0, [])
+    assert report["role"] == {"id": "tpm", "label": "Tpm"}
+
+
+def test_gap_report(P):
+    gap = gap_report(P, "tpm", "sa")
+    assert gap["move"] is None
+    assert gap["skills_to_gain"] == ["Cloud architecture", "Pre-sales"]
+    assert gap["skills_kept"] == ["Stakeholder communication"]
+    assert gap["missing_per_target_guide"] == ["Pre-sales"]
+    assert gap["missing_per_source_guide"] == ["Cloud architecture"]
+    assert gap["salary_change"] == 5000.0
+    assert gap_report(P, "tpm", "sa", have=["Pre-sales"])["missing_per_target_guide"] == []
+    with pytest.raises(UsageError):
+        gap_report(P, "sa", "sa")
+
+
+def test_similar_report(P):
+    report = similar_report(P, "tpm", top=2)
+    assert report["role"] == {"id": "tpm", "label": "Tpm"}
+    assert [(r["role"], r["score"]) for r in report["similar"]] == [
+        ("Senior", pytest.approx(0.8)), ("Director", pytest.approx(0.5))
+    ]
+    assert similar_report(P, "pm")["similar"] == []
+    assert similar_report(P, "pm")["skills_unknown"] is True
