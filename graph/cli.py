@@ -206,6 +206,105 @@ def validate(graph_dir: Path | None) -> None:
 
 
 # ---------------------------------------------------------------------------
+# Importing public taxonomies: import onet, import esco
+# ---------------------------------------------------------------------------
+
+IMPORT_COUNTS = {
+    "onet": (("ratings", "skill ratings"), ("technology_requirements", "technology requirements"),
+             ("tasks", "tasks"), ("salary_bands", "salary bands"),
+             ("close_matches", "guide-role links")),
+    "esco": (("requirements", "skill requirements"), ("isco_groups", "ISCO groups"),
+             ("broader", "hierarchy links")),
+}
+
+
+def _import_out(name: str) -> Any:
+    return click.option(
+        "--out",
+        "out_dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=Path("output") / name,
+        show_default=True,
+        help="Graph folder to write (the previous graph there stays if the import fails).",
+    )
+
+
+def _print_import(report: Any, fmt: str, what: str) -> None:
+    if fmt == "json":
+        echo_json(report.to_dict())
+        return
+    for warning in report.warnings:
+        click.echo(f"Warning: {warning}", err=True)
+    counts = report.counts
+    click.echo(f"Imported {what} with the guides into {report.out_dir} in {report.seconds:.1f} s "
+               f"(build {report.build_id}).")
+    click.echo("  " + ", ".join(f"{counts.get(k, 0):,} {k}" for k in
+                                ("roles", "skills", "transitions", "triples")))
+    click.echo("  " + ", ".join(f"{counts.get(k, 0):,} {label}"
+                                for k, label in IMPORT_COUNTS[report.dataset]))
+    click.echo(f"Use it with --graph {report.out_dir} (or CAREERGRAPH_GRAPH={report.out_dir}).")
+
+
+@cli.group("import")
+def import_group() -> None:
+    """Import a public taxonomy (O*NET, ESCO) into a graph folder, merged with the guides."""
+
+
+@import_group.command("onet")
+@click.argument("src_dir", metavar="DIR", type=click.Path(path_type=Path))
+@_import_out("onet")
+@click.option(
+    "--wages",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="BLS OEWS national wages CSV: salary bands for the matching occupations.",
+)
+@click.option(
+    "--no-related",
+    is_flag=True,
+    help="Leave out Related Occupations (the moves), e.g. to evaluate similarity.",
+)
+@format_option("table", "json")
+@handle_errors
+def import_onet_command(
+    src_dir: Path, out_dir: Path, wages: Path | None, no_related: bool, fmt: str
+) -> None:
+    """Import the O*NET database from DIR, its tab-separated text files.
+
+    Occupations become roles with rated skills and knowledge, technology,
+    tasks, Job Zones and alternate titles; Related Occupations become moves
+    with level-aware skills to gain; --wages adds salary bands.
+    """
+    from graph.importers.common import terminal_progress
+    from graph.importers.onet import import_onet
+
+    with terminal_progress() as progress:
+        report = import_onet(
+            src_dir, out_dir, wages=wages, include_related=not no_related, progress=progress
+        )
+    _print_import(report, fmt, "O*NET" + (" and OEWS wages" if wages else ""))
+
+
+@import_group.command("esco")
+@click.argument("src_dir", metavar="DIR", type=click.Path(path_type=Path))
+@_import_out("esco")
+@format_option("table", "json")
+@handle_errors
+def import_esco_command(src_dir: Path, out_dir: Path, fmt: str) -> None:
+    """Import the ESCO classification from DIR, its v1.1 CSV files.
+
+    Occupations and skills keep their ESCO URIs; essential and optional
+    skills become rated requirements; the occupation hierarchy and ISCO-08
+    groups become skos:broader links.
+    """
+    from graph.importers.common import terminal_progress
+    from graph.importers.esco import import_esco
+
+    with terminal_progress() as progress:
+        report = import_esco(src_dir, out_dir, progress=progress)
+    _print_import(report, fmt, "ESCO")
+
+
+# ---------------------------------------------------------------------------
 # Roles: list and show
 # ---------------------------------------------------------------------------
 

@@ -60,6 +60,9 @@ SKILL_NS = "https://w3id.org/careergraph/id/skill/"
 #: how many candidate routes Yen's algorithm may produce while looking for k within --max-steps
 MAX_CANDIDATES = 60
 
+#: at most this many technologies (O*NET technology examples) count as to gain in one step
+MAX_TECH_TO_GAIN = 5
+
 #: fuzzy score (0-100, token-sort ratio) at which a --have phrase takes a skill
 SKILL_FUZZY_ACCEPT = 90
 
@@ -471,9 +474,32 @@ def _gain(
     elif not src_keys or not tgt_keys:
         found = (frozenset(), {}, True, False)
     else:
-        found = ((tgt_important - src_keys) | levels.keys(), levels, False, False)
+        gain = (tgt_important - src_keys) | levels.keys()
+        found = (_cap_technology(P, gain), levels, False, False)
     memo[(source, target)] = found
     return found
+
+
+def _cap_technology(P: Any, gain: frozenset[str]) -> frozenset[str]:
+    """Keep at most MAX_TECH_TO_GAIN technologies, the most widely required ones.
+
+    O*NET lists dozens of technology examples per occupation; counting every
+    one the source does not list would swamp the skills that matter.
+    """
+    skills = P.graph.get("skills", {})
+    tech = [s for s in gain if skills.get(s, {}).get("type") == "technology"]
+    if len(tech) <= MAX_TECH_TO_GAIN:
+        return gain
+    memo = _memo(P)
+    if "tech_df" not in memo:
+        df: dict[str, int] = {}
+        for _, profile in P.nodes(data="skills"):
+            for skill in profile or ():
+                df[skill] = df.get(skill, 0) + 1
+        memo["tech_df"] = df
+    df = memo["tech_df"]
+    tech.sort(key=lambda s: (-df.get(s, 0), s))
+    return gain - frozenset(tech[MAX_TECH_TO_GAIN:])
 
 
 def salary_change(P: Any, source: str, target: str) -> float | None:

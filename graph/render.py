@@ -506,7 +506,7 @@ def _subtitle(meta: Mapping[str, Any]) -> str:
 def _json_for_html(data: Any) -> str:
     """JSON that cannot end its ``<script>`` element or open markup, whatever the text holds."""
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    return (text
+    return (text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
             .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
 
 
@@ -521,23 +521,30 @@ def _csp_hash(code: str) -> str:
     return "'sha256-" + base64.b64encode(hashlib.sha256(code.encode()).digest()).decode() + "'"
 
 
+def _version_key(folder: Path) -> tuple[int, ...]:
+    return tuple(int(p) for p in folder.name.removeprefix("vis-").split(".") if p.isdigit())
+
+
 @lru_cache(maxsize=1)
 def _vis_assets() -> tuple[str, str]:
     """vis-network's JS and CSS, from the copy in the pyvis wheel (pyvis is not imported)."""
     spec = importlib.util.find_spec("pyvis")
-    folders = list(spec.submodule_search_locations or []) if spec else []
-    for folder in folders:
-        lib = Path(folder) / "templates" / "lib" / f"vis-{VIS_VERSION}"
-        if (lib / "vis-network.min.js").is_file():
-            js = (lib / "vis-network.min.js").read_text(encoding="utf-8")
-            css = (lib / "vis-network.css").read_text(encoding="utf-8")
-            return _inline_script(js), css.replace("</style", "<\\/style")
-    from graph.errors import DataError
+    found: list[Path] = []
+    for folder in list(spec.submodule_search_locations or []) if spec else []:
+        found += [js.parent for js in Path(folder).glob("templates/lib/vis-*/vis-network.min.js")
+                  if (js.parent / "vis-network.css").is_file()]
+    if not found:
+        from graph.errors import DataError
 
-    raise DataError(
-        f"vis-network {VIS_VERSION} was not found in the installed pyvis package; "
-        "reinstall it with: pip install 'pyvis==0.3.2'."
-    )
+        raise DataError(
+            "vis-network was not found in the installed pyvis package; "
+            "reinstall it with: pip install 'pyvis>=0.3.2'."
+        )
+    # the version this page was designed and tested with, else the newest bundled one
+    lib = next((f for f in found if f.name == f"vis-{VIS_VERSION}"), max(found, key=_version_key))
+    js = (lib / "vis-network.min.js").read_text(encoding="utf-8")
+    css = (lib / "vis-network.css").read_text(encoding="utf-8")
+    return _inline_script(js), css.replace("</style", "<\\/style")
 
 
 @lru_cache(maxsize=1)

@@ -659,7 +659,7 @@ def create_app(
                 "choose another.",
             )
         try:
-            kind = sq.check_query(query, allow_service=allow_service)
+            kind = await run_in_threadpool(sq.check_query, query, allow_service=allow_service)
         except UpdateRefusedError as exc:
             return _text(403, f"This endpoint is read-only: {exc}")
         except (QuerySyntaxError, UsageError) as exc:
@@ -670,8 +670,15 @@ def create_app(
                 )
             return _text(400, message)
         offers = _GRAPH_OFFERS if kind in ("construct", "describe") else _SELECT_OFFERS
-        if fmt_param is not None:
-            fmt: str | None = _FORMAT_ALIASES.get(fmt_param, fmt_param)
+        if fmt_param is not None and "/" in fmt_param:
+            # some clients (SPARQLWrapper) name a media type here
+            fmt: str | None = negotiate(fmt_param, offers)
+            if fmt is None:
+                allowed = ", ".join(dict.fromkeys(media for media, _ in offers))
+                return _text(400, f"format={fmt_param} does not fit a {kind.upper()} query; "
+                                  f"use one of: {allowed}.")
+        elif fmt_param is not None:
+            fmt = _FORMAT_ALIASES.get(fmt_param, fmt_param)
             if fmt not in {name for _, name in offers}:
                 allowed = ", ".join(sorted({name for _, name in offers}))
                 return _text(400, f"format={fmt_param} does not fit a {kind.upper()} query; "

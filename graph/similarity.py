@@ -28,7 +28,7 @@ Five views of a role, each compared by cosine similarity:
 Views differ in scale, so each role's row of each view is standardised (how
 many standard deviations a pair lies above that role's average) before the
 views are combined with the weights in :data:`WEIGHTS`. The score shown is
-``1 - exp(-z / 3)`` of the combined value ``z`` (0 when a role is no more alike
+``1 - exp(-z / 4)`` of the combined value ``z`` (0 when a role is no more alike
 than a typical one), so it lies in 0..1 and orders as the ranking does.
 
 On O*NET 29.3 the weights give precision@10 of about 0.58 against O*NET's
@@ -47,10 +47,10 @@ from __future__ import annotations
 
 import math
 import re
-from functools import lru_cache
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -71,7 +71,7 @@ WEIGHTS: dict[str, float] = {"rated": 2.0, "named": 0.25, "text": 1.0, "titles":
 #: how many neighbours are kept per role; enough for ``top`` plus an ``exclude`` list
 NEIGHBOURS = 200
 #: the combined z at which the score reaches 1 - 1/e (about 0.63)
-SCORE_SCALE = 3.0
+SCORE_SCALE = 4.0
 
 
 @dataclass
@@ -105,23 +105,16 @@ class SimilarityModel:
 
 
 _ROLES = "SELECT ?role WHERE { ?role a cg:Role }"
-# only roles have skill requirements and responsibilities, so no `?role a cg:Role` (slower)
-_RATED = """
+# only roles have skill requirements and responsibilities, so no `?role a cg:Role` (slower);
+# one pass over the requirements, rated or not, is faster than two
+_REQUIREMENTS = """
 SELECT ?role ?skill ?importance ?level WHERE {
-  ?role cg:skillRequirement ?req .
-  ?req cg:skill ?skill ; cg:importance ?importance .
-  OPTIONAL { ?req cg:level ?level }
-}
-"""
-_NAMED = """
-SELECT ?role ?skill WHERE {
   ?role cg:skillRequirement ?req .
   ?req cg:skill ?skill .
   OPTIONAL { ?req cg:importance ?importance }
-  FILTER(!BOUND(?importance))
+  OPTIONAL { ?req cg:level ?level }
 }
 """
-_SHORTCUTS = "SELECT ?role ?skill WHERE { ?role cg:requiresSkill ?skill }"
 _LABELS = """
 SELECT ?role ?text WHERE {
   ?role a cg:Role .
@@ -152,17 +145,15 @@ def profiles(store: Any) -> _Views:
     """Read what every role is, through ``store.select`` only."""
     roles = sorted({row["role"] for row in store.select(_ROLES)})
     views = _Views(roles=roles)
-    for row in store.select(_RATED):
-        imp = float(row["importance"])
+    for row in store.select(_REQUIREMENTS):
+        imp = row.get("importance")
+        if imp is None:
+            views.named[row["role"]].add(row["skill"])
+            continue
         level = row.get("level")
-        value = imp * float(level) if level is not None else imp
+        value = float(imp) * float(level) if level is not None else float(imp)
         prof = views.rated[row["role"]]
         prof[row["skill"]] = max(prof.get(row["skill"], 0.0), value)
-    for row in store.select(_NAMED):
-        views.named[row["role"]].add(row["skill"])
-    for row in store.select(_SHORTCUTS):
-        if row["skill"] not in views.rated.get(row["role"], {}):
-            views.named[row["role"]].add(row["skill"])
     for row in store.select(_LABELS):
         views.titles[row["role"]].append(str(row["text"]))
     for row in store.select(_TASKS):

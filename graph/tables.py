@@ -162,6 +162,17 @@ def _kind_cell(item: dict[str, Any]) -> str:
     return str(item["kind"])
 
 
+def _emit(out: Any, table: Any) -> None:
+    """Print a table; into a pipe or file without the padding rich adds at line ends."""
+    if out.is_terminal:
+        out.print(table, markup=False)
+        return
+    with out.capture() as captured:
+        out.print(table, markup=False)
+    text = "\n".join(line.rstrip() for line in captured.get().splitlines())
+    out.file.write(text + "\n")
+
+
 def _note_have(out: Any, report: dict[str, Any]) -> None:
     if report.get("have"):
         out.print("Not counted as to gain (--have): " + "; ".join(report["have"]),
@@ -202,7 +213,7 @@ def routes_view(report: dict[str, Any]) -> None:
                 end_section=i < len(steps),
             )
         out.print()
-        out.print(table, markup=False)
+        _emit(out, table)
         gain = route["skills_to_gain"]
         out.print(
             f"  Skills to gain on this route ({len(gain)}): " + ("; ".join(gain) or "none"),
@@ -238,7 +249,7 @@ def next_view(report: dict[str, Any]) -> None:
     if not options:
         out.print("No moves: no guide names one and no role is similar enough.", markup=False)
         return
-    out.print(table, markup=False)
+    _emit(out, table)
 
 
 def gap_view(report: dict[str, Any]) -> None:
@@ -300,4 +311,4 @@ def similar_view(report: dict[str, Any]) -> None:
     table.add_column("Score", justify="right")
     for i, row in enumerate(report["similar"], 1):
         table.add_row(str(i), row["role"], f"{row['score']:.3f}")
-    out.print(table, markup=False)
+    _emit(out, table)

@@ -410,3 +410,15 @@ def test_similar_report(P):
     ]
     assert similar_report(P, "pm")["similar"] == []
     assert similar_report(P, "pm")["skills_unknown"] is True
+
+
+def test_computed_delta_keeps_only_the_most_common_technologies():
+    P = nx.DiGraph()
+    P.graph["skills"] = {f"t{i}": {"label": f"Tool {i}", "type": "technology"} for i in range(8)}
+    add_role(P, "a", unrated("t0"), None)
+    add_role(P, "b", unrated(*(f"t{i}" for i in range(8))), None)
+    # t7 and t6 are required by more roles than the others
+    add_role(P, "c", unrated("t7", "t6"), None)
+    add_role(P, "d", unrated("t7"), None)
+    gain = skill_delta(P, "a", "b").to_gain
+    assert len(gain) == 5 and {"t7", "t6"} <= set(gain) and "t0" not in gain

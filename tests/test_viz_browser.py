@@ -167,8 +167,8 @@ def test_path_highlights_exactly_the_route_roles(visit, pages, P):
     seen = visit(pages["tpm"])
     highlighted = seen.js("() => network.body.data.nodes.get().filter(n => n.route).map(n => n.id)")
     assert set(highlighted) == on_routes
-    drawn_steps = seen.js(
-        "() => network.body.data.edges.get().filter(e => e.routes).map(e => [e.from, e.to, e.label])")
+    drawn_steps = seen.js("() => network.body.data.edges.get().filter(e => e.routes)"
+                          ".map(e => [e.from, e.to, e.label])")
     assert {(a, b) for a, b, _ in drawn_steps} == steps
     assert all(label.startswith("+ ") for _, _, label in drawn_steps)
     # the context around the routes is drawn, faded

@@ -184,7 +184,7 @@ def read_table(
     return table
 
 
-def _quoting(delimiter: str) -> int:
+def _quoting(delimiter: str) -> Any:
     # O*NET text files are tab-separated with bare quotes inside values (e.g. 5" nails)
     return csv.QUOTE_NONE if delimiter == "\t" else csv.QUOTE_MINIMAL
 
@@ -394,7 +394,8 @@ def guide_fill(store: Any) -> tuple[Any, dict[str, str], list[str]]:
         {{ ?r <{RDFS}label> ?l }} UNION {{ ?r <{SKOS}altLabel> ?l }}
         UNION {{ ?r <{SKOS}hiddenLabel> ?l }} }}"""
     for row in data.query(q):
-        labels.setdefault(normalize(str(row[1])), str(row[0]))
+        role, label = row  # type: ignore[misc]
+        labels.setdefault(normalize(str(label)), str(role))
     return data, labels, list(report.warnings)
 
 

@@ -55,6 +55,7 @@ __all__ = [
     "read_onet",
     "onet_quads",
     "skills_to_gain",
+    "estimate_ratings",
     "read_mapping",
     "import_onet",
 ]
@@ -365,7 +366,8 @@ def read_onet(
 
     for code, example, ccode, ctitle, hot, demand in tables["Technology Skills.txt"].rows:
         if known(code, "Technology Skills.txt"):
-            data.tech.setdefault(code, []).append((example, ccode, ctitle, hot == "Y", demand == "Y"))
+            entry = (example, ccode, ctitle, hot == "Y", demand == "Y")
+            data.tech.setdefault(code, []).append(entry)
 
     for code, zone in tables["Job Zones.txt"].rows:
         if known(code, "Job Zones.txt"):
@@ -434,6 +436,43 @@ def skills_to_gain(
     return [(eid, a, b) for eid, a, b, _ in out]
 
 
+def estimate_ratings(data: OnetData, code: str) -> tuple[dict[str, Rating], list[str]]:
+    """Average ratings of the rated occupations in the same SOC group as an unrated one.
+
+    O*NET leaves some occupations unrated (e.g. 15-1252.00 Software Developers
+    in 29.3). Moves out of them still need a level-aware skill delta, so the
+    delta compares against the mean of the rated occupations of the same SOC
+    broad group (``15-125``), else minor group (``15-12``). The estimate is used
+    for the delta only; the graph never records it as a rating.
+
+    Returns
+    -------
+    (dict, list of str)
+        The estimated ratings, and the codes they were averaged from (empty
+        when no group member is rated).
+    """
+    for width in (6, 5):
+        peers = sorted(c for c in data.ratings if c[:width] == code[:width] and data.ratings[c])
+        if peers:
+            break
+    else:
+        return {}, []
+    sums: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0])
+    for peer in peers:
+        for eid, r in data.ratings[peer].items():
+            acc = sums[eid]
+            acc[0] += r.importance or 0.0
+            if r.level is not None:
+                acc[1] += r.level
+                acc[2] += 1
+    n = len(peers)
+    out = {
+        eid: Rating(importance=imp / n, level=(lv / k if k else None))
+        for eid, (imp, lv, k) in sums.items()
+    }
+    return out, peers
+
+
 def read_mapping(path: Path | None = None) -> list[tuple[str, str, int]]:
     """Read ``onet_mapping.tsv``: guide role title -> O*NET-SOC codes, closest first.
 
@@ -486,12 +525,13 @@ def onet_quads(
     q.labelled(scheme, "O*NET-SOC occupations", q.skos("ConceptScheme"))
     q.add(scheme, q.dct("source"), src)
     tech_scheme = q.id("onet-technology-classes")
-    q.labelled(tech_scheme, "O*NET technology classes (UNSPSC commodities)", q.skos("ConceptScheme"))
+    q.labelled(
+        tech_scheme, "O*NET technology classes (UNSPSC commodities)", q.skos("ConceptScheme")
+    )
     skills_scheme = q.id("skills")
     role_cls, occ_cls, concept = q.cg("Role"), q.schema("Occupation"), q.skos("Concept")
-    label, pref, alt, hidden = (
+    label, alt, hidden = (
         q.rdfs("label"),
-        q.skos("prefLabel"),
         q.skos("altLabel"),
         q.skos("hiddenLabel"),
     )
@@ -621,7 +661,18 @@ def onet_quads(
         q.add(node, q.cg("relatedIndex"), q.integer(index))
         q.add(node, dsource, src)
         q.add(a, q.cg("canLeadTo" if up else "canTransitionTo"), b)
-        gain = skills_to_gain(data.ratings.get(code, {}), data.ratings.get(other, {}))
+        have_ratings = data.ratings.get(code) or {}
+        if not have_ratings and data.ratings.get(other):
+            have_ratings, peers = estimate_ratings(data, code)
+            if peers:
+                names = "; ".join(data.occupations[p][0] for p in peers[:3])
+                more = f" and {len(peers) - 3} more" if len(peers) > 3 else ""
+                q.add(node, q.rdfs("comment"), q.text(
+                    f"O*NET has no skill ratings for {data.occupations[code][0]}; the skills to "
+                    f"gain compare the target with the average ratings of its SOC group "
+                    f"({names}{more})."
+                ))
+        gain = skills_to_gain(have_ratings, data.ratings.get(other, {}))
         for eid, _from, _to in gain:
             q.add(node, q.cg("skillToGain"), element_node[eid])
         have = uses.get(code, set())

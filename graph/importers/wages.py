@@ -41,7 +41,10 @@ HOURS_PER_YEAR = 2080
 
 PERCENTILES = ("PCT10", "PCT25", "MEDIAN", "PCT75", "PCT90")
 COLUMNS = ["OCC_CODE", "OCC_TITLE"] + [
-    f"{unit}_{p}{suffix}" for unit in ("A", "H") for p in PERCENTILES for suffix in ("", "_FOOTNOTE")
+    f"{unit}_{p}{suffix}"
+    for unit in ("A", "H")
+    for p in PERCENTILES
+    for suffix in ("", "_FOOTNOTE")
 ]
 
 _SOC = re.compile(r"^\d\d-\d{4}$")

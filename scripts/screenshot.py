@@ -1,0 +1,55 @@
+"""Take the README's screenshot of a ``careergraph viz --path`` page.
+
+Renders the route page from Technical Program Manager to Director of
+Technical Program Management on the built-in graph (or ``--graph DIR``),
+opens it in headless Chromium and saves a 1400x900 PNG. Needs Debian's
+``chromium`` (or ``--chromium PATH``) and Playwright for Python; no browser
+is downloaded.
+
+    python scripts/screenshot.py            # writes scripts/assets/path-page.png
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--graph", help="Graph folder (default: the built-in graph).")
+    parser.add_argument("--out", type=Path, default=ROOT / "scripts" / "assets" / "path-page.png")
+    parser.add_argument("--chromium", default="/usr/bin/chromium")
+    parser.add_argument("--from", dest="source", default="Technical Program Manager")
+    parser.add_argument("--to", dest="target", default="Director of Technical Program Management")
+    args = parser.parse_args()
+
+    from playwright.sync_api import sync_playwright
+
+    from graph.render import viz_page, write_page
+    from graph.store import open_store
+
+    html = viz_page(open_store(args.graph), path=(args.source, args.target))
+    with tempfile.TemporaryDirectory() as folder:
+        page_file = write_page(html, Path(folder) / "path.html")
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=args.chromium, args=ARGS)
+            page = browser.new_page(viewport={"width": 1400, "height": 900})
+            page.goto(page_file.as_uri())
+            page.wait_for_selector("body[data-ready=true]", state="attached", timeout=30_000)
+            args.out.parent.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(args.out))
+            browser.close()
+    print(f"Wrote {args.out}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,356 @@
+"""Importers: O*NET, ESCO and OEWS wages, on small fixtures in the official layouts."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from click.testing import CliRunner
+
+from graph.cli import cli
+from graph.errors import ImportDataError
+from graph.importers.common import Quads, read_table
+from graph.importers.esco import esco_quads, import_esco, read_esco
+from graph.importers.onet import (
+    estimate_ratings,
+    import_onet,
+    onet_quads,
+    read_mapping,
+    read_onet,
+    skills_to_gain,
+)
+from graph.importers.wages import read_oews
+from graph.store import LocalStore, read_manifest
+from graph.vocab import PREFIXES
+
+FIXTURES = Path(__file__).parent / "fixtures"
+ONET = FIXTURES / "onet"
+ESCO = FIXTURES / "esco"
+OEWS = FIXTURES / "oews" / "oews_national_small.csv"
+SHARED = Path(__file__).parents[1].parent / "shared" / "data"
+ID = "https://w3id.org/careergraph/id/"
+
+
+def _store(q: Quads) -> ox.Store:
+    store = ox.Store()
+    store.bulk_extend(q.quads)
+    return store
+
+
+def _select(store: ox.Store, query: str) -> list[tuple[str, ...]]:
+    # "<{ID}onet/...>" spells out a data IRI: O*NET codes are not valid prefixed names
+    query = query.replace("<{ID}", "<" + ID)
+    return sorted(
+        tuple(term.value for term in row) for row in store.query(query, prefixes=PREFIXES)
+    )
+
+
+@pytest.fixture
+def onet_copy(tmp_path: Path) -> Path:
+    dest = tmp_path / "onet"
+    shutil.copytree(ONET, dest)
+    return dest
+
+
+# --- O*NET -------------------------------------------------------------------------------
+
+
+def test_read_onet_applies_suppression_rules() -> None:
+    data = read_onet(ONET)
+    assert len(data.occupations) == 5
+    programmers = data.ratings["15-1251.00"]
+    # "Not Relevant" on the level: not a requirement at all
+    assert "2.B.5.d" not in programmers
+    assert programmers["2.A.1.a"].importance == 4.0 and programmers["2.A.1.a"].level == 4.0
+    # a suppressed level keeps the importance only
+    managers = data.ratings["11-3021.00"]
+    assert managers["2.A.2.b"].importance == 3.6 and managers["2.A.2.b"].level is None
+    # a suppressed importance drops the requirement
+    assert "2.A.2.b" not in data.ratings["15-1299.09"]
+    # Software Developers are unrated, as in O*NET 29.3
+    assert "15-1252.00" not in data.ratings
+    assert data.warnings == []
+
+
+def test_skills_to_gain_is_level_aware() -> None:
+    data = read_onet(ONET)
+    gain = skills_to_gain(data.ratings["15-1251.00"], data.ratings["11-3021.00"])
+    assert gain == [
+        ("2.B.5.d", None, 4.6),  # management of personnel: new and important
+        ("2.C.1.a", 1.8, 5.1),  # administration and management: level rises by 3.3
+        ("2.B.4.e", 3.0, 4.8),
+    ]
+
+
+def test_estimate_ratings_uses_the_soc_group() -> None:
+    data = read_onet(ONET)
+    estimate, peers = estimate_ratings(data, "15-1252.00")
+    assert peers == ["15-1251.00"]
+    assert estimate["2.A.1.a"].level == 4.0
+
+
+def test_onet_quads_make_the_expected_graph() -> None:
+    data = read_onet(ONET)
+    wages, _ = read_oews(OEWS)
+    q = Quads()
+    counts = onet_quads(
+        data,
+        q,
+        wages=wages,
+        guide_roles={"tpm": ID + "role/tpm"},
+        mapping=[("TPM", "15-1299.09", 1), ("Nobody", "11-3021.00", 1)],
+    )
+    assert counts["roles"] == 5
+    assert counts["transitions"] == 7
+    assert counts["close_matches"] == 1
+    store = _store(q)
+    assert _select(store, "SELECT ?l WHERE { <{ID}onet/15-1252.00> skos:altLabel ?l }") == [
+        ("Application Developer",),
+        ("Software Engineer",),  # 'software engineer' again is a duplicate
+    ]
+    assert _select(store, "SELECT ?l WHERE { ?r skos:hiddenLabel ?l }") == [("CIO",), ("TPM",)]
+    assert _select(store, "SELECT ?z WHERE { <{ID}onet/11-3021.00> cg:experienceLevel ?z }") == [
+        (PREFIXES["cg"] + "JobZone5",)
+    ]
+    # job zone rises 4 -> 5: a progression; 5 -> 4: lateral
+    kinds = _select(
+        store,
+        """SELECT ?a ?b ?kind ?tier ?i WHERE {
+             ?t a cg:Transition ; cg:fromRole ?x ; cg:toRole ?y ; cg:transitionKind ?kind ;
+                cg:relatedTier ?tier ; cg:relatedIndex ?i .
+             ?x skos:notation ?a . ?y skos:notation ?b }""",
+    )
+    up = PREFIXES["cg"] + "Progression"
+    assert ("15-1251.00", "11-3021.00", up, "Primary-Long", "6") in kinds
+    assert ("11-3021.00", "15-1299.09", PREFIXES["cg"] + "LateralTransition", "Primary-Short",
+            "1") in kinds
+    gain = _select(
+        store,
+        """SELECT ?l WHERE { <{ID}onet-transition/15-1251.00--11-3021.00> cg:skillToGain ?s .
+           ?s rdfs:label ?l }""",
+    )
+    assert gain == [
+        ("Administration and Management",),
+        ("Atlassian JIRA",),  # in demand in the target, not used by the source
+        ("Judgment and Decision Making",),
+        ("Management of Personnel Resources",),
+    ]
+    # an unrated source is compared with its SOC group, and the move says so
+    comment = _select(
+        store, "SELECT ?c WHERE { <{ID}onet-transition/15-1252.00--11-3021.00> rdfs:comment ?c }"
+    )
+    assert "average ratings of its SOC group (Computer Programmers)" in comment[0][0]
+    assert _select(store, f"SELECT ?o WHERE {{ <{ID}role/tpm> skos:closeMatch ?o }}") == [
+        (ID + "onet/15-1299.09",)
+    ]
+    assert any("Nobody" in w for w in data.warnings)
+    licence = _select(store, "SELECT ?l WHERE { cgr:dataset\\/onet dcterms:license ?l }")
+    assert licence == [("https://creativecommons.org/licenses/by/4.0/",)]
+
+
+def test_wage_bands() -> None:
+    data = read_onet(ONET)
+    wages, table = read_oews(OEWS)
+    assert "35-2014" not in wages  # '*' everywhere: no band
+    assert wages["27-2011"].annualised and wages["27-2011"].pct10 == 12 * 2080
+    q = Quads()
+    onet_quads(data, q, wages=wages)
+    store = _store(q)
+    rows = _select(
+        store,
+        """SELECT ?code ?min ?max ?median ?open WHERE { ?r skos:notation ?code ; cg:salaryBand ?b .
+           ?b schema:minValue ?min ; schema:maxValue ?max ; cg:openEnded ?open ;
+           cg:experienceLevel cg:AllLevels ; schema:currency "USD" .
+           OPTIONAL { ?b schema:median ?median } }""",
+    )
+    assert rows == [
+        ("11-3021.00", "108160", "239200", "174720", "true"),  # '#': top-coded
+        ("15-1251.00", "72800", "205920", "124800", "false"),  # only the broad group 15-1250
+        ("15-1252.00", "83200", "214240", "135200", "false"),
+    ]
+    note = _select(store, "SELECT ?c WHERE { <{ID}onet-salary/15-1251.00> rdfs:comment ?c }")
+    assert "broad group" in note[0][0]
+
+
+def test_mapping_covers_every_shipped_guide() -> None:
+    from graph.build import parse_guides
+
+    mapped = {title for title, _code, _rank in read_mapping()}
+    titles = {g.title for g in parse_guides()}
+    assert titles <= mapped, titles - mapped
+
+
+def test_import_onet_writes_a_graph_folder(tmp_path: Path) -> None:
+    report = import_onet(ONET, tmp_path / "g", wages=OEWS)
+    manifest = read_manifest(tmp_path / "g")
+    assert manifest.build_id == report.build_id
+    assert report.counts["ratings"] == 22
+    assert report.counts["salary_bands"] == 3
+    store = LocalStore(tmp_path / "g")
+    rows = store.select(
+        "SELECT ?o WHERE { cgr:role\\/technical-program-manager-infrastructure-delivery "
+        "skos:closeMatch ?o }"
+    )
+    assert {r["o"] for r in rows} >= {ID + "onet/15-1299.09"}
+
+
+def test_missing_file_names_itself(onet_copy: Path) -> None:
+    (onet_copy / "Job Zones.txt").unlink()
+    with pytest.raises(ImportDataError) as err:
+        read_onet(onet_copy)
+    assert str(err.value) == (
+        f"Missing file {onet_copy / 'Job Zones.txt'}: it is needed for the experience level "
+        "(Job Zone) of each occupation."
+    )
+
+
+def test_wrong_columns_say_what_was_expected(onet_copy: Path) -> None:
+    path = onet_copy / "Job Zones.txt"
+    path.write_text(path.read_text().replace("Job Zone\t", "Zone\t", 1))
+    with pytest.raises(ImportDataError) as err:
+        read_onet(onet_copy)
+    assert str(err.value) == (
+        f"{path} lacks the column 'Job Zone'. Expected columns: O*NET-SOC Code, Job Zone; "
+        "found: O*NET-SOC Code, Title, Zone, Date, Domain Source."
+    )
+
+
+def test_truncated_rows_are_counted_with_line_numbers(onet_copy: Path) -> None:
+    path = onet_copy / "Task Statements.txt"
+    lines = path.read_text().splitlines()
+    lines[2] = lines[2].split("\t", 3)[0] + "\t" + "Computer Programmers"  # cut short
+    lines.append("15-1251.00\tComputer Programmers\tabc\tDo things.\tCore\t3\t08/2023\tAnalyst")
+    path.write_text("\n".join(lines) + "\n")
+    data = read_onet(onet_copy)
+    assert data.warnings == [
+        "Task Statements.txt: skipped 2 bad rows: line 3 (2 fields, expected 8), "
+        "line 7 (Task ID 'abc' is not a number)"
+    ]
+    assert "15-1251.00" not in data.tasks
+
+
+def test_mostly_malformed_file_stops_the_import(tmp_path: Path) -> None:
+    path = tmp_path / "t.txt"
+    path.write_text("a\tb\n1\n2\n3\t4\n", encoding="utf-8")
+    with pytest.raises(ImportDataError, match="most of the file"):
+        read_table(path, ["a", "b"], needed_for="a test")
+
+
+def test_failed_import_leaves_the_previous_graph(tmp_path: Path, onet_copy: Path) -> None:
+    out = tmp_path / "g"
+    first = import_onet(ONET, out, include_guides=False)
+    (onet_copy / "Skills.txt").write_text("nonsense\n")
+    with pytest.raises(ImportDataError):
+        import_onet(onet_copy, out, include_guides=False)
+    assert read_manifest(out).build_id == first.build_id
+    assert LocalStore(out).select("SELECT (COUNT(*) AS ?n) WHERE { ?r a cg:Role }")[0]["n"] == 5
+
+
+def test_cli_import_onet(tmp_path: Path) -> None:
+    out = tmp_path / "g"
+    result = CliRunner().invoke(
+        cli, ["import", "onet", str(ONET), "--wages", str(OEWS), "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    assert f"Use it with --graph {out}" in result.output
+    assert "22 skill ratings" in result.output
+
+
+def test_cli_import_reports_a_missing_folder(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["import", "esco", str(tmp_path / "nope")])
+    assert result.exit_code == 1
+    assert result.output == (
+        f"Error: {tmp_path / 'nope'} is not a folder; give the folder of the ESCO CSV files "
+        "(e.g. 'occupations_en.csv').\n"
+    )
+
+
+# --- ESCO --------------------------------------------------------------------------------
+
+
+def test_esco_quads() -> None:
+    data = read_esco(ESCO)
+    q = Quads()
+    counts = esco_quads(data, q)
+    assert counts["roles"] == 3 and counts["skills"] == 4 and counts["requirements"] == 6
+    store = _store(q)
+    dev = "http://data.europa.eu/esco/occupation/o-dev"
+    assert _select(store, f"SELECT ?l WHERE {{ <{dev}> skos:altLabel ?l }}") == [
+        ("application developer",),
+        ("software engineer",),
+    ]
+    reqs = _select(
+        store,
+        f"""SELECT ?label ?essential ?imp WHERE {{ <{dev}> cg:skillRequirement ?r .
+            ?r cg:skill/skos:prefLabel ?label ; cg:essential ?essential ; cg:importance ?imp }}""",
+    )
+    assert reqs == [
+        ("Python (computer programming)", "true", "1"),
+        ("debug software", "true", "1"),
+        ("perform project management", "false", "0.5"),
+    ]
+    assert _select(store, f"SELECT ?b WHERE {{ <{dev}> skos:broader ?b }}") == [
+        ("http://data.europa.eu/esco/isco/C2512",)
+    ]
+    assert _select(store, "SELECT ?s WHERE { ?s a cg:Knowledge }") == [
+        ("http://data.europa.eu/esco/skill/s-python",)
+    ]
+    assert any("o-missing" in w for w in data.warnings)
+
+
+def test_esco_wrong_relation_type_is_reported(tmp_path: Path) -> None:
+    shutil.copytree(ESCO, tmp_path / "esco")
+    path = tmp_path / "esco" / "occupationSkillRelations.csv"
+    path.write_text(path.read_text().replace("optional", "sometimes", 1))
+    data = read_esco(tmp_path / "esco")
+    assert data.warnings == [
+        "occupationSkillRelations.csv: skipped 1 bad row: line 4 (relationType 'sometimes' is "
+        "not essential or optional)"
+    ]
+
+
+def test_import_esco(tmp_path: Path) -> None:
+    report = import_esco(ESCO, tmp_path / "g")
+    assert report.counts["requirements"] == 6
+    store = LocalStore(tmp_path / "g")
+    rows = store.select("SELECT ?l WHERE { cgr:dataset\\/esco dcterms:bibliographicCitation ?l }")
+    assert "© European Union" in rows[0]["l"]
+
+
+# --- real data ---------------------------------------------------------------------------
+
+
+@pytest.mark.realdata
+@pytest.mark.skipif(not SHARED.is_dir(), reason="../shared/data is absent")
+def test_real_onet_import_and_path(tmp_path: Path) -> None:
+    out = tmp_path / "onet"
+    report = import_onet(
+        SHARED / "onet" / "tsv_from_xlsx",
+        out,
+        wages=SHARED / "oews" / "oews_national_may2025.csv",
+    )
+    counts = report.counts
+    assert counts["ratings"] == 50530
+    assert counts["technology_requirements"] == 32681
+    assert counts["tasks"] == 18796
+    assert counts["salary_bands"] == 995
+    assert report.warnings == []
+    store = LocalStore(out)
+    n = store.select(
+        "SELECT (COUNT(*) AS ?n) WHERE { ?r a cg:Role ; skos:inScheme cgr:onet-occupations }"
+    )
+    assert n[0]["n"] == 1016
+    moves = store.select("SELECT (COUNT(*) AS ?n) WHERE { ?t cg:relatedTier ?tier }")
+    assert moves[0]["n"] == 18460
+    result = CliRunner().invoke(
+        cli,
+        ["path", "--graph", str(out), "--format", "json", "Software Developers",
+         "Computer and Information Systems Managers"],
+    )
+    assert result.exit_code == 0, result.output
+    routes = json.loads(result.output)["routes"]
+    assert routes and routes[0]["steps"][0]["skills_to_gain"]
+    assert routes[0]["salary_change"] is not None

@@ -1,0 +1,137 @@
+"""The similarity model: built from SPARQL rows only, scores in 0..1, never the role itself."""
+
+from __future__ import annotations
+
+import pickle
+from typing import Any
+
+import pytest
+
+from graph import similarity
+from graph.similarity import build_model, overlap, similar, tokens
+
+
+class FakeStore:
+    """Answers the model's queries from in-memory rows, as a remote endpoint would."""
+
+    def __init__(self, roles: dict[str, dict[str, Any]]) -> None:
+        self.roles = roles
+        self.queries: list[str] = []
+
+    def select(self, query: str, timeout: float | None = None) -> list[dict[str, Any]]:
+        self.queries.append(query)
+        rows: list[dict[str, Any]] = []
+        if query is similarity._ROLES:
+            return [{"role": r} for r in self.roles]
+        for role, p in self.roles.items():
+            if query is similarity._REQUIREMENTS:
+                for skill, rating in p.get("rated", {}).items():
+                    imp, level = rating
+                    row = {"role": role, "skill": skill, "importance": imp}
+                    if level is not None:
+                        row["level"] = level
+                    rows.append(row)
+                rows += [{"role": role, "skill": s} for s in p.get("named", ())]
+            elif query is similarity._LABELS:
+                rows += [{"role": role, "text": t} for t in p.get("titles", ())]
+            elif query is similarity._TASKS:
+                rows += [{"role": role, "text": t} for t in p.get("tasks", ())]
+            elif query is similarity._OTHER_TEXT:
+                rows += [{"role": role, "text": t} for t in p.get("other", ())]
+        return rows
+
+
+def _rated(*levels: float) -> dict[str, tuple[float, float]]:
+    return {f"s{i}": (3.0, lv) for i, lv in enumerate(levels)}
+
+
+ROLES = {
+    "dev": {"titles": ["Software Developer"], "tasks": ["Write and test software code."],
+            "rated": _rated(5, 5, 1, 1), "named": ["python", "git"]},
+    "programmer": {"titles": ["Computer Programmer"], "tasks": ["Write and test program code."],
+               "rated": _rated(5, 4, 1, 2), "named": ["python"]},
+    "manager": {"titles": ["IT Manager"], "tasks": ["Plan budgets and lead software teams."],
+                "rated": _rated(3, 3, 5, 5), "named": ["excel"]},
+    "cook": {"titles": ["Restaurant Cook"], "tasks": ["Cook food on grills."],
+             "rated": _rated(1, 1, 2, 4), "named": ["knife"]},
+    "chef": {"titles": ["Chef"], "tasks": ["Cook food and plan menus."],
+             "rated": _rated(1, 2, 3, 4), "named": ["knife"]},
+    "empty": {},
+}
+
+
+@pytest.fixture(scope="module")
+def model() -> similarity.SimilarityModel:
+    return build_model(FakeStore(ROLES))
+
+
+def test_nearest_roles_share_skills_and_words(model: similarity.SimilarityModel) -> None:
+    assert similar(model, "dev", top=1)[0][0] == "programmer"
+    assert similar(model, "cook", top=1)[0][0] == "chef"
+
+
+def test_scores_are_ordered_in_0_1_and_exclude_the_role(model: similarity.SimilarityModel) -> None:
+    for role in ROLES:
+        hits = similar(model, role, top=10)
+        scores = [s for _, s in hits]
+        assert all(0 < s <= 1 for s in scores)
+        assert scores == sorted(scores, reverse=True)
+        assert role not in [r for r, _ in hits]
+
+
+def test_exclude_and_top(model: similarity.SimilarityModel) -> None:
+    hits = similar(model, "dev", top=2, exclude={"programmer"})
+    assert len(hits) <= 2 and "programmer" not in [r for r, _ in hits]
+
+
+def test_a_role_with_nothing_known_has_no_neighbours(model: similarity.SimilarityModel) -> None:
+    assert similar(model, "empty") == []
+
+
+def test_unknown_role_raises(model: similarity.SimilarityModel) -> None:
+    with pytest.raises(KeyError):
+        similar(model, "nobody")
+
+
+def test_model_pickles(model: similarity.SimilarityModel) -> None:
+    again = pickle.loads(pickle.dumps(model))
+    assert similar(again, "dev") == similar(model, "dev")
+
+
+def test_model_reads_through_select_only() -> None:
+    store = FakeStore(ROLES)
+    build_model(store)
+    assert store.queries and all(q.lstrip().startswith("SELECT") for q in store.queries)
+
+
+def test_weights_switch_views_off() -> None:
+    m = build_model(FakeStore(ROLES), weights={"titles": 1.0})
+    # titles alone: the cook and the chef share no word, so they are not neighbours
+    assert "chef" not in [r for r, _ in similar(m, "cook")]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Plan budgets", ["plan", "budget", "plan_budget"]),
+        ("the and of", []),
+        ("C++ and C#", ["c++", "c#", "c++_c#"]),
+    ],
+)
+def test_tokens(text: str, expected: list[str]) -> None:
+    assert tokens(text) == expected
+
+
+def test_overlap_weights_by_importance() -> None:
+    want = {"a": {"importance": 4.0, "level": 3.0}, "b": {"importance": 1.0, "level": None}}
+    assert overlap({"a"}, want) == 0.8
+    assert overlap({"b"}, {"b": {}}) == 1.0
+
+
+def test_builtin_graph_neighbours_of_the_seed_role() -> None:
+    from graph.store import open_store
+
+    m = build_model(open_store())
+    seed = "https://w3id.org/careergraph/id/role/technical-program-manager-infrastructure-delivery"
+    top = [r for r, _ in similar(m, seed, top=5)]
+    assert any("technical-program-manager" in r or "program-manager" in r for r in top)
