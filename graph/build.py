@@ -81,9 +81,7 @@ class BuildReport:
         return dict(self.__dict__)
 
 
-def parse_guides(
-    extra_dirs: Sequence[Path] = (), include_shipped: bool = True
-) -> list[Guide]:
+def parse_guides(extra_dirs: Sequence[Path] = (), include_shipped: bool = True) -> list[Guide]:
     """Parse the shipped guides and every ``*.txt`` guide in ``extra_dirs``.
 
     A user guide with the same title as a shipped one replaces it (with a
@@ -200,8 +198,9 @@ class RoleRegistry:
         elif key in self.aliases and normalize(self.aliases[key]) in self.titles:
             canonical = self.titles[normalize(self.aliases[key])]
         else:
-            canonical = self._fuzzy(key)
-            if canonical is not None:
+            close = self._fuzzy(key)
+            if close is not None:
+                canonical = close
                 warnings.append(f"{where}: took '{written}' to mean '{canonical}'")
             else:
                 canonical = written
@@ -436,7 +435,9 @@ class _Emitter:
         node = ID[f"level/{slugify(label)}"]
         if (node, RDF.type, CG.ExperienceLevel) not in self.g:
             self.labelled(node, label, CG.ExperienceLevel)
-            self.add(node, CG.rank, Literal(len(re.findall("senior|lead|principal", label.lower())) + 2))
+            self.add(
+                node, CG.rank, Literal(len(re.findall("senior|lead|principal", label.lower())) + 2)
+            )
         return node
 
     def finish(self) -> None:

@@ -177,12 +177,17 @@ def build(guide_dirs: tuple[Path, ...], out_dir: Path, no_validate: bool, fmt: s
     counts = report.counts
     click.echo(f"Built {out_dir} from {len(report.guides)} guides (build {report.build_id}).")
     click.echo(
-        "  " + ", ".join(f"{counts.get(k, 0):,} {k}" for k in
-                         ("roles", "skills", "transitions", "sectors", "employers", "triples"))
+        "  "
+        + ", ".join(
+            f"{counts.get(k, 0):,} {k}"
+            for k in ("roles", "skills", "transitions", "sectors", "employers", "triples")
+        )
     )
     if report.new_skills:
-        click.echo(f"  {len(report.new_skills)} skill phrases matched no known skill and became "
-                   "new skills: " + "; ".join(report.new_skills))
+        click.echo(
+            f"  {len(report.new_skills)} skill phrases matched no known skill and became "
+            "new skills: " + "; ".join(report.new_skills)
+        )
     if report.roles_without_guide:
         click.echo(f"  {len(report.roles_without_guide)} roles are named but have no guide yet.")
     click.echo(f"  Validated against the SHACL shapes: {'skipped' if no_validate else 'conforms'}.")
@@ -210,11 +215,18 @@ def validate(graph_dir: Path | None) -> None:
 # ---------------------------------------------------------------------------
 
 IMPORT_COUNTS = {
-    "onet": (("ratings", "skill ratings"), ("technology_requirements", "technology requirements"),
-             ("tasks", "tasks"), ("salary_bands", "salary bands"),
-             ("close_matches", "guide-role links")),
-    "esco": (("requirements", "skill requirements"), ("isco_groups", "ISCO groups"),
-             ("broader", "hierarchy links")),
+    "onet": (
+        ("ratings", "skill ratings"),
+        ("technology_requirements", "technology requirements"),
+        ("tasks", "tasks"),
+        ("salary_bands", "salary bands"),
+        ("close_matches", "guide-role links"),
+    ),
+    "esco": (
+        ("requirements", "skill requirements"),
+        ("isco_groups", "ISCO groups"),
+        ("broader", "hierarchy links"),
+    ),
 }
 
 
@@ -236,12 +248,20 @@ def _print_import(report: Any, fmt: str, what: str) -> None:
     for warning in report.warnings:
         click.echo(f"Warning: {warning}", err=True)
     counts = report.counts
-    click.echo(f"Imported {what} with the guides into {report.out_dir} in {report.seconds:.1f} s "
-               f"(build {report.build_id}).")
-    click.echo("  " + ", ".join(f"{counts.get(k, 0):,} {k}" for k in
-                                ("roles", "skills", "transitions", "triples")))
-    click.echo("  " + ", ".join(f"{counts.get(k, 0):,} {label}"
-                                for k, label in IMPORT_COUNTS[report.dataset]))
+    click.echo(
+        f"Imported {what} with the guides into {report.out_dir} in {report.seconds:.1f} s "
+        f"(build {report.build_id})."
+    )
+    click.echo(
+        "  "
+        + ", ".join(
+            f"{counts.get(k, 0):,} {k}" for k in ("roles", "skills", "transitions", "triples")
+        )
+    )
+    click.echo(
+        "  "
+        + ", ".join(f"{counts.get(k, 0):,} {label}" for k, label in IMPORT_COUNTS[report.dataset])
+    )
     click.echo(f"Use it with --graph {report.out_dir} (or CAREERGRAPH_GRAPH={report.out_dir}).")
 
 
@@ -489,22 +509,38 @@ def _projection(ctx: click.Context, graph_dir: Path | None) -> Any:
 @cli.command("path")
 @click.argument("from_role", metavar="FROM")
 @click.argument("to_role", metavar="TO")
-@click.option("--k", "-k", "k", type=click.IntRange(min=1), default=3, show_default=True,
-              help="How many routes to show.")
+@click.option(
+    "--k",
+    "-k",
+    "k",
+    type=click.IntRange(min=1),
+    default=3,
+    show_default=True,
+    help="How many routes to show.",
+)
 @click.option("--have", multiple=True, metavar="SKILL", help=HAVE_HELP)
-@click.option("--max-steps", type=click.IntRange(min=1), metavar="N",
-              help="Longest route allowed, in steps.")
-@click.option("--avoid", multiple=True, metavar="ROLE",
-              help="A role no route may pass through; repeatable.")
+@click.option(
+    "--max-steps", type=click.IntRange(min=1), metavar="N", help="Longest route allowed, in steps."
+)
+@click.option(
+    "--avoid", multiple=True, metavar="ROLE", help="A role no route may pass through; repeatable."
+)
 @click.option("--weight", "weights", multiple=True, metavar="NAME=VALUE", help=WEIGHT_HELP)
 @graph_option
 @format_option("table", "json")
 @click.pass_context
 @handle_errors
 def path_command(
-    ctx: click.Context, from_role: str, to_role: str, k: int, have: tuple[str, ...],
-    max_steps: int | None, avoid: tuple[str, ...], weights: tuple[str, ...],
-    graph_dir: Path | None, fmt: str,
+    ctx: click.Context,
+    from_role: str,
+    to_role: str,
+    k: int,
+    have: tuple[str, ...],
+    max_steps: int | None,
+    avoid: tuple[str, ...],
+    weights: tuple[str, ...],
+    graph_dir: Path | None,
+    fmt: str,
 ) -> None:
     """The K best routes from role FROM to role TO, with the skills to gain at every step.
 
@@ -516,8 +552,14 @@ def path_command(
     from graph.paths import parse_weights, path_report
 
     report = path_report(
-        _projection(ctx, graph_dir), from_role, to_role, k=k, have=have,
-        max_steps=max_steps, avoid=avoid, weights=parse_weights(weights),
+        _projection(ctx, graph_dir),
+        from_role,
+        to_role,
+        k=k,
+        have=have,
+        max_steps=max_steps,
+        avoid=avoid,
+        weights=parse_weights(weights),
     )
     if fmt == "json":
         echo_json(report)
@@ -529,8 +571,13 @@ def path_command(
 
 @cli.command("next")
 @click.argument("role")
-@click.option("--top", type=click.IntRange(min=1), default=10, show_default=True,
-              help="How many moves to show.")
+@click.option(
+    "--top",
+    type=click.IntRange(min=1),
+    default=10,
+    show_default=True,
+    help="How many moves to show.",
+)
 @click.option("--have", multiple=True, metavar="SKILL", help=HAVE_HELP)
 @click.option("--weight", "weights", multiple=True, metavar="NAME=VALUE", help=WEIGHT_HELP)
 @graph_option
@@ -538,8 +585,13 @@ def path_command(
 @click.pass_context
 @handle_errors
 def next_command(
-    ctx: click.Context, role: str, top: int, have: tuple[str, ...], weights: tuple[str, ...],
-    graph_dir: Path | None, fmt: str,
+    ctx: click.Context,
+    role: str,
+    top: int,
+    have: tuple[str, ...],
+    weights: tuple[str, ...],
+    graph_dir: Path | None,
+    fmt: str,
 ) -> None:
     """Ranked one-step moves from ROLE: curated ones and similar roles with no curated move.
 
@@ -569,8 +621,12 @@ def next_command(
 @click.pass_context
 @handle_errors
 def gap_command(
-    ctx: click.Context, from_role: str, to_role: str, have: tuple[str, ...],
-    graph_dir: Path | None, fmt: str,
+    ctx: click.Context,
+    from_role: str,
+    to_role: str,
+    have: tuple[str, ...],
+    graph_dir: Path | None,
+    fmt: str,
 ) -> None:
     """The skill delta from role FROM to role TO, whether or not a route joins them.
 
@@ -592,8 +648,13 @@ def gap_command(
 
 @cli.command("similar")
 @click.argument("role")
-@click.option("--top", type=click.IntRange(min=1), default=10, show_default=True,
-              help="How many roles to show.")
+@click.option(
+    "--top",
+    type=click.IntRange(min=1),
+    default=10,
+    show_default=True,
+    help="How many roles to show.",
+)
 @graph_option
 @format_option("table", "json")
 @click.pass_context
@@ -621,27 +682,68 @@ def similar_command(
 @cli.command("viz")
 @graph_option
 @click.option("--focus", metavar="ROLE", help="Draw ROLE and the roles within --depth moves of it.")
-@click.option("--depth", type=click.IntRange(min=0), default=1, show_default=True,
-              help="Moves around --focus to draw (either direction).")
-@click.option("--path", "path_roles", nargs=2, metavar="FROM TO",
-              help="Draw the best routes from FROM to TO, highlighted over their neighbours.")
-@click.option("--k", "-k", "k", type=click.IntRange(min=1), default=3, show_default=True,
-              help="How many routes --path draws.")
+@click.option(
+    "--depth",
+    type=click.IntRange(min=0),
+    default=1,
+    show_default=True,
+    help="Moves around --focus to draw (either direction).",
+)
+@click.option(
+    "--path",
+    "path_roles",
+    nargs=2,
+    metavar="FROM TO",
+    help="Draw the best routes from FROM to TO, highlighted over their neighbours.",
+)
+@click.option(
+    "--k",
+    "-k",
+    "k",
+    type=click.IntRange(min=1),
+    default=3,
+    show_default=True,
+    help="How many routes --path draws.",
+)
 @click.option("--have", multiple=True, metavar="SKILL", help=HAVE_HELP)
-@click.option("--types", default="role", show_default=True, metavar="KINDS",
-              help="Node kinds to draw, comma-separated: role, skill, sector, employer, salary.")
+@click.option(
+    "--types",
+    default="role",
+    show_default=True,
+    metavar="KINDS",
+    help="Node kinds to draw, comma-separated: role, skill, sector, employer, salary.",
+)
 @click.option("--title", help="Heading of the page (default: what it shows).")
-@click.option("--max-nodes", type=click.IntRange(min=1), metavar="N",
-              help="Refuse pages with more nodes than this (default 400).")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              default=Path("output/graph.html"), show_default=True, help="Page to write.")
+@click.option(
+    "--max-nodes",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="Refuse pages with more nodes than this (default 400).",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("output/graph.html"),
+    show_default=True,
+    help="Page to write.",
+)
 @click.option("--open", "open_page", is_flag=True, help="Open the page in a web browser.")
 @click.pass_context
 @handle_errors
 def viz(
-    ctx: click.Context, graph_dir: Path | None, focus: str | None, depth: int,
-    path_roles: tuple[str, str] | None, k: int, have: tuple[str, ...], types: str,
-    title: str | None, max_nodes: int | None, output: Path, open_page: bool,
+    ctx: click.Context,
+    graph_dir: Path | None,
+    focus: str | None,
+    depth: int,
+    path_roles: tuple[str, str] | None,
+    k: int,
+    have: tuple[str, ...],
+    types: str,
+    title: str | None,
+    max_nodes: int | None,
+    output: Path,
+    open_page: bool,
 ) -> None:
     """Write the graph as an interactive HTML page that works offline.
 
@@ -655,8 +757,15 @@ def viz(
 
     options = {} if max_nodes is None else {"max_nodes": max_nodes}
     html = viz_page(
-        get_store(ctx, graph_dir), focus=focus, depth=depth, path=path_roles or None, k=k,
-        have=have, types=types, title=title, **options,
+        get_store(ctx, graph_dir),
+        focus=focus,
+        depth=depth,
+        path=path_roles or None,
+        k=k,
+        have=have,
+        types=types,
+        title=title,
+        **options,
     )
     written = write_page(html, output)
     click.echo(f"Wrote {written}")
@@ -690,19 +799,38 @@ def _query_text(query: str | None, query_file: Any, name: str | None) -> str:
 
 @cli.command()
 @click.argument("query", required=False)
-@click.option("-f", "--file", "query_file", type=click.File("r", encoding="utf-8"),
-              help="Read the query from FILE ('-' for standard input).")
+@click.option(
+    "-f",
+    "--file",
+    "query_file",
+    type=click.File("r", encoding="utf-8"),
+    help="Read the query from FILE ('-' for standard input).",
+)
 @click.option("-n", "--name", help="Run a named query (see --list).")
-@click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE",
-              help="Put VALUE where the query says $NAME (repeatable). Roles, skills, sectors, "
-                   "employers and levels may be given by name, abbreviation or IRI.")
+@click.option(
+    "-p",
+    "--param",
+    "params",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Put VALUE where the query says $NAME (repeatable). Roles, skills, sectors, "
+    "employers and levels may be given by name, abbreviation or IRI.",
+)
 @click.option("--list", "list_named", is_flag=True, help="List the named queries and exit.")
 @format_option("table", "json", "xml", "csv", "tsv", "turtle")
-@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=30.0,
-              show_default=True, help="Stop the query after this many seconds.")
-@click.option("--allow-update", is_flag=True,
-              help="Allow SPARQL updates (INSERT, DELETE, LOAD ...) to the graph folder named "
-                   "with --graph; its graph.ttl is rewritten as a new build.")
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=30.0,
+    show_default=True,
+    help="Stop the query after this many seconds.",
+)
+@click.option(
+    "--allow-update",
+    is_flag=True,
+    help="Allow SPARQL updates (INSERT, DELETE, LOAD ...) to the graph folder named "
+    "with --graph; its graph.ttl is rewritten as a new build.",
+)
 @graph_option
 @click.pass_context
 @handle_errors
@@ -766,9 +894,7 @@ def sparql(
         )
         return
     store = get_store(ctx, graph_dir)
-    result = sq.execute(
-        store, text, values, "json" if fmt == "table" else fmt, timeout=timeout
-    )
+    result = sq.execute(store, text, values, "json" if fmt == "table" else fmt, timeout=timeout)
     if fmt == "table" and result.kind in ("select", "ask"):
         from graph.tables import console
 
@@ -782,16 +908,40 @@ def sparql(
 
 @cli.command()
 @graph_option
-@click.option("--host", default="127.0.0.1", show_default=True,
-              help="Address to listen on (loopback by default; anything else exposes the graph).")
-@click.option("--port", type=click.IntRange(0, 65535), default=7878, show_default=True,
-              help="Port to listen on (0 picks a free one).")
-@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=30.0,
-              show_default=True, help="Seconds one SPARQL query may run.")
-@click.option("--max-rows", type=click.IntRange(min=1), default=10_000, show_default=True,
-              help="Result rows (or triples) sent at most; a cut result says so in a header.")
-@click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True,
-              help="SPARQL queries that may run at once (one process each).")
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on (loopback by default; anything else exposes the graph).",
+)
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=7878,
+    show_default=True,
+    help="Port to listen on (0 picks a free one).",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=30.0,
+    show_default=True,
+    help="Seconds one SPARQL query may run.",
+)
+@click.option(
+    "--max-rows",
+    type=click.IntRange(min=1),
+    default=10_000,
+    show_default=True,
+    help="Result rows (or triples) sent at most; a cut result says so in a header.",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=2,
+    show_default=True,
+    help="SPARQL queries that may run at once (one process each).",
+)
 @click.pass_context
 @handle_errors
 def serve(
@@ -821,8 +971,9 @@ def serve(
         timeout=timeout,
         max_rows=max_rows,
         workers=workers,
-        announce=lambda url: click.echo(f"Serving the graph at {url} (SPARQL: {url}sparql). "
-                                        "Ctrl-C stops.", err=True),
+        announce=lambda url: click.echo(
+            f"Serving the graph at {url} (SPARQL: {url}sparql). Ctrl-C stops.", err=True
+        ),
     )
 
 

@@ -124,7 +124,9 @@ SELECT ?role ?band ?levelLabel ?rank ?min ?max ?currency ?median ?open ?position
   OPTIONAL { ?band cg:position ?position }
 }"""
 
-SECTORS_Q = "SELECT ?role ?item ?label WHERE { ?role cg:sector ?item . ?item skos:prefLabel ?label }"
+SECTORS_Q = (
+    "SELECT ?role ?item ?label WHERE { ?role cg:sector ?item . ?item skos:prefLabel ?label }"
+)
 EMPLOYERS_Q = (
     "SELECT ?role ?item ?label WHERE { ?role cg:employer ?item . ?item skos:prefLabel ?label }"
 )

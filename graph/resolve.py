@@ -94,7 +94,9 @@ def _fuzzy(P: Any, key: str) -> list[tuple[str, float]]:
     index: dict[str, set[str]] = P.graph["label_index"]
     best: dict[str, float] = {}
     # token_sort_ratio weighs every word, so a short label does not win on a partial match
-    for label, score, _ in process.extract(key, list(index), scorer=fuzz.token_sort_ratio, limit=40):
+    for label, score, _ in process.extract(
+        key, list(index), scorer=fuzz.token_sort_ratio, limit=40
+    ):
         for role in index[label]:
             if score > best.get(role, -1):
                 best[role] = score

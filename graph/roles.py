@@ -183,7 +183,8 @@ def role_card(store: Any, role: str) -> dict[str, Any]:
         ]
     matches = store.select(
         f"""SELECT ?match ?label ?code WHERE {{ {r} skos:closeMatch ?match .
-            OPTIONAL {{ ?match skos:prefLabel ?label }} OPTIONAL {{ ?match skos:notation ?code }} }}"""
+            OPTIONAL {{ ?match skos:prefLabel ?label }}
+            OPTIONAL {{ ?match skos:notation ?code }} }}"""
     )
 
     def move_list(kind: str) -> list[dict[str, Any]]:
@@ -215,7 +216,9 @@ def role_card(store: Any, role: str) -> dict[str, Any]:
             }
             for s in skills
         ],
-        "skill_gaps": [{"skill": g["label"], "id": g["skill"], "as_written": g["text"]} for g in gaps],
+        "skill_gaps": [
+            {"skill": g["label"], "id": g["skill"], "as_written": g["text"]} for g in gaps
+        ],
         "development_suggestions": info.get("dev"),
         "salary": [
             {
@@ -238,9 +241,7 @@ def role_card(store: Any, role: str) -> dict[str, Any]:
         "can_lead_to": move_list("progression"),
         "transition_opportunities": move_list("transition"),
         "adjacent_titles": [{"id": a["role"], "label": a["label"]} for a in adjacent],
-        "moves_in": [
-            {"id": m["from"], "label": m["label"], "kind": m["kind"]} for m in moves_in
-        ],
+        "moves_in": [{"id": m["from"], "label": m["label"], "kind": m["kind"]} for m in moves_in],
         "close_matches": [
             {"id": m["match"], "label": m.get("label"), "code": m.get("code")} for m in matches
         ],

@@ -110,7 +110,7 @@ class SkillVocabulary:
 
     @classmethod
     def load(cls, path: Path | None = None) -> SkillVocabulary:
-        """Load a vocabulary TSV (``id, label, alt_labels, description``; alt labels ``|``-separated)."""
+        """Load a vocabulary TSV (columns id, label, alt_labels, description)."""
         from graph.resources import data_path
 
         path = path or data_path("skills.tsv")

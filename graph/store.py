@@ -279,7 +279,7 @@ class LocalStore(Store):
         return self.graph_dir / self.manifest.projection
 
     def close(self) -> None:
-        self._store = None
+        del self._store
 
 
 def _new_build_id() -> str:
@@ -424,9 +424,7 @@ def resolve_graph_dir(graph: str | os.PathLike[str] | None = None) -> Path:
     return builtin_graph_dir()
 
 
-def open_store(
-    graph: str | os.PathLike[str] | None = None, endpoint: str | None = None
-) -> Store:
+def open_store(graph: str | os.PathLike[str] | None = None, endpoint: str | None = None) -> Store:
     """Open the store every reading command uses.
 
     Parameters

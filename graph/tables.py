@@ -71,8 +71,11 @@ def role_card_view(card: dict[str, Any]) -> None:
     out.print(card["label"], style="bold", markup=False)
     guide = card.get("guide")
     if guide:
-        out.print(f"From the {guide.get('origin') or ''} guide {guide.get('file') or ''}".strip(),
-                  style="dim", markup=False)
+        out.print(
+            f"From the {guide.get('origin') or ''} guide {guide.get('file') or ''}".strip(),
+            style="dim",
+            markup=False,
+        )
     if card.get("labels"):
         out.print("Also known as: " + "; ".join(card["labels"]), markup=False)
 
@@ -88,7 +91,9 @@ def role_card_view(card: dict[str, Any]) -> None:
     section(
         "Top skills",
         [
-            s["as_written"] if s["as_written"] == s["skill"] else f"{s['as_written']}  [{s['skill']}]"
+            s["as_written"]
+            if s["as_written"] == s["skill"]
+            else f"{s['as_written']}  [{s['skill']}]"
             for s in card["top_skills"]
         ],
     )
@@ -118,7 +123,10 @@ def role_card_view(card: dict[str, Any]) -> None:
     section("Reached from", [f"{m['label']} ({m['kind']})" for m in card["moves_in"]])
     section(
         "Close matches",
-        [f"{m.get('code') or ''} {m.get('label') or m['id']}".strip() for m in card["close_matches"]],
+        [
+            f"{m.get('code') or ''} {m.get('label') or m['id']}".strip()
+            for m in card["close_matches"]
+        ],
     )
 
 
@@ -175,8 +183,11 @@ def _emit(out: Any, table: Any) -> None:
 
 def _note_have(out: Any, report: dict[str, Any]) -> None:
     if report.get("have"):
-        out.print("Not counted as to gain (--have): " + "; ".join(report["have"]),
-                  style="dim", markup=False)
+        out.print(
+            "Not counted as to gain (--have): " + "; ".join(report["have"]),
+            style="dim",
+            markup=False,
+        )
 
 
 def routes_view(report: dict[str, Any]) -> None:
@@ -186,7 +197,8 @@ def routes_view(report: dict[str, Any]) -> None:
     out.print(
         f"{len(routes)} route{'s' if len(routes) != 1 else ''} from {report['from']['label']} "
         f"to {report['to']['label']}",
-        style="bold", markup=False,
+        style="bold",
+        markup=False,
     )
     _note_have(out, report)
     if report.get("avoid"):
@@ -255,8 +267,9 @@ def next_view(report: dict[str, Any]) -> None:
 def gap_view(report: dict[str, Any]) -> None:
     """Print the skill delta of ``careergraph gap``."""
     out = console()
-    out.print(f"From {report['from']['label']} to {report['to']['label']}", style="bold",
-              markup=False)
+    out.print(
+        f"From {report['from']['label']} to {report['to']['label']}", style="bold", markup=False
+    )
     move = report.get("move")
     out.print(
         (f"A curated {move}." if move else "No curated move joins them (see 'careergraph path').")
@@ -265,8 +278,9 @@ def gap_view(report: dict[str, Any]) -> None:
     )
     _note_have(out, report)
     if report.get("skills_unknown"):
-        out.print("The skill delta is unknown: a role has no skill profile (no guide).",
-                  markup=False)
+        out.print(
+            "The skill delta is unknown: a role has no skill profile (no guide).", markup=False
+        )
 
     def section(title: str, lines: list[str], limit: int = 0) -> None:
         out.print()
@@ -275,8 +289,9 @@ def gap_view(report: dict[str, Any]) -> None:
         for line in shown or ["none"]:
             out.print(f"  - {line}", markup=False)
         if len(shown) < len(lines):
-            out.print(f"  ... and {len(lines) - len(shown)} more (--format json lists all)",
-                      markup=False)
+            out.print(
+                f"  ... and {len(lines) - len(shown)} more (--format json lists all)", markup=False
+            )
 
     if not report.get("skills_unknown"):
         section("Skills to gain", _skills_cell(report).splitlines())
@@ -285,8 +300,10 @@ def gap_view(report: dict[str, Any]) -> None:
     if report["missing_per_target_guide"] or not report.get("skills_unknown"):
         section(
             f"Often missing in people moving into {report['to']['label']} (says its guide)",
-            [s + ("  (to gain)" if s in gaining else "")
-             for s in report["missing_per_target_guide"]],
+            [
+                s + ("  (to gain)" if s in gaining else "")
+                for s in report["missing_per_target_guide"]
+            ],
         )
     if report["missing_per_source_guide"] or not report.get("skills_unknown"):
         section(
@@ -301,8 +318,11 @@ def similar_view(report: dict[str, Any]) -> None:
     out = console()
     out.print(f"Roles most like {report['role']['label']}", style="bold", markup=False)
     if not report["similar"]:
-        why = "it has no skill profile (no guide)" if report.get("skills_unknown") else (
-            "no role shares a skill with it")
+        why = (
+            "it has no skill profile (no guide)"
+            if report.get("skills_unknown")
+            else ("no role shares a skill with it")
+        )
         out.print(f"None: {why}.", markup=False)
         return
     table = _table()

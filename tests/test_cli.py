@@ -128,7 +128,8 @@ def test_validate_reports_violations(runner, tmp_path):
     ttl = out / "graph.ttl"
     ttl.write_text(
         ttl.read_text()
-        + "\n<https://w3id.org/careergraph/id/role/x> a <https://w3id.org/careergraph/ontology#Role> .\n"
+        + "\n<https://w3id.org/careergraph/id/role/x>"
+        + " a <https://w3id.org/careergraph/ontology#Role> .\n"
     )
     result = runner.invoke(cli, ["validate", "--graph", str(out)])
     assert result.exit_code == 1
@@ -149,8 +150,13 @@ def test_show_prints_the_role_card(runner):
     result = runner.invoke(cli, ["show", "TPM"])
     assert result.exit_code == 0
     assert result.stdout.startswith("Technical Program Manager (Infrastructure & Delivery)\n")
-    for text in ("Key responsibilities", "ServiceNow", "JPMorgan Chase", "US$190k–US$250k+",
-                 "Release Program Manager"):
+    for text in (
+        "Key responsibilities",
+        "ServiceNow",
+        "JPMorgan Chase",
+        "US$190k–US$250k+",
+        "Release Program Manager",
+    ):
         assert text in result.stdout
 
 
@@ -158,8 +164,18 @@ def test_show_json_has_every_section(runner):
     result = runner.invoke(cli, ["show", "Director of TPM", "--format", "json"])
     card = json.loads(result.stdout)
     assert card["label"] == "Director of Technical Program Management"
-    for key in ("responsibilities", "top_skills", "skill_gaps", "salary", "employers", "sectors",
-                "next_steps", "can_lead_to", "transition_opportunities", "moves_in"):
+    for key in (
+        "responsibilities",
+        "top_skills",
+        "skill_gaps",
+        "salary",
+        "employers",
+        "sectors",
+        "next_steps",
+        "can_lead_to",
+        "transition_opportunities",
+        "moves_in",
+    ):
         assert card[key], key
 
 
@@ -179,6 +195,11 @@ def test_markup_in_guide_text_prints_literally(runner, tmp_path):
     text = text.replace("Linux and networking troubleshooting", "[bold red]Linux[/] <b>kernels</b>")
     (tmp_path / "sre.txt").write_text(text)
     out = tmp_path / "g"
-    assert runner.invoke(cli, ["build", "--out", str(out), "--guides", str(tmp_path / "sre.txt")]).exit_code == 0
+    assert (
+        runner.invoke(
+            cli, ["build", "--out", str(out), "--guides", str(tmp_path / "sre.txt")]
+        ).exit_code
+        == 0
+    )
     result = runner.invoke(cli, ["show", "Site Reliability Engineer", "--graph", str(out)])
     assert "[bold red]Linux[/] <b>kernels</b>" in result.stdout

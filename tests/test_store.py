@@ -21,6 +21,7 @@ from graph.store import (
 )
 
 EX = "https://example.org/"
+XSD = "http://www.w3.org/2001/XMLSchema#"
 
 
 def fill_two(store) -> None:
@@ -94,9 +95,14 @@ def test_syntax_errors_are_usage_errors(store):
     ("term", "value"),
     [
         (ox.Literal("42", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")), 42),
-        (ox.Literal("1.5", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#decimal")),
-         Decimal("1.5")),
-        (ox.Literal("true", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#boolean")), True),
+        (
+            ox.Literal("1.5", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#decimal")),
+            Decimal("1.5"),
+        ),
+        (
+            ox.Literal("true", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#boolean")),
+            True,
+        ),
         (ox.Literal("x", language="en"), "x"),
         (ox.NamedNode(EX), EX),
         (ox.BlankNode("b1"), "_:b1"),

@@ -13,7 +13,7 @@ from graph.vocab import CG, CG_IRI
 
 def ontology_terms() -> set[str]:
     g = Graph().parse(resources.ontology_path(), format="turtle")
-    return {str(s)[len(CG_IRI):] for s in g.subjects() if str(s).startswith(CG_IRI)}
+    return {str(s)[len(CG_IRI) :] for s in g.subjects() if str(s).startswith(CG_IRI)}
 
 
 def test_vocab_lists_exactly_the_ontology_terms():
