@@ -443,7 +443,8 @@ def _profile(P: Any, role: str, weights: Weights) -> tuple[frozenset[str], froze
     if found is None:
         skills: dict[str, Any] = P.nodes[role].get("skills") or {}
         important = frozenset(
-            s for s, r in skills.items()
+            s
+            for s, r in skills.items()
             if r.get("importance") is None or r["importance"] >= weights.min_importance
         )
         levels = {s: r["level"] for s, r in skills.items() if r.get("level") is not None}
@@ -607,9 +608,11 @@ def routing_graph(P: Any, weights: Weights | None = None) -> nx.DiGraph:
         return memo[key]  # type: ignore[no-any-return]
     R = nx.DiGraph()
     R.add_nodes_from(P)
-    R.add_edges_from(
-        (u, v, {"kind": d.get("kind", "transition")}) for u, v, d in P.edges(data=True)
-    )
+    # Shallow copies of P's dict-of-dicts adjacency (networkx's documented data
+    # structure): R shares P's edge attribute dicts, read-only, which is many
+    # times faster than add_edges_from on an 18,000-move O*NET graph.
+    R._succ = R._adj = {u: dict(nbrs) for u, nbrs in P._succ.items()}
+    R._pred = {v: dict(nbrs) for v, nbrs in P._pred.items()}
     for role in P:
         curated = set(P.successors(role))
         curated.add(role)
@@ -655,7 +658,12 @@ def _nearest(P: Any, target: str, reachable: dict[str, int], limit: int = 3) -> 
 
 
 def _no_route(
-    P: Any, R: Any, source: str, target: str, avoid: set[str], max_steps: int | None,
+    P: Any,
+    R: Any,
+    source: str,
+    target: str,
+    avoid: set[str],
+    max_steps: int | None,
     weights: Weights,
 ) -> NoRouteError:
     """Explain why no route joins source to target, naming the nearest reachable roles."""
@@ -665,9 +673,7 @@ def _no_route(
     if int(weights.suggest_top) <= 0:
         unsuggested = "suggested moves are off with suggest_top=0"
     else:
-        unsuggested = (
-            f"no role is similar enough (at least {weights.suggest_min:g}) to suggest one"
-        )
+        unsuggested = f"no role is similar enough (at least {weights.suggest_min:g}) to suggest one"
     if R.in_degree(target) == 0:
         hint = "" if P.nodes[target].get("skills") else " Add a guide for it."
         return NoRouteError(
@@ -775,7 +781,7 @@ def k_routes(
     def cost(u: str, v: str, data: dict[str, Any]) -> float | None:
         if v in avoided or u in avoided:
             return None  # hides the edge from the search
-        return step_cost(P, u, v, data["kind"], have, weights)
+        return step_cost(P, u, v, data.get("kind", "transition"), have, weights)
 
     routes: list[tuple[float, list[tuple[str, str, str]]]] = []
     try:
@@ -785,7 +791,10 @@ def k_routes(
                 break
             if max_steps is not None and len(path) - 1 > max_steps:
                 continue
-            steps = [(u, v, R.edges[u, v]["kind"]) for u, v in zip(path, path[1:], strict=False)]
+            steps = [
+                (u, v, R.edges[u, v].get("kind", "transition"))
+                for u, v in zip(path, path[1:], strict=False)
+            ]
             total = sum(step_cost(P, u, v, kind, have, weights) for u, v, kind in steps)
             routes.append((round(total, 4), steps))
             if len(routes) >= k:
@@ -826,8 +835,14 @@ def _learn(held: dict[str, float], profile: dict[str, Any]) -> None:
 
 
 def _step(
-    P: Any, source: str, target: str, kind: str, have: frozenset[str], weights: Weights,
-    similarity: float | None = None, held: dict[str, float] | None = None,
+    P: Any,
+    source: str,
+    target: str,
+    kind: str,
+    have: frozenset[str],
+    weights: Weights,
+    similarity: float | None = None,
+    held: dict[str, float] | None = None,
 ) -> dict[str, Any]:
     """One step as the reports print it; ``held`` is what the person holds by then."""
     if held is None:
@@ -965,16 +980,19 @@ def next_moves(
     weights = weights or Weights()
     curated = {v: d.get("kind", "transition") for _, v, d in P.out_edges(role, data=True)}
     similar_to = dict(
-        _suggestions(P, role, max(top, int(weights.suggest_top)), weights.suggest_min,
-                     set(curated) | {role})
+        _suggestions(
+            P, role, max(top, int(weights.suggest_top)), weights.suggest_min, set(curated) | {role}
+        )
     )
     options = []
     for target, kind in [*curated.items(), *((t, "suggested") for t in similar_to)]:
         step = _step(P, role, target, kind, have, weights, similar_to.get(target))
         overlap = _coverage(P, role, target, have)
         change = _relative_change(P, role, target)
-        bonus = {"progression": weights.next_progression,
-                 "transition": weights.next_transition}.get(kind, 0.0)
+        bonus = {
+            "progression": weights.next_progression,
+            "transition": weights.next_transition,
+        }.get(kind, 0.0)
         score = overlap + bonus + weights.next_salary * max(-1.0, min(1.0, change or 0.0))
         option = {
             "role": step["to"],

@@ -23,6 +23,7 @@ import hashlib
 import json
 import os
 import re
+import threading
 import time
 from collections.abc import Generator, Iterator
 from decimal import Decimal
@@ -54,6 +55,7 @@ __all__ = [
     "query_form",
     "literal_value",
     "check_endpoint_url",
+    "server_message",
 ]
 
 #: environment variable holding the user name for a protected endpoint
@@ -199,8 +201,15 @@ def check_endpoint_url(url: str) -> str:
     return url
 
 
-def _server_message(response: httpx.Response, limit: int = 300) -> str:
-    """The first meaningful line of an error response, for a one-line message."""
+def server_message(response: httpx.Response, limit: int = 300) -> str:
+    """Return the first meaningful line(s) of an error response, for a one-line message.
+
+    Examples
+    --------
+    >>> import httpx
+    >>> server_message(httpx.Response(400, text="Error SP030: syntax error\\n\\nSPARQL query:\\nX"))
+    'Error SP030: syntax error.'
+    """
     text = response.text if response.content else ""
     if "html" in response.headers.get("content-type", ""):
         text = re.sub(r"<[^>]+>", " ", text)
@@ -292,6 +301,7 @@ class EndpointClient:
         self.retries = retries
         self.backoff = backoff
         self.retried = 0
+        self._lock = threading.Lock()
         user = os.environ.get(USER_ENV)
         password = os.environ.get(PASSWORD_ENV, "")
         self.has_credentials = bool(user)
@@ -387,12 +397,13 @@ class EndpointClient:
 
     def _wait(self, attempt: int) -> int:
         time.sleep(self.backoff * (2**attempt))
-        self.retried += 1
+        with self._lock:
+            self.retried += 1
         return attempt + 1
 
     def _error(self, url: str, response: httpx.Response, attempts: int) -> Exception:
         status = response.status_code
-        message = _server_message(response)
+        message = server_message(response)
         if status == 401:
             if not self.has_credentials:
                 return EndpointError(

@@ -609,6 +609,9 @@ def create_app(
         params = {k: request.query_params.getlist(k) for k in request.query_params.keys()}
         if request.method == "POST":
             ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
+            length = request.headers.get("content-length", "0")
+            if length.isdigit() and int(length) > MAX_QUERY_BYTES:
+                return _text(413, f"The request is over {MAX_QUERY_BYTES} bytes.")
             raw = await request.body()
             if len(raw) > MAX_QUERY_BYTES:
                 return _text(413, f"The request is over {MAX_QUERY_BYTES} bytes.")

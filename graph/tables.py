@@ -181,28 +181,38 @@ def _emit(out: Any, table: Any) -> None:
     out.file.write(text + "\n")
 
 
+def _say(out: Any, text: str, style: str | None = None, indent: str = "") -> None:
+    """Print a line of prose wrapped to the console, continuation lines indented."""
+    import textwrap
+
+    wrapped = textwrap.fill(
+        text,
+        max(40, out.width),
+        initial_indent=indent,
+        subsequent_indent=indent + "    ",
+        break_on_hyphens=False,
+    )
+    out.print(wrapped, style=style, markup=False, soft_wrap=True)
+
+
 def _note_have(out: Any, report: dict[str, Any]) -> None:
     if report.get("have"):
-        out.print(
-            "Not counted as to gain (--have): " + "; ".join(report["have"]),
-            style="dim",
-            markup=False,
-        )
+        _say(out, "Not counted as to gain (--have): " + "; ".join(report["have"]), "dim")
 
 
 def routes_view(report: dict[str, Any]) -> None:
     """Print the routes of ``careergraph path``: each with its steps and skills to gain."""
     out = console()
     routes = report["routes"]
-    out.print(
+    _say(
+        out,
         f"{len(routes)} route{'s' if len(routes) != 1 else ''} from {report['from']['label']} "
         f"to {report['to']['label']}",
-        style="bold",
-        markup=False,
+        "bold",
     )
     _note_have(out, report)
     if report.get("avoid"):
-        out.print("Avoiding: " + "; ".join(report["avoid"]), style="dim", markup=False)
+        _say(out, "Avoiding: " + "; ".join(report["avoid"]), "dim")
     for n, route in enumerate(routes, 1):
         steps = route["steps"]
         plural = "s" if len(steps) != 1 else ""
@@ -227,9 +237,10 @@ def routes_view(report: dict[str, Any]) -> None:
         out.print()
         _emit(out, table)
         gain = route["skills_to_gain"]
-        out.print(
-            f"  Skills to gain on this route ({len(gain)}): " + ("; ".join(gain) or "none"),
-            markup=False,
+        _say(
+            out,
+            f"Skills to gain on this route ({len(gain)}): " + ("; ".join(gain) or "none"),
+            indent="  ",
         )
 
 
@@ -237,7 +248,7 @@ def next_view(report: dict[str, Any]) -> None:
     """Print the ranked moves of ``careergraph next``."""
     out = console()
     options = report["options"]
-    out.print(f"Next moves from {report['role']['label']}", style="bold", markup=False)
+    _say(out, f"Next moves from {report['role']['label']}", "bold")
     _note_have(out, report)
     table = _table()
     table.add_column("#", justify="right")
@@ -267,14 +278,12 @@ def next_view(report: dict[str, Any]) -> None:
 def gap_view(report: dict[str, Any]) -> None:
     """Print the skill delta of ``careergraph gap``."""
     out = console()
-    out.print(
-        f"From {report['from']['label']} to {report['to']['label']}", style="bold", markup=False
-    )
+    _say(out, f"From {report['from']['label']} to {report['to']['label']}", "bold")
     move = report.get("move")
-    out.print(
+    _say(
+        out,
         (f"A curated {move}." if move else "No curated move joins them (see 'careergraph path').")
         + f" Pay change: {signed_money(report['salary_change'], report.get('currency'))}.",
-        markup=False,
     )
     _note_have(out, report)
     if report.get("skills_unknown"):
@@ -284,7 +293,7 @@ def gap_view(report: dict[str, Any]) -> None:
 
     def section(title: str, lines: list[str], limit: int = 0) -> None:
         out.print()
-        out.print(f"{title} ({len(lines)})", style="bold cyan", markup=False)
+        _say(out, f"{title} ({len(lines)})", "bold cyan")
         shown = lines[:limit] if limit else lines
         for line in shown or ["none"]:
             out.print(f"  - {line}", markup=False)
@@ -316,7 +325,7 @@ def gap_view(report: dict[str, Any]) -> None:
 def similar_view(report: dict[str, Any]) -> None:
     """Print the roles of ``careergraph similar``."""
     out = console()
-    out.print(f"Roles most like {report['role']['label']}", style="bold", markup=False)
+    _say(out, f"Roles most like {report['role']['label']}", "bold")
     if not report["similar"]:
         why = (
             "it has no skill profile (no guide)"

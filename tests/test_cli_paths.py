@@ -75,12 +75,13 @@ def test_path_table(run):
 def test_path_have_shrinks_deltas(run):
     args = ("path", "tpm", DIRECTOR, "--k", "1", "--format", "json")
     before = json_of(run(*args))["routes"][0]
-    after = json_of(
-        run(*args, "--have", "executive communication", "--have", "Financial acumen")
-    )["routes"][0]
+    after = json_of(run(*args, "--have", "executive communication", "--have", "Financial acumen"))[
+        "routes"
+    ][0]
     assert "Executive communication" in before["skills_to_gain"]
     assert after["skills_to_gain"] == [
-        s for s in before["skills_to_gain"]
+        s
+        for s in before["skills_to_gain"]
         if s not in ("Executive communication", "Financial acumen")
     ]
     assert after["cost"] < before["cost"]
@@ -89,35 +90,66 @@ def test_path_have_shrinks_deltas(run):
 def test_path_max_steps_and_avoid(run):
     data = json_of(run("path", "tpm", DIRECTOR, "--max-steps", "1", "--format", "json"))
     assert all(len(r["steps"]) == 1 for r in data["routes"])
-    data = json_of(run("path", "tpm", DIRECTOR, "--avoid", "Senior/Lead Technical Program Manager",
-                       "--k", "5", "--format", "json"))
-    assert all(s["to"] != "Senior/Lead Technical Program Manager"
-               for r in data["routes"] for s in r["steps"])
+    data = json_of(
+        run(
+            "path",
+            "tpm",
+            DIRECTOR,
+            "--avoid",
+            "Senior/Lead Technical Program Manager",
+            "--k",
+            "5",
+            "--format",
+            "json",
+        )
+    )
+    assert all(
+        s["to"] != "Senior/Lead Technical Program Manager"
+        for r in data["routes"]
+        for s in r["steps"]
+    )
 
 
 def test_path_weight_override_changes_costs(run):
     base = json_of(run("path", "tpm", DIRECTOR, "--k", "1", "--format", "json"))
-    heavier = json_of(run("path", "tpm", DIRECTOR, "--k", "1", "--weight", "progression=3",
-                          "--format", "json"))
+    heavier = json_of(
+        run("path", "tpm", DIRECTOR, "--k", "1", "--weight", "progression=3", "--format", "json")
+    )
     assert heavier["routes"][0]["cost"] == base["routes"][0]["cost"] + 2
 
 
 @pytest.mark.parametrize(
     "args, code, message",
     [
-        (("path", "Teknical Progam Mngr", DIRECTOR), 2,
-         "Error: Unknown role 'Teknical Progam Mngr'. Did you mean: " + TPM
-         + "; Senior/Lead Technical Program Manager; Principal/Staff Technical Program Manager?"),
-        (("path", "tpm", "Technical Program Manager"), 2,
-         f"Error: FROM and TO are the same role ('{TPM}'); name two different roles."),
-        (("path", "tpm", DIRECTOR, "--avoid", DIRECTOR), 2,
-         f"Error: Cannot --avoid '{DIRECTOR}': it is where the route starts or ends."),
-        (("path", "tpm", DIRECTOR, "--weight", "skil=1"), 2,
-         "Error: Unknown weight 'skil' in --weight skil=1. Known weights: progression, "
-         "transition, suggested, skill, unknown, salary_drop, suggest_top, suggest_min, "
-         "min_importance, level_rise, next_progression, next_transition, next_salary."),
-        (("path", "tpm", DIRECTOR, "--weight", "skill"), 2,
-         "Error: --weight skill: expected NAME=VALUE, e.g. --weight skill=0.5."),
+        (
+            ("path", "Teknical Progam Mngr", DIRECTOR),
+            2,
+            "Error: Unknown role 'Teknical Progam Mngr'. Did you mean: "
+            + TPM
+            + "; Senior/Lead Technical Program Manager; Principal/Staff Technical Program Manager?",
+        ),
+        (
+            ("path", "tpm", "Technical Program Manager"),
+            2,
+            f"Error: FROM and TO are the same role ('{TPM}'); name two different roles.",
+        ),
+        (
+            ("path", "tpm", DIRECTOR, "--avoid", DIRECTOR),
+            2,
+            f"Error: Cannot --avoid '{DIRECTOR}': it is where the route starts or ends.",
+        ),
+        (
+            ("path", "tpm", DIRECTOR, "--weight", "skil=1"),
+            2,
+            "Error: Unknown weight 'skil' in --weight skil=1. Known weights: progression, "
+            "transition, suggested, skill, unknown, salary_drop, suggest_top, suggest_min, "
+            "min_importance, level_rise, next_progression, next_transition, next_salary.",
+        ),
+        (
+            ("path", "tpm", DIRECTOR, "--weight", "skill"),
+            2,
+            "Error: --weight skill: expected NAME=VALUE, e.g. --weight skill=0.5.",
+        ),
     ],
 )
 def test_path_errors(run, args, code, message):
@@ -162,8 +194,9 @@ def test_path_max_steps_too_small_names_nearest_roles(run):
     result = run("path", DIRECTOR, "tpm", "--max-steps", "1", "--weight", "suggest_top=0")
     assert result.exit_code == 1
     head, _, tail = result.stderr.partition(" Nearest reachable roles: ")
-    assert head.startswith(f"Error: No route from '{DIRECTOR}' to '{TPM}': the shortest route "
-                           "takes ")
+    assert head.startswith(
+        f"Error: No route from '{DIRECTOR}' to '{TPM}': the shortest route takes "
+    )
     assert head.endswith(" steps, more than --max-steps 1. Raise --max-steps.")
     assert len(tail.rstrip(".\n").split("; ")) == 3
 
@@ -182,8 +215,9 @@ def extended(tmp_path_factory) -> Path:
 
 
 def test_new_guide_routes_through_the_existing_graph(run, extended):
-    data = json_of(run("path", "Reliability Program Manager", DIRECTOR, "--format", "json",
-                       graph=extended))
+    data = json_of(
+        run("path", "Reliability Program Manager", DIRECTOR, "--format", "json", graph=extended)
+    )
     assert data["from"]["label"] == "Reliability Program Manager"
     first = data["routes"][0]["steps"]
     # the new guide only names moves to existing roles; the rest of the route is theirs
@@ -195,11 +229,11 @@ def test_new_guide_routes_through_the_existing_graph(run, extended):
 
 
 def test_new_guide_has_similar_roles_and_next_moves(run, extended):
-    similar = json_of(run("similar", "Reliability Program Manager", "--format", "json",
-                          graph=extended))
+    similar = json_of(
+        run("similar", "Reliability Program Manager", "--format", "json", graph=extended)
+    )
     assert similar["similar"] and all(0 < r["score"] <= 1 for r in similar["similar"])
-    moves = json_of(run("next", "Reliability Program Manager", "--format", "json",
-                        graph=extended))
+    moves = json_of(run("next", "Reliability Program Manager", "--format", "json", graph=extended))
     kinds = {o["role"]: o["kind"] for o in moves["options"]}
     assert kinds["Senior/Lead Technical Program Manager"] == "progression"
     assert kinds[TPM] == "transition"
@@ -238,8 +272,9 @@ def test_gap_json_and_commonly_missing(run):
     assert "Technical documentation" in data["skills_kept"]
     assert "Cloud architecture" in data["missing_per_target_guide"]
     assert data["missing_per_source_guide"] == ["Infrastructure fundamentals"]
-    have = json_of(run("gap", "tpm", "Solutions Architect", "--have", "Cloud architecture",
-                       "--format", "json"))
+    have = json_of(
+        run("gap", "tpm", "Solutions Architect", "--have", "Cloud architecture", "--format", "json")
+    )
     assert "Cloud architecture" not in have["skills_to_gain"]
     assert "Cloud architecture" in have["skills_kept"]
 

@@ -81,8 +81,13 @@ def P() -> nx.DiGraph:
     P.graph["skills"]["comm"]["labels"] = ["Stakeholder management"]
     add_role(P, "tpm", unrated("plan", "comm", "risk"), 170000.0, gaps={"cloud", "risk"})
     add_role(P, "senior", unrated("plan", "comm", "risk", "exec"), 220000.0)
-    add_role(P, "director", unrated("plan", "comm", "exec", "people", "budget"), 310000.0,
-             gaps={"budget"})
+    add_role(
+        P,
+        "director",
+        unrated("plan", "comm", "exec", "people", "budget"),
+        310000.0,
+        gaps={"budget"},
+    )
     add_role(P, "sa", unrated("cloud", "comm", "sales"), 175000.0, gaps={"sales"})
     add_role(P, "pm", {}, None)
     add_role(P, "island", unrated("sales"), 100000.0)
@@ -91,8 +96,14 @@ def P() -> nx.DiGraph:
     P.add_edge("tpm", "director", kind="progression", skills_to_gain=["exec", "people", "budget"])
     P.add_edge("tpm", "pm", kind="transition", skills_to_gain=[])
     P.graph["similarity"] = model_of(
-        {("tpm", "sa"): 0.4, ("senior", "sa"): 0.3, ("tpm", "senior"): 0.8,
-         ("senior", "director"): 0.6, ("tpm", "director"): 0.5, ("island", "sa"): 0.1},
+        {
+            ("tpm", "sa"): 0.4,
+            ("senior", "sa"): 0.3,
+            ("tpm", "senior"): 0.8,
+            ("senior", "director"): 0.6,
+            ("tpm", "director"): 0.5,
+            ("island", "sa"): 0.1,
+        },
         list(P),
     )
     P.graph["label_index"] = {n: {n} for n in P}
@@ -113,9 +124,12 @@ def test_weights_prefer_curated_moves():
         (["skill"], "--weight skill: expected NAME=VALUE, e.g. --weight skill=0.5."),
         (["skill=-1"], "--weight skill=-1: the value must be a number >= 0."),
         (["skill=abc"], "--weight skill=abc: the value must be a number >= 0."),
-        (["nope=1"], "Unknown weight 'nope' in --weight nope=1. Known weights: progression, "
-         "transition, suggested, skill, unknown, salary_drop, suggest_top, suggest_min, "
-         "min_importance, level_rise, next_progression, next_transition, next_salary."),
+        (
+            ["nope=1"],
+            "Unknown weight 'nope' in --weight nope=1. Known weights: progression, "
+            "transition, suggested, skill, unknown, salary_drop, suggest_top, suggest_min, "
+            "min_importance, level_rise, next_progression, next_transition, next_salary.",
+        ),
     ],
 )
 def test_parse_weights_rejects(items, message):
@@ -152,12 +166,23 @@ def test_delta_unknown_without_profile(P):
 
 def test_delta_level_aware():
     P = nx.DiGraph()
-    add_role(P, "a", {"x": {"importance": 4.0, "level": 3.0},
-                      "y": {"importance": 4.0, "level": 4.0}}, None)
-    add_role(P, "b", {"x": {"importance": 4.0, "level": 4.5},   # rises by 1.5 -> gain
-                      "y": {"importance": 4.0, "level": 4.8},   # rises by 0.8 -> kept
-                      "z": {"importance": 3.0, "level": 2.0},   # new and important -> gain
-                      "w": {"importance": 2.9, "level": 6.0}}, None)  # new, minor -> ignored
+    add_role(
+        P,
+        "a",
+        {"x": {"importance": 4.0, "level": 3.0}, "y": {"importance": 4.0, "level": 4.0}},
+        None,
+    )
+    add_role(
+        P,
+        "b",
+        {
+            "x": {"importance": 4.0, "level": 4.5},  # rises by 1.5 -> gain
+            "y": {"importance": 4.0, "level": 4.8},  # rises by 0.8 -> kept
+            "z": {"importance": 3.0, "level": 2.0},  # new and important -> gain
+            "w": {"importance": 2.9, "level": 6.0},
+        },
+        None,
+    )  # new, minor -> ignored
     d = skill_delta(P, "a", "b")
     assert d.to_gain == ("x", "z")
     assert d.kept == ("y",)
@@ -247,9 +272,7 @@ def test_same_role_is_a_usage_error(P):
 def test_avoiding_an_end_is_a_usage_error(P):
     with pytest.raises(UsageError) as err:
         k_routes(P, "tpm", "director", avoid={"director"})
-    assert str(err.value) == (
-        "Cannot --avoid 'Director': it is where the route starts or ends."
-    )
+    assert str(err.value) == ("Cannot --avoid 'Director': it is where the route starts or ends.")
 
 
 def test_no_route_target_without_incoming_moves(P):
@@ -299,7 +322,9 @@ def test_no_route_max_steps_too_small(P):
 
 def test_resolve_skills_labels_alt_labels_fuzzy(P):
     assert resolve_skills(P, ["budgeting", "Stakeholder management", "Risk managment"]) == {
-        "budget", "comm", "risk"
+        "budget",
+        "comm",
+        "risk",
     }
     assert resolve_skills(P, ["exec", ""]) == {"exec"}  # an IRI as it is
 
@@ -307,8 +332,9 @@ def test_resolve_skills_labels_alt_labels_fuzzy(P):
 def test_resolve_skills_unknown(P):
     with pytest.raises(UsageError) as err:
         resolve_skills(P, ["Underwater basket weaving"])
-    assert str(err.value).startswith("Unknown skill 'Underwater basket weaving' in --have. "
-                                     "Did you mean: ")
+    assert str(err.value).startswith(
+        "Unknown skill 'Underwater basket weaving' in --have. Did you mean: "
+    )
 
 
 # --- reports ------------------------------------------------------------------------
@@ -355,7 +381,9 @@ def test_path_report_skills_learnt_earlier_are_not_gained_again():
     P.graph["label_index"] = {n: {n} for n in P}
     steps = path_report(P, "a", "d", k=1)["routes"][0]["steps"]
     assert [s["skills_to_gain"] for s in steps] == [
-        ["Executive communication"], ["People management"], ["Budgeting"]
+        ["Executive communication"],
+        ["People management"],
+        ["Budgeting"],
     ]
     assert steps[2]["skills_kept"] == ["People management", "Executive communication"]
 
@@ -406,7 +434,8 @@ def test_similar_report(P):
     report = similar_report(P, "tpm", top=2)
     assert report["role"] == {"id": "tpm", "label": "Tpm"}
     assert [(r["role"], r["score"]) for r in report["similar"]] == [
-        ("Senior", pytest.approx(0.8)), ("Director", pytest.approx(0.5))
+        ("Senior", pytest.approx(0.8)),
+        ("Director", pytest.approx(0.5)),
     ]
     assert similar_report(P, "pm")["similar"] == []
     assert similar_report(P, "pm")["skills_unknown"] is True

@@ -202,10 +202,14 @@ class Quads:
     2
     """
 
-    def __init__(self) -> None:
+    def __init__(self, store: Any = None, batch: int = 200_000) -> None:
         import pyoxigraph as ox
 
         self._ox = ox
+        # with a store, quads go into it every ``batch`` quads: a million at once costs ~1 GB
+        self.store = store
+        self.batch = batch
+        self.written = 0
         self.quads: list[Any] = []
         self._nodes: dict[str, Any] = {}
         self._decimal = ox.NamedNode(XSD + "decimal")
@@ -216,7 +220,7 @@ class Quads:
         self.type = self.iri(RDF + "type")
 
     def __len__(self) -> int:
-        return len(self.quads)
+        return self.written + len(self.quads)
 
     def iri(self, value: str) -> Any:
         node = self._nodes.get(value)
@@ -259,6 +263,8 @@ class Quads:
 
     def add(self, s: Any, p: Any, o: Any) -> None:
         self.quads.append(self._ox.Quad(s, p, o))
+        if self.store is not None and len(self.quads) >= self.batch:
+            self.flush_into(self.store)
 
     def labelled(self, node: Any, label: str, *classes: Any) -> None:
         """Type a node and give it the rdfs:label and skos:prefLabel every concept has."""
@@ -287,6 +293,7 @@ class Quads:
         """Add the buffered quads to a pyoxigraph store and empty the buffer."""
         n = len(self.quads)
         store.bulk_extend(self.quads)
+        self.written += n
         self.quads = []
         return n
 

@@ -332,7 +332,7 @@ def import_esco(
             from graph.build import load_into, ontology_graph
 
             load_into(store, ontology_graph())
-        q = Quads()
+        q = Quads(store)
         emitted.update(esco_quads(data, q, progress))
         report.warnings.extend(data.warnings)
         progress.start("Writing the store and the Turtle file", 1)

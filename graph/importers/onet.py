@@ -760,7 +760,7 @@ def import_onet(
             from graph.build import load_into, ontology_graph
 
             load_into(store, ontology_graph())
-        q = Quads()
+        q = Quads(store)
         emitted.update(
             onet_quads(
                 data,
