@@ -23,7 +23,7 @@ Nodes are role IRIs with these attributes:
 Edges are curated transitions with ``kind`` (``progression`` or
 ``transition``), ``iri``, ``skills_to_gain`` (skill IRIs), ``source``,
 ``tier`` and ``index``. ``P.graph`` holds ``skills`` (``{iri: {"label",
-"type"}}``), ``label_index`` (normalized label -> role IRIs), ``fingerprint``
+"type", "labels"}}``), ``label_index`` (normalized label -> role IRIs), ``fingerprint``
 and ``similarity`` (the model of :mod:`graph.similarity`).
 """
 
@@ -50,7 +50,7 @@ __all__ = [
 ]
 
 #: bump when the projection's shape changes, so old caches are rebuilt
-PROJECTION_VERSION = 1
+PROJECTION_VERSION = 2
 
 CG = "https://w3id.org/careergraph/ontology#"
 
@@ -102,6 +102,9 @@ SELECT ?skill ?label ?type WHERE {
   VALUES ?type { cg:Skill cg:Knowledge cg:Technology }
   ?skill a ?type ; skos:prefLabel ?label .
 }"""
+
+SKILL_ALT_LABELS_Q = """
+SELECT ?skill ?label WHERE { ?skill a cg:Skill ; skos:altLabel ?label . }"""
 
 MOVES_Q = """
 SELECT ?move ?from ?to ?kind ?source ?tier ?index WHERE {
@@ -222,12 +225,15 @@ def build_projection(store: Any) -> nx.DiGraph:
     for row in store.select(GAPS_Q):
         if row["role"] in nodes:
             nodes[row["role"]]["gaps"].add(row["skill"])
-    skills: dict[str, dict[str, str]] = {}
+    skills: dict[str, dict[str, Any]] = {}
     for row in store.select(SKILL_LABELS_Q):
         kind = row["type"].removeprefix(CG).lower()
         current = skills.get(row["skill"])
         if current is None or current["type"] == "skill":
-            skills[row["skill"]] = {"label": row["label"], "type": kind}
+            skills[row["skill"]] = {"label": row["label"], "type": kind, "labels": [row["label"]]}
+    for row in store.select(SKILL_ALT_LABELS_Q):
+        if row["skill"] in skills:
+            skills[row["skill"]]["labels"].append(row["label"])
     P.graph["skills"] = skills
     bands: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for row in store.select(SALARY_Q):

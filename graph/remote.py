@@ -494,6 +494,9 @@ class RemoteStore(Store):
         self.named_graph = named_graph or None
         self.client = client or EndpointClient(timeout=timeout)
         self._fingerprint: str | None = None
+        # SELECT results of this session by query text: the projection and the similarity
+        # model ask for the same rows, and a large result costs the server seconds to write
+        self._memo: dict[str, list[dict[str, Any]]] = {}
         #: how many HTTP requests this store sent (route search should need only a few)
         self.requests = 0
 
@@ -529,6 +532,13 @@ class RemoteStore(Store):
         self._fingerprint = value or None
 
     def select(self, query: str, timeout: float | None = None) -> list[dict[str, Any]]:
+        if query in self._memo:
+            return [dict(row) for row in self._memo[query]]
+        rows = self._select(query, timeout)
+        self._memo[query] = rows
+        return [dict(row) for row in rows]
+
+    def _select(self, query: str, timeout: float | None) -> list[dict[str, Any]]:
         prologue, form, body = self._check(query)
         data = self._post_query(query, SPARQL_JSON, timeout)
         result = data.json()

@@ -92,8 +92,8 @@ def content_hash() -> str:
     """Return a short hash of everything the built-in graph is built from.
 
     The built-in graph is cached under :func:`cache_dir` by this hash, so it is
-    rebuilt exactly when the shipped guides, vocabularies, ontology or code
-    version change.
+    rebuilt exactly when the shipped guides, vocabularies, ontology, the code
+    that builds it, or the package version change.
     """
     from graph import __version__
 
@@ -101,6 +101,10 @@ def content_hash() -> str:
     files = [ontology_path(), shapes_path(), *shipped_guides()]
     files += sorted(p for p in data_path().rglob("*") if p.is_file() and p.suffix != ".txt")
     files += sorted(data_path("gazetteer").glob("*.txt")) if data_path("gazetteer").is_dir() else []
+    # the code that turns guides into the graph and its projection
+    code = package_file()
+    files += [code / name for name in ("build.py", "skills.py", "network.py", "similarity.py")]
+    files += sorted((code / "guides").glob("*.py"))
     for path in files:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())

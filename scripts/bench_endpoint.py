@@ -6,7 +6,8 @@ Pushes a graph folder (e.g. an O*NET import) to the server, then runs
 * cold: a new process and no projection cache (route search fetches the
   projection from the server with a few SELECT queries);
 * cached: a new process with the projection cached for this build;
-* local: the same command on the embedded store (projection cached), for reference.
+* local: the same command on the embedded store (projection cached), for reference;
+* local-cold: the embedded store with no projection cache (a copy of the folder without it).
 
 Each run's JSON output is compared with the embedded store's.
 
@@ -22,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -46,7 +48,7 @@ def _run(args: list[str], env: dict[str, str]) -> tuple[float, bytes]:
 
 def _summary(name: str, times: list[float]) -> str:
     return (
-        f"{name:<8} median {statistics.median(times):6.3f} s   "
+        f"{name:<10} median {statistics.median(times):6.3f} s   "
         f"min {min(times):6.3f}   max {max(times):6.3f}   ({len(times)} runs)"
     )
 
@@ -104,6 +106,14 @@ def main() -> None:
         seconds, expected = _run([*path, "--graph", str(graph_dir)], local_env)
         local_times.append(seconds)
 
+    local_cold = []
+    for _ in range(opts.runs):
+        copy = Path(tempfile.mkdtemp(prefix="bench-graph-")) / "graph"
+        shutil.copytree(graph_dir, copy, ignore=shutil.ignore_patterns("projection-*", "*.ttl"))
+        seconds, out = _run([*path, "--graph", str(copy)], local_env)
+        local_cold.append(seconds)
+        shutil.rmtree(copy.parent)
+
     remote = ["--endpoint", opts.endpoint, *path]
     cold, cached = [], []
     same = True
@@ -121,6 +131,7 @@ def main() -> None:
     print(_summary("cold", cold))
     print(_summary("cached", cached))
     print(_summary("local", local_times))
+    print(_summary("local-cold", local_cold))
     print(f"same JSON as the embedded store: {'yes' if same else 'NO'}")
 
 
