@@ -4,7 +4,8 @@ Reads the official tab-separated files of an O*NET release (29.x layout) and
 emits, for every occupation:
 
 - a ``cg:Role`` ``cgr:onet/<O*NET-SOC code>`` with its title, description,
-  code (``skos:notation``), Job Zone (``cg:experienceLevel``, one of ``cg:JobZone1`` to ``cg:JobZone5``),
+  code (``skos:notation``), Job Zone (``cg:experienceLevel``: ``cg:JobZone1`` to
+  ``cg:JobZone5``),
   alternate titles (``skos:altLabel``, at most :data:`MAX_ALT_TITLES`, the
   most widely reported first) and short titles (``skos:hiddenLabel``);
 - a ``cg:SkillRequirement`` per rated Skill and Knowledge element, with the
