@@ -373,7 +373,6 @@ class _Emitter:
             self.add(node, SCHEMA.minValue, Literal(band.min, datatype=XSD.integer))
             self.add(node, SCHEMA.maxValue, Literal(band.max, datatype=XSD.integer))
             self.text(node, SCHEMA.currency, band.currency)
-            self.add(node, SCHEMA.duration, Literal("P1Y", datatype=XSD.duration))
             self.add(node, CG.experienceLevel, self.level(band.level))
             self.add(node, CG.openEnded, Literal(bool(band.open_ended)))
             self.add(node, CG.position, Literal(n))

@@ -392,7 +392,7 @@ def show(ctx: click.Context, role: str, graph_dir: Path | None, fmt: str) -> Non
     metavar="URL",
     envvar="CAREERGRAPH_GRAPH_STORE",
     help="Load through this Graph Store Protocol endpoint instead of SPARQL Update (faster; "
-    "Virtuoso: .../sparql-graph-crud-auth).",
+    "default: Virtuoso's .../sparql-graph-crud-auth beside .../sparql-auth; '' for none).",
 )
 @click.option(
     "--named-graph",

@@ -43,6 +43,7 @@ from graph.errors import GraphNotFoundError
 __all__ = [
     "PROJECTION_VERSION",
     "build_projection",
+    "sorted_select",
     "load_projection",
     "write_projection",
     "label_key",
@@ -135,6 +136,15 @@ EMPLOYERS_Q = (
 )
 
 
+def _row_key(row: dict[str, Any]) -> list[tuple[str, str]]:
+    return sorted((k, str(v)) for k, v in row.items())
+
+
+def sorted_select(store: Any, query: str) -> list[dict[str, Any]]:
+    """Run a SELECT and sort its rows: servers return rows in any order; the projection must not."""
+    return sorted(store.select(query), key=_row_key)
+
+
 def label_key(text: str) -> str:
     """Return the key role labels are indexed and looked up by.
 
@@ -195,7 +205,7 @@ def build_projection(store: Any) -> nx.DiGraph:
     P = nx.DiGraph()
     P.graph["version"] = PROJECTION_VERSION
     P.graph["fingerprint"] = store.fingerprint
-    for row in store.select(ROLES_Q):
+    for row in sorted_select(store, ROLES_Q):
         P.add_node(
             row["role"],
             label=row["label"],
@@ -212,31 +222,31 @@ def build_projection(store: Any) -> nx.DiGraph:
             level=row.get("levelRank"),
         )
     nodes = P.nodes
-    for row in store.select(LABELS_Q):
+    for row in sorted_select(store, LABELS_Q):
         labels = nodes[row["role"]]["labels"] if row["role"] in nodes else None
         if labels is not None and row["label"] not in labels:
             labels.append(row["label"])
-    for row in store.select(SKILLS_Q):
+    for row in sorted_select(store, SKILLS_Q):
         if row["role"] in nodes:
             nodes[row["role"]]["skills"][row["skill"]] = {
                 "importance": _num(row.get("importance")),
                 "level": _num(row.get("level")),
             }
-    for row in store.select(GAPS_Q):
+    for row in sorted_select(store, GAPS_Q):
         if row["role"] in nodes:
             nodes[row["role"]]["gaps"].add(row["skill"])
     skills: dict[str, dict[str, Any]] = {}
-    for row in store.select(SKILL_LABELS_Q):
+    for row in sorted_select(store, SKILL_LABELS_Q):
         kind = row["type"].removeprefix(CG).lower()
         current = skills.get(row["skill"])
         if current is None or current["type"] == "skill":
             skills[row["skill"]] = {"label": row["label"], "type": kind, "labels": [row["label"]]}
-    for row in store.select(SKILL_ALT_LABELS_Q):
+    for row in sorted_select(store, SKILL_ALT_LABELS_Q):
         if row["skill"] in skills:
             skills[row["skill"]]["labels"].append(row["label"])
     P.graph["skills"] = skills
     bands: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for row in store.select(SALARY_Q):
+    for row in sorted_select(store, SALARY_Q):
         bands[row["role"]].append(
             {
                 "level": row.get("levelLabel"),
@@ -255,16 +265,16 @@ def build_projection(store: Any) -> nx.DiGraph:
             nodes[role]["salary"] = role_bands
             nodes[role]["midpoint"], nodes[role]["currency"] = role_midpoint(role_bands)
     for query, attr in ((SECTORS_Q, "sectors"), (EMPLOYERS_Q, "employers")):
-        for row in store.select(query):
+        for row in sorted_select(store, query):
             if row["role"] in nodes:
                 nodes[row["role"]][attr].append((row["item"], row["label"]))
     for role in nodes:
         nodes[role]["sectors"].sort(key=lambda item: item[1])
         nodes[role]["employers"].sort(key=lambda item: item[1])
     move_skills: dict[str, list[str]] = defaultdict(list)
-    for row in store.select(MOVE_SKILLS_Q):
+    for row in sorted_select(store, MOVE_SKILLS_Q):
         move_skills[row["move"]].append(row["skill"])
-    for row in store.select(MOVES_Q):
+    for row in sorted_select(store, MOVES_Q):
         if row["from"] not in nodes or row["to"] not in nodes:
             continue
         kind = "progression" if row["kind"] == CG + "Progression" else "transition"

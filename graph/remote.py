@@ -367,12 +367,13 @@ class EndpointClient:
                     "Is the server running, and is the URL right?"
                 ) from exc
             except httpx.TimeoutException as exc:
+                seconds = timeout if timeout is not None else self.timeout
                 if isinstance(exc, httpx.ConnectTimeout):
                     raise EndpointError(
                         f"Cannot reach the SPARQL endpoint {url}: no answer to connecting "
-                        "within 10 s. Is the server running, and is the URL right?"
+                        f"within {min(10.0, seconds):g} s. Is the server running, and is the "
+                        "URL right?"
                     ) from exc
-                seconds = timeout if timeout is not None else self.timeout
                 raise QueryTimeoutError(
                     f"The SPARQL endpoint {url} did not answer within {seconds:g} s."
                 ) from exc
@@ -388,7 +389,7 @@ class EndpointClient:
             if 200 <= status < 300 or status in ok:
                 return response
             transient = status in _TRANSIENT or (write and status == 500)
-            if transient and not _is_refusal(response) and attempt < self.retries:
+            if transient and not _is_permanent(response) and attempt < self.retries:
                 attempt = self._wait(attempt)
                 continue
             error = self._error(url, response, attempts=attempt + 1)
@@ -413,6 +414,18 @@ class EndpointClient:
             return EndpointError(
                 f"The SPARQL endpoint {url} refused the credentials in {USER_ENV} and "
                 f"{PASSWORD_ENV} (HTTP 401)."
+            )
+        if _too_large(response):
+            return EndpointError(
+                f"The SPARQL endpoint {url} refused an update too large for its transaction log "
+                f"({message.rstrip('.')}); raise TransactionAfterImageLimit in the [Parameters] "
+                "section of virtuoso.ini, or push into a new --named-graph without --replace."
+            )
+        if status == 500 and "estimated execution time" in message:
+            return QueryTimeoutError(
+                f"The SPARQL endpoint {url} refused the query as too slow by its own estimate "
+                f"({message.rstrip('.')}); raise or remove MaxQueryCostEstimationTime in the "
+                "[SPARQL] section of virtuoso.ini."
             )
         if status == 403 or _is_refusal(response):
             return EndpointError(
@@ -442,6 +455,24 @@ def _reason(exc: Exception) -> str:
     return re.sub(r"^\[Errno -?\d+\]\s*", "", text)
 
 
+def _too_large(response: httpx.Response) -> bool:
+    # Virtuoso: "Error SR325: Transaction aborted because it's log after image size went above
+    # the limit" (TransactionAfterImageLimit, 50 MB by default)
+    return response.status_code == 500 and "SR325" in (
+        response.text[:500] if response.content else ""
+    )
+
+
+def _is_permanent(response: httpx.Response) -> bool:
+    """A 500 that asking again cannot fix (a write is otherwise retried)."""
+    head = response.text[:200] if response.content else ""
+    # Virtuoso names the SQL state: only 40001 (deadlock) goes away by itself
+    state = re.match(r"\s*Virtuoso (\w{5}) Error", head)
+    if state and state.group(1) != "40001":
+        return True
+    return _is_refusal(response) or _too_large(response)
+
+
 def _is_refusal(response: httpx.Response) -> bool:
     # Virtuoso reports a missing permission as HTTP 500 "... Error SR186:SECURITY: No permission"
     if response.status_code != 500:
@@ -469,6 +500,10 @@ class RemoteStore(Store):
         Seconds one query may take.
     client : EndpointClient, optional
         Shared HTTP client (tests pass one with a fake transport).
+    remember : bool
+        Keep SELECT results for the life of this object, so a query asked
+        twice in one session (one command) goes to the server once. Off for
+        a store that watches the server change (``push``).
 
     Examples
     --------
@@ -486,6 +521,7 @@ class RemoteStore(Store):
         named_graph: str | None = None,
         timeout: float = 120.0,
         client: EndpointClient | None = None,
+        remember: bool = True,
     ) -> None:
         self.endpoint = check_endpoint_url(endpoint)
         self.update_endpoint = check_endpoint_url(update_endpoint) if update_endpoint else None
@@ -496,7 +532,7 @@ class RemoteStore(Store):
         self._fingerprint: str | None = None
         # SELECT results of this session by query text: the projection and the similarity
         # model ask for the same rows, and a large result costs the server seconds to write
-        self._memo: dict[str, list[dict[str, Any]]] = {}
+        self._memo: dict[str, list[dict[str, Any]]] | None = {} if remember else None
         #: how many HTTP requests this store sent (route search should need only a few)
         self.requests = 0
 
@@ -532,11 +568,11 @@ class RemoteStore(Store):
         self._fingerprint = value or None
 
     def select(self, query: str, timeout: float | None = None) -> list[dict[str, Any]]:
-        if query in self._memo:
-            return [dict(row) for row in self._memo[query]]
-        rows = self._select(query, timeout)
-        self._memo[query] = rows
-        return [dict(row) for row in rows]
+        if self._memo is None:
+            return self._select(query, timeout)
+        if query not in self._memo:
+            self._memo[query] = self._select(query, timeout)
+        return [dict(row) for row in self._memo[query]]
 
     def _select(self, query: str, timeout: float | None) -> list[dict[str, Any]]:
         prologue, form, body = self._check(query)

@@ -73,9 +73,13 @@ def list_roles(store: Any, *, with_guide_only: bool = False) -> list[dict[str, A
     return roles
 
 
+def _row_key(row: dict[str, Any]) -> tuple[Any, ...]:
+    """Sort by position, then by every value, so any server gives the same order."""
+    return (row.get("position") or 0, sorted((k, str(v)) for k, v in row.items()))
+
+
 def _ordered(store: Any, query: str) -> list[dict[str, Any]]:
-    rows = store.select(query)
-    return sorted(rows, key=lambda r: (r.get("position") or 0, str(r.get("text", ""))))
+    return sorted(store.select(query), key=_row_key)
 
 
 def role_card(store: Any, role: str) -> dict[str, Any]:

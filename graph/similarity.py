@@ -142,10 +142,12 @@ class _Views:
 
 
 def profiles(store: Any) -> _Views:
-    """Read what every role is, through ``store.select`` only."""
-    roles = sorted({row["role"] for row in store.select(_ROLES)})
+    """Read what every role is, through ``store.select`` only, rows sorted."""
+    from graph.network import sorted_select
+
+    roles = sorted({row["role"] for row in sorted_select(store, _ROLES)})
     views = _Views(roles=roles)
-    for row in store.select(_REQUIREMENTS):
+    for row in sorted_select(store, _REQUIREMENTS):
         imp = row.get("importance")
         if imp is None:
             views.named[row["role"]].add(row["skill"])
@@ -154,11 +156,11 @@ def profiles(store: Any) -> _Views:
         value = float(imp) * float(level) if level is not None else float(imp)
         prof = views.rated[row["role"]]
         prof[row["skill"]] = max(prof.get(row["skill"], 0.0), value)
-    for row in store.select(_LABELS):
+    for row in sorted_select(store, _LABELS):
         views.titles[row["role"]].append(str(row["text"]))
-    for row in store.select(_TASKS):
+    for row in sorted_select(store, _TASKS):
         views.tasks[row["role"]].append(str(row["text"]))
-    for row in store.select(_OTHER_TEXT):
+    for row in sorted_select(store, _OTHER_TEXT):
         views.other[row["role"]].append(str(row["text"]))
     return views
 

@@ -69,7 +69,7 @@ def main() -> None:
     parser.add_argument("--to", dest="target", default="Director of Technical Program Management")
     opts = parser.parse_args()
     if not opts.endpoint:
-        sys.exit("Give --endpoint URL (or start one: eval \"$(scripts/ci_services.sh start)\").")
+        sys.exit('Give --endpoint URL (or start one: eval "$(scripts/ci_services.sh start)").')
 
     sys.path.insert(0, str(REPO))
     from graph.push import push

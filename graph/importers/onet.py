@@ -315,8 +315,14 @@ def read_onet(
     # check every required file exists before reading any: one clear message, early
     for name in names:
         if FILES[name][2] and not (src / name).is_file():
+            hint = ""
+            if (src / name).with_suffix(".xlsx").is_file():
+                hint = (
+                    f" The folder has the Excel release ({Path(name).stem}.xlsx); careergraph "
+                    "reads O*NET's text release: give the folder of the tab-separated .txt files."
+                )
             raise ImportDataError(
-                f"Missing file {src / name}: it is needed for {FILES[name][1]}."
+                f"Missing file {src / name}: it is needed for {FILES[name][1]}.{hint}"
             )
     data = OnetData()
     progress.start("Reading O*NET files", len(names))
