@@ -858,7 +858,7 @@ def sparql(
     Examples:
       careergraph sparql 'SELECT ?r ?l WHERE { ?r a cg:Role ; skos:prefLabel ?l } LIMIT 5'
       careergraph sparql --name ladder-to-role --param role='Director of TPM'
-      careergraph sparql --name skills-to-gain -p from=TPM -p to='VP of Engineering' --format csv
+      careergraph sparql --name skills-to-gain -p from=TPM -p to='Director of TPM' --format csv
     """
     from graph import sparql as sq
 

@@ -1148,7 +1148,10 @@ def results_table(json_body: bytes, title: str | None = None) -> Any:
         table.add_row("true" if data["boolean"] else "false")
         return table
     names = data["head"].get("vars", [])
-    table = Table(*names, box=box.SIMPLE_HEAD, title=title, title_justify="left")
+    table = Table(box=box.SIMPLE_HEAD, title=title, title_justify="left")
+    for name in names:
+        # fold, not cut: an IRI has no spaces to wrap at and must stay whole
+        table.add_column(name, overflow="fold")
     for binding in data["results"]["bindings"]:
         table.add_row(*(binding_text(binding.get(n)) for n in names))
     return table

@@ -82,10 +82,18 @@ def role_card_view(card: dict[str, Any]) -> None:
     def section(title: str, items: list[str], numbered: bool = False) -> None:
         if not items:
             return
+        import textwrap
+
         out.print()
         out.print(title, style="bold cyan", markup=False)
+        width = max(40, out.width - 1)
         for n, item in enumerate(items, 1):
-            out.print(f"  {n}. {item}" if numbered else f"  - {item}", markup=False)
+            # wrapped lines stay under their item, not under the bullet
+            bullet = f"{n:>3}. " if numbered else "  - "
+            text = textwrap.fill(
+                item, width, initial_indent=bullet, subsequent_indent=" " * len(bullet)
+            )
+            out.print(text, markup=False, highlight=False, crop=False, soft_wrap=True)
 
     section("Key responsibilities", card["responsibilities"])
     section(

@@ -1,7 +1,7 @@
 """Send a bounded number of concurrent SPARQL queries to a careergraph server on this machine.
 
-Without --url it starts ``careergraph serve`` in-process on a free 127.0.0.1
-port over the chosen graph (default: the built-in graph). Each of --clients
+Without --url it starts ``careergraph serve`` (a child process) on a free
+127.0.0.1 port over the chosen graph (default: the built-in graph). Each of --clients
 threads sends --requests queries (the named queries with their example
 values, plus two plain ones) over one HTTP connection; the script prints the
 throughput and the latency percentiles. Only loopback addresses are accepted.
@@ -16,7 +16,11 @@ Usage::
 from __future__ import annotations
 
 import argparse
+import os
+import re
+import signal
 import statistics
+import subprocess
 import sys
 import threading
 import time
@@ -137,15 +141,30 @@ def main() -> None:
         run(base, args.clients, args.requests)
         return
 
-    from graph.server import BackgroundServer, create_app
-    from graph.store import open_store
-
-    store = open_store(args.graph)
-    app = create_app(store, workers=args.server_workers)
-    with BackgroundServer(app) as base:
-        print(f"server: {base} over {getattr(store, 'graph_dir', store)}, "
-              f"{args.server_workers} query processes")
+    # the server runs in its own process, as 'careergraph serve' does, so the clients'
+    # threads do not share its interpreter
+    command = [sys.executable, "-m", "graph", "serve", "--port", "0",
+               "--workers", str(args.server_workers)]
+    if args.graph:
+        command += ["--graph", str(args.graph)]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT),
+                                                                     os.environ.get("PYTHONPATH")]))}
+    server = subprocess.Popen(command, stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        line = server.stderr.readline() if server.stderr else ""
+        found = re.search(r"(http://127\.0\.0\.1:\d+/)", line)
+        if not found:
+            sys.exit(f"The server did not start: {line.strip()}")
+        base = found.group(1)
+        print(f"server: {base} ({args.server_workers} query processes)")
         run(base, args.clients, args.requests)
+    finally:
+        server.send_signal(signal.SIGINT)
+        try:
+            server.wait(20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait(5)
 
 
 if __name__ == "__main__":

@@ -232,6 +232,7 @@ def test_timeout_then_still_serving(http: httpx.Client) -> None:
 # ---------------------------------------------------------------------------
 
 
+@pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated:DeprecationWarning")
 def test_sparqlwrapper_select_ask_construct(url: str) -> None:
     from SPARQLWrapper import CSV, JSON, POST, RDFXML, XML, SPARQLWrapper
 
