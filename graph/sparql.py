@@ -1022,15 +1022,18 @@ class QueryPool:
             theirs.close()
         worker = _Worker(process, Connection(ours.detach()))
         with self._lock:
-            self._all.append(worker)
+            closed = self._closed
+            if not closed:
+                self._all.append(worker)
+        if closed:  # close() ran meanwhile: this worker would be left behind
+            worker.kill()
         return worker
 
-    def _replace(self, worker: _Worker) -> _Worker:
+    def _retire(self, worker: _Worker) -> None:
         worker.kill()
         with self._lock:
             if worker in self._all:
                 self._all.remove(worker)
-        return self._start()
 
     def run(self, query: str, result_format: str, timeout: float | None = None) -> QueryResult:
         """Run a checked query in a worker; see :func:`serialize_capped` for the result.
@@ -1044,27 +1047,34 @@ class QueryPool:
         limit = timeout or self.timeout
         deadline = time.monotonic() + limit
         try:
-            worker = self._idle.get(timeout=limit)
+            worker: _Worker | None = self._idle.get(timeout=limit)
         except queue.Empty:
             raise QueryTimeoutError(
                 f"Query stopped after {limit:g} s: all {self.workers} query workers stayed busy."
                 " Try again later."
             ) from None
+        assert worker is not None
         try:
             worker.conn.send((query, result_format, self.max_rows))
             if not worker.conn.poll(max(0.0, deadline - time.monotonic())):
-                worker = self._replace(worker)
+                self._retire(worker)
+                worker = None
                 raise QueryTimeoutError(
                     f"Query stopped after {limit:g} s (the time limit). "
                     "Narrow it with more specific patterns or LIMIT."
                 )
             status, payload = worker.conn.recv()
         except (EOFError, OSError) as exc:
-            worker = self._replace(worker)
+            if worker is not None:
+                self._retire(worker)
+            worker = None
+            if self._closed:
+                raise QueryError("The server is shutting down.") from exc
             raise QueryError(f"The query worker stopped unexpectedly ({exc}); try again.") from exc
         finally:
+            # a killed worker is replaced, unless the pool is closing
             if not self._closed:
-                self._idle.put(worker)
+                self._idle.put(worker if worker is not None else self._start())
         if status == "syntax":
             raise QuerySyntaxError(payload)
         if status == "error":

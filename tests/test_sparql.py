@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import threading
 import time
 from pathlib import Path
 
@@ -13,6 +14,7 @@ import pytest
 from graph import sparql as sq
 from graph.errors import (
     AmbiguousRoleError,
+    QueryError,
     QuerySyntaxError,
     QueryTimeoutError,
     UnknownRoleError,
@@ -443,6 +445,7 @@ HEAVY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k 
 
 def test_pool_kills_a_query_past_its_time(mini: LocalStore, mini_dir: Path) -> None:
     pool = sq.QueryPool(mini_dir / mini.manifest.store, workers=1, timeout=1.0, max_rows=3)
+    processes = []
     try:
         first = pool._all[0].process
         with pytest.raises(QueryTimeoutError, match="Query stopped after 1 s"):
@@ -452,9 +455,30 @@ def test_pool_kills_a_query_past_its_time(mini: LocalStore, mini_dir: Path) -> N
         assert (out.rows, out.truncated) == (3, True)
         with pytest.raises(QuerySyntaxError, match="line 1"):
             pool.run("SELECT * WHERE { ?s ?p }", "json")
+        processes = [w.process for w in pool._all]
     finally:
         pool.close()
-    assert all(w.process.poll() is not None for w in [*pool._all])
+    assert processes and all(p.poll() is not None for p in processes)
+
+
+def test_closing_the_pool_stops_a_running_query(mini: LocalStore, mini_dir: Path) -> None:
+    pool = sq.QueryPool(mini_dir / mini.manifest.store, workers=1, timeout=60.0)
+    processes = [w.process for w in pool._all]
+    errors: list[str] = []
+
+    def run() -> None:
+        try:
+            pool.run(HEAVY, "json")
+        except QueryError as exc:
+            errors.append(str(exc))
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    time.sleep(0.5)
+    pool.close()
+    thread.join(15)
+    assert errors == ["The server is shutting down."]
+    assert all(p.poll() is not None for p in processes) and pool._all == []
 
 
 # ---------------------------------------------------------------------------
