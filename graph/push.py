@@ -23,7 +23,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from graph.errors import CareerGraphError, EndpointError, UsageError
+from graph.errors import CareerGraphError, EndpointError, QueryError, UsageError
 from graph.remote import (
     DEFAULT_NAMED_GRAPH,
     EndpointClient,
@@ -254,8 +254,18 @@ def push(
         return n
 
     def count(graph: str) -> int:
-        rows = reader.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
-        return int(rows[0]["n"]) if rows else 0
+        query = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
+        # right after a large load a server may still be committing it and time the count out
+        # (Virtuoso: SR171); give it up to a minute more before calling the push failed
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                rows = reader.select(query)
+                return int(rows[0]["n"]) if rows else 0
+            except QueryError as exc:
+                if "SR171" not in str(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(5)
 
     existing = count(named_graph)
     if existing and not replace:

@@ -466,9 +466,10 @@ def _too_large(response: httpx.Response) -> bool:
 def _is_permanent(response: httpx.Response) -> bool:
     """A 500 that asking again cannot fix (a write is otherwise retried)."""
     head = response.text[:200] if response.content else ""
-    # Virtuoso names the SQL state: only 40001 (deadlock) goes away by itself
-    state = re.match(r"\s*Virtuoso (\w{5}) Error", head)
-    if state and state.group(1) != "40001":
+    # Virtuoso names the SQL state: a deadlock (40001) and a transaction that timed out waiting
+    # for a lock, e.g. while a large load commits (S1T00 ... SR171), go away by themselves
+    state = re.match(r"\s*Virtuoso (\w{5}) Error (\w+)?", head)
+    if state and state.group(1) != "40001" and state.group(2) != "SR171":
         return True
     return _is_refusal(response) or _too_large(response)
 
