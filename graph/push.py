@@ -256,8 +256,8 @@ def push(
     def count(graph: str) -> int:
         query = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
         # right after a large load a server may still be committing it and time the count out
-        # (Virtuoso: SR171); give it up to a minute more before calling the push failed
-        deadline = time.monotonic() + 60
+        # (Virtuoso: SR171, e.g. while it checkpoints); give it up to three minutes more
+        deadline = time.monotonic() + 180
         while True:
             try:
                 rows = reader.select(query)

@@ -26,7 +26,6 @@ import re
 import threading
 import time
 from collections.abc import Generator, Iterator
-from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -39,7 +38,7 @@ from graph.errors import (
     UpdateRefusedError,
     UsageError,
 )
-from graph.store import _INT_TYPES, GRAPH_IRI, XSD, Store
+from graph.store import GRAPH_IRI, XSD, Store, literal_value
 from graph.vocab import PREFIXES, sparql_prologue
 
 if TYPE_CHECKING:
@@ -123,36 +122,6 @@ def query_form(query: str) -> str:
     'DROP'
     """
     return _split_prologue(query)[1]
-
-
-def literal_value(value: str, datatype: str | None) -> Any:
-    """Turn a literal's lexical form and datatype into the Python value local stores give.
-
-    Examples
-    --------
-    >>> literal_value("3", "http://www.w3.org/2001/XMLSchema#integer")
-    3
-    >>> literal_value("4.5", "http://www.w3.org/2001/XMLSchema#decimal")
-    Decimal('4.5')
-    >>> literal_value("true", "http://www.w3.org/2001/XMLSchema#boolean")
-    True
-    >>> literal_value("Director", None)
-    'Director'
-    """
-    if not datatype:
-        return value
-    try:
-        if datatype in _INT_TYPES:
-            return int(value)
-        if datatype == XSD + "decimal":
-            return Decimal(value)
-        if datatype in (XSD + "double", XSD + "float"):
-            return float(value)
-        if datatype == XSD + "boolean":
-            return value in ("true", "1")
-    except (ValueError, ArithmeticError):
-        return value
-    return value
 
 
 def _bnode_label(value: str) -> str:

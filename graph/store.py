@@ -45,6 +45,7 @@ __all__ = [
     "read_manifest",
     "write_graph",
     "term_to_python",
+    "literal_value",
     "builtin_graph_dir",
     "resolve_graph_dir",
     "open_store",
@@ -138,21 +139,38 @@ def term_to_python(term: Any) -> Any:
     if isinstance(term, ox.BlankNode):
         return "_:" + term.value
     if isinstance(term, ox.Literal):
-        dt = term.datatype.value
-        value = term.value
-        try:
-            if dt in _INT_TYPES:
-                return int(value)
-            if dt == XSD + "decimal":
-                return Decimal(value)
-            if dt in (XSD + "double", XSD + "float"):
-                return float(value)
-            if dt == XSD + "boolean":
-                return value in ("true", "1")
-        except (ValueError, ArithmeticError):
-            return value
-        return value
+        return literal_value(term.value, term.datatype.value)
     return str(term)
+
+
+def literal_value(value: str, datatype: str | None) -> Any:
+    """Turn a literal's lexical form and datatype into the Python value local stores give.
+
+    Examples
+    --------
+    >>> literal_value("3", "http://www.w3.org/2001/XMLSchema#integer")
+    3
+    >>> literal_value("4.5", "http://www.w3.org/2001/XMLSchema#decimal")
+    Decimal('4.5')
+    >>> literal_value("true", "http://www.w3.org/2001/XMLSchema#boolean")
+    True
+    >>> literal_value("Director", None)
+    'Director'
+    """
+    if not datatype:
+        return value
+    try:
+        if datatype in _INT_TYPES:
+            return int(value)
+        if datatype == XSD + "decimal":
+            return Decimal(value)
+        if datatype in (XSD + "double", XSD + "float"):
+            return float(value)
+        if datatype == XSD + "boolean":
+            return value in ("true", "1")
+    except (ValueError, ArithmeticError):
+        return value
+    return value
 
 
 class Store:
