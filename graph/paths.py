@@ -60,6 +60,9 @@ SKILL_NS = "https://w3id.org/careergraph/id/skill/"
 #: how many candidate routes Yen's algorithm may produce while looking for k within --max-steps
 MAX_CANDIDATES = 60
 
+#: when no route exists, route search tries once more with this many suggested moves per role
+WIDE_SUGGEST_TOP = 10
+
 #: at most this many technologies (O*NET technology examples) count as to gain in one step
 MAX_TECH_TO_GAIN = 5
 
@@ -910,8 +913,18 @@ def path_report(
     src, dst = _resolve(P, source), _resolve(P, target)
     have_iris = resolve_skills(P, have)
     avoided = _resolve_avoid(P, avoid)
+    try:
+        found = k_routes(P, src, dst, k, have_iris, max_steps, avoided, weights)
+    except NoRouteError:
+        # a graph with few curated moves (ESCO has none): when no chain of moves connects the
+        # two roles at all, let every role suggest more of its similar roles and look again
+        narrow = routing_graph(P, weights)
+        if not 0 < weights.suggest_top < WIDE_SUGGEST_TOP or nx.has_path(narrow, src, dst):
+            raise
+        weights = replace(weights, suggest_top=WIDE_SUGGEST_TOP)
+        found = k_routes(P, src, dst, k, have_iris, max_steps, avoided, weights)
     routes = []
-    for cost, steps in k_routes(P, src, dst, k, have_iris, max_steps, avoided, weights):
+    for cost, steps in found:
         similarity = {
             (u, v): routing_graph(P, weights).edges[u, v].get("similarity") for u, v, _ in steps
         }

@@ -288,9 +288,9 @@ def test_esco_quads() -> None:
             ?r cg:skill/skos:prefLabel ?label ; cg:essential ?essential ; cg:importance ?imp }}""",
     )
     assert reqs == [
-        ("Python (computer programming)", "true", "1"),
-        ("debug software", "true", "1"),
-        ("perform project management", "false", "0.5"),
+        ("Python (computer programming)", "true", "4"),
+        ("debug software", "true", "4"),
+        ("perform project management", "false", "2"),
     ]
     assert _select(store, f"SELECT ?b WHERE {{ <{dev}> skos:broader ?b }}") == [
         ("http://data.europa.eu/esco/isco/C2512",)

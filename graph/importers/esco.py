@@ -5,9 +5,9 @@ ESCO's own concept URIs name its occupations (``cg:Role``) and skills
 back to ESCO. Preferred labels become ``skos:prefLabel``/``rdfs:label``; the
 newline-separated alternative and hidden labels become ``skos:altLabel`` and
 ``skos:hiddenLabel``. An occupation-skill relation becomes a
-``cg:SkillRequirement`` with ``cg:essential`` and an importance (1.0 essential,
-0.5 optional) so skill deltas and similarity treat the two differently; the
-essential ones also get the ``cg:requiresSkill`` shortcut. The occupation
+``cg:SkillRequirement`` with ``cg:essential`` and an importance (4.0 essential,
+2.0 optional, on the 1-5 Importance scale) so skill deltas and similarity treat
+the two differently; the essential ones also get the ``cg:requiresSkill`` shortcut. The occupation
 hierarchy and the ISCO-08 groups become ``skos:broader`` links, ISCO codes
 ``skos:notation``.
 """
@@ -49,9 +49,10 @@ ESCO_META = {
     ),
 }
 
-#: importance given to essential and optional skills (the graph's scale is 0-7)
-ESSENTIAL = "1.0"
-OPTIONAL = "0.5"
+#: importance given to essential and optional skills, on the 1-5 Importance scale O*NET uses,
+#: so route search's threshold (importance >= 3 counts as a skill to gain) reads both alike
+ESSENTIAL = "4.0"
+OPTIONAL = "2.0"
 
 ESCO = "http://data.europa.eu/esco/"
 
