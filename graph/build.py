@@ -574,7 +574,6 @@ def build_graph(
     out_dir: Path | str = "output",
     guide_dirs: Sequence[Path] = (),
     *,
-    quiet: bool = False,
     validate: bool = True,
 ) -> BuildReport:
     """Build the graph from the shipped guides plus ``guide_dirs`` into a graph folder.
@@ -586,8 +585,6 @@ def build_graph(
         there is left untouched if anything fails.
     guide_dirs : list of path
         Extra folders (or files) of guides in the shipped layout.
-    quiet : bool
-        Unused by the library (it never prints); kept for callers' symmetry.
     validate : bool
         Check the graph against the SHACL shapes first (on by default).
 

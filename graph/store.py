@@ -427,7 +427,7 @@ def builtin_graph_dir(rebuild: bool = False) -> Path:
     if rebuild or not (path / MANIFEST).is_file():
         from graph.build import build_graph
 
-        build_graph(out_dir=path, quiet=True)
+        build_graph(out_dir=path)
     return path
 
 
