@@ -549,7 +549,8 @@ def path_command(
     higher cost. A step costs more for each skill to gain (minus --have) and
     for a pay cut. Roles may be typed loosely: 'tpm', 'Director TPM'.
     """
-    from graph.paths import parse_weights, path_report
+    from graph.paths import parse_weights
+    from graph.reports import path_report
 
     report = path_report(
         _projection(ctx, graph_dir),
@@ -599,7 +600,8 @@ def next_command(
     and --have cover) + a bonus for a curated progression (0.2) or transition
     (0.1) + 0.5 x relative pay change (capped at +-100%).
     """
-    from graph.paths import next_report, parse_weights
+    from graph.paths import parse_weights
+    from graph.reports import next_report
 
     report = next_report(
         _projection(ctx, graph_dir), role, top=top, have=have, weights=parse_weights(weights)
@@ -635,7 +637,7 @@ def gap_command(
     guide says people moving into TO often lack, and those FROM's guide says
     its holders often lack that TO requires.
     """
-    from graph.paths import gap_report
+    from graph.reports import gap_report
 
     report = gap_report(_projection(ctx, graph_dir), from_role, to_role, have=have)
     if fmt == "json":
@@ -663,7 +665,7 @@ def similar_command(
     ctx: click.Context, role: str, top: int, graph_dir: Path | None, fmt: str
 ) -> None:
     """Roles most like ROLE by what they are (skills, levels), never by curated moves."""
-    from graph.paths import similar_report
+    from graph.reports import similar_report
 
     report = similar_report(_projection(ctx, graph_dir), role, top=top)
     if fmt == "json":

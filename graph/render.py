@@ -691,7 +691,7 @@ def viz_page(
     """Return the page for a store: resolve role names, search routes, render.
 
     ``path`` is ``(FROM, TO)`` as a person types them; the ``k`` best routes
-    of :func:`graph.paths.path_report` (honouring ``have``, skills already
+    of :func:`graph.reports.path_report` (honouring ``have``, skills already
     held) are drawn. Other arguments as in :func:`render_page`.
 
     Raises
@@ -717,7 +717,7 @@ def viz_page(
         raise UsageError("Use --focus or --path, not both.")
     routes = None
     if path is not None:
-        from graph.paths import path_report
+        from graph.reports import path_report
 
         routes = path_report(P, path[0], path[1], k=k, have=have)
     return render_page(P, focus=focus, depth=depth, paths=routes, types=types, title=title,

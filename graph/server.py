@@ -208,11 +208,12 @@ class _StoreRunner:
 
 
 def _runner_for(store: Any, timeout: float, max_rows: int | None, workers: int) -> Any:
+    from graph.querypool import QueryPool
     from graph.store import LocalStore
 
     # worker processes get their socket by fd inheritance, which needs POSIX
     if isinstance(store, LocalStore) and os.name == "posix":
-        return sq.QueryPool(
+        return QueryPool(
             store.graph_dir / store.manifest.store,
             workers=workers,
             timeout=timeout,

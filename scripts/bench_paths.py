@@ -69,7 +69,7 @@ def main() -> None:
     sys.path.insert(0, str(REPO))
 
     from graph.network import load_projection
-    from graph.paths import gap_report, next_report, path_report, similar_report
+    from graph.reports import gap_report, next_report, path_report, similar_report
     from graph.store import open_store
 
     graph_args = ["--graph", opts.graph] if opts.graph else []

@@ -12,19 +12,16 @@ from graph.errors import NoRouteError, UnknownRoleError, UsageError
 from graph.paths import (
     SkillDelta,
     Weights,
-    gap_report,
     k_routes,
     next_moves,
-    next_report,
     parse_weights,
-    path_report,
     resolve_skills,
     routing_graph,
     salary_change,
-    similar_report,
     skill_delta,
     step_cost,
 )
+from graph.reports import gap_report, next_report, path_report, similar_report
 from graph.similarity import SimilarityModel
 
 SKILLS = {

@@ -259,7 +259,7 @@ def test_a_failed_write_leaves_the_previous_page(tmp_path, monkeypatch):
 
 
 def test_viz_page_draws_the_routes_of_path_report(store, projection):
-    from graph.paths import path_report
+    from graph.reports import path_report
 
     report = path_report(projection, "TPM", DIRECTOR, k=2)
     html = viz_page(store, path=("TPM", DIRECTOR), k=2)

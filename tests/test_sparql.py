@@ -21,6 +21,7 @@ from graph.errors import (
     UpdateRefusedError,
     UsageError,
 )
+from graph.querypool import QueryPool
 from graph.store import LocalStore, read_manifest, write_graph
 
 REPO = Path(__file__).resolve().parents[1]
@@ -444,7 +445,7 @@ HEAVY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k 
 
 
 def test_pool_kills_a_query_past_its_time(mini: LocalStore, mini_dir: Path) -> None:
-    pool = sq.QueryPool(mini_dir / mini.manifest.store, workers=1, timeout=1.0, max_rows=3)
+    pool = QueryPool(mini_dir / mini.manifest.store, workers=1, timeout=1.0, max_rows=3)
     processes = []
     try:
         first = pool._all[0].process
@@ -462,7 +463,7 @@ def test_pool_kills_a_query_past_its_time(mini: LocalStore, mini_dir: Path) -> N
 
 
 def test_closing_the_pool_stops_a_running_query(mini: LocalStore, mini_dir: Path) -> None:
-    pool = sq.QueryPool(mini_dir / mini.manifest.store, workers=1, timeout=60.0)
+    pool = QueryPool(mini_dir / mini.manifest.store, workers=1, timeout=60.0)
     processes = [w.process for w in pool._all]
     errors: list[str] = []
 

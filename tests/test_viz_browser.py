@@ -159,7 +159,7 @@ def test_drawn_network_holds_the_expected_nodes_and_edges(visit, pages, P):
 
 
 def test_path_highlights_exactly_the_route_roles(visit, pages, P):
-    from graph.paths import path_report
+    from graph.reports import path_report
 
     report = path_report(P, "Technical Program Manager", DIRECTOR)
     on_routes = {s[k] for r in report["routes"] for s in r["steps"] for k in ("from_id", "to_id")}

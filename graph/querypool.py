@@ -1,0 +1,209 @@
+"""Worker processes that run SPARQL queries for the server; a query past its time is killed.
+
+pyoxigraph cannot cancel a running query, so each worker is a process of its
+own holding the store open read-only; a query that runs past the timeout has
+its worker killed and replaced, and the caller gets
+:class:`~graph.errors.QueryTimeoutError`. POSIX only: elsewhere
+:mod:`graph.server` falls back to threads.
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+import socket
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from graph.errors import QueryError, QuerySyntaxError, QueryTimeoutError
+from graph.namespaces import PREFIXES
+from graph.sparql import QueryResult, _syntax_message, serialize_capped
+
+__all__ = ["QueryPool"]
+
+
+def _worker_main(fd: int, store_path: str) -> None:
+    """Serve queries on one read-only store until the parent goes away.
+
+    Started by :class:`QueryPool` as ``python -c`` with one end of a socket
+    pair, so nothing of the parent's main module is imported again.
+    """
+    from multiprocessing.connection import Connection
+
+    import pyoxigraph as ox
+
+    conn = Connection(fd)
+    store = ox.Store.read_only(store_path)
+    while True:
+        try:
+            message = conn.recv()
+        except (EOFError, OSError):
+            return
+        if message is None:
+            return
+        query, fmt, max_rows = message
+        try:
+            result = store.query(query, prefixes=PREFIXES)
+            reply: tuple[str, Any] = ("ok", serialize_capped(result, fmt, max_rows))
+        except SyntaxError as exc:
+            reply = ("syntax", _syntax_message(query, str(exc)))
+        except Exception as exc:  # reported to the client, the worker lives on
+            reply = ("error", f"The query failed: {exc}")
+        try:
+            conn.send(reply)
+        except (EOFError, OSError):
+            return
+
+
+_WORKER_CODE = (
+    "import sys; from graph.querypool import _worker_main; "
+    "_worker_main(int(sys.argv[1]), sys.argv[2])"
+)
+
+
+@dataclass
+class _Worker:
+    process: Any
+    conn: Any
+
+    def kill(self) -> None:
+        self.process.kill()
+        try:
+            self.process.wait(5)
+        except subprocess.TimeoutExpired:
+            pass
+        self.conn.close()
+
+
+@dataclass
+class QueryPool:
+    """Worker processes that each hold the store open read-only and run one query at a time.
+
+    A query that runs past ``timeout`` has its worker killed and replaced, so
+    a runaway query cannot keep a core busy. Waiting for a free worker counts
+    towards the same time limit. Needs a POSIX system (socket pairs passed to
+    child processes).
+
+    Parameters
+    ----------
+    store_path : Path
+        The pyoxigraph store folder (``graph_dir / manifest.store``).
+    workers : int
+        How many queries may run at once.
+    timeout : float
+        Seconds a query may take, waiting included.
+    max_rows : int, optional
+        Keep at most this many result rows (or triples).
+    """
+
+    store_path: Path
+    workers: int = 2
+    timeout: float = 30.0
+    max_rows: int | None = 10_000
+    _idle: queue.Queue[_Worker] = field(default_factory=queue.Queue, init=False, repr=False)
+    _all: list[_Worker] = field(default_factory=list, init=False, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
+    _closed: bool = field(default=False, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        for _ in range(max(1, self.workers)):
+            self._idle.put(self._start())
+
+    def _start(self) -> _Worker:
+        from multiprocessing.connection import Connection
+
+        import graph
+
+        ours, theirs = socket.socketpair()
+        env = dict(os.environ)
+        # the child finds this very package, installed or not
+        root = str(Path(graph.__file__).resolve().parent.parent)
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [root, env.get("PYTHONPATH")]))
+        try:
+            process = subprocess.Popen(
+                [sys.executable, "-c", _WORKER_CODE, str(theirs.fileno()), str(self.store_path)],
+                pass_fds=[theirs.fileno()],
+                stdin=subprocess.DEVNULL,
+                env=env,
+            )
+        finally:
+            theirs.close()
+        worker = _Worker(process, Connection(ours.detach()))
+        with self._lock:
+            closed = self._closed
+            if not closed:
+                self._all.append(worker)
+        if closed:  # close() ran meanwhile: this worker would be left behind
+            worker.kill()
+        return worker
+
+    def _retire(self, worker: _Worker) -> None:
+        worker.kill()
+        with self._lock:
+            if worker in self._all:
+                self._all.remove(worker)
+
+    def run(self, query: str, result_format: str, timeout: float | None = None) -> QueryResult:
+        """Run a checked query in a worker; see :func:`serialize_capped` for the result.
+
+        Raises
+        ------
+        QueryTimeoutError
+            No worker became free, or the query ran past the time limit.
+        QuerySyntaxError, QueryError
+        """
+        limit = timeout or self.timeout
+        deadline = time.monotonic() + limit
+        try:
+            worker: _Worker | None = self._idle.get(timeout=limit)
+        except queue.Empty:
+            raise QueryTimeoutError(
+                f"Query stopped after {limit:g} s: all {self.workers} query workers stayed busy."
+                " Try again later."
+            ) from None
+        assert worker is not None
+        try:
+            worker.conn.send((query, result_format, self.max_rows))
+            if not worker.conn.poll(max(0.0, deadline - time.monotonic())):
+                self._retire(worker)
+                worker = None
+                raise QueryTimeoutError(
+                    f"Query stopped after {limit:g} s (the time limit). "
+                    "Narrow it with more specific patterns or LIMIT."
+                )
+            status, payload = worker.conn.recv()
+        except (EOFError, OSError) as exc:
+            if worker is not None:
+                self._retire(worker)
+            worker = None
+            if self._closed:
+                raise QueryError("The server is shutting down.") from exc
+            raise QueryError(f"The query worker stopped unexpectedly ({exc}); try again.") from exc
+        finally:
+            # a killed worker is replaced, unless the pool is closing
+            if not self._closed:
+                self._idle.put(worker if worker is not None else self._start())
+        if status == "syntax":
+            raise QuerySyntaxError(payload)
+        if status == "error":
+            raise QueryError(payload)
+        return payload  # type: ignore[no-any-return]
+
+    def close(self) -> None:
+        """Stop every worker."""
+        self._closed = True
+        with self._lock:
+            workers, self._all = list(self._all), []
+        for worker in workers:
+            try:
+                worker.conn.send(None)
+                worker.process.wait(2)
+            except (OSError, ValueError, subprocess.TimeoutExpired):
+                worker.process.kill()
+                worker.process.wait(5)
+            worker.conn.close()
