@@ -38,8 +38,8 @@ from graph.errors import (
     UpdateRefusedError,
     UsageError,
 )
+from graph.namespaces import PREFIXES, sparql_prologue
 from graph.store import GRAPH_IRI, XSD, Store, literal_value
-from graph.vocab import PREFIXES, sparql_prologue
 
 if TYPE_CHECKING:
     import httpx

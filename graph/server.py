@@ -52,8 +52,8 @@ from graph.errors import (
     UpdateRefusedError,
     UsageError,
 )
+from graph.namespaces import CG_IRI, ID_IRI, PREFIXES
 from graph.store import GRAPH_IRI
-from graph.vocab import CG_IRI, ID_IRI, PREFIXES
 
 __all__ = [
     "DEFAULT_MAX_ROWS",

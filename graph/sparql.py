@@ -45,7 +45,7 @@ from graph.errors import (
     UpdateRefusedError,
     UsageError,
 )
-from graph.vocab import CG_IRI, ID_IRI, PREFIXES, sparql_prologue
+from graph.namespaces import CG_IRI, ID_IRI, PREFIXES, sparql_prologue
 
 __all__ = [
     "RESULT_FORMATS",

@@ -152,6 +152,16 @@ def read_esco(src_dir: Path, progress: Progress | None = None) -> EscoData:
     return data
 
 
+def _add_labels(q: Any, node: Any, label: str, kinds: Any) -> None:
+    """Add alternative and hidden labels, each text once, none repeating the preferred label."""
+    seen = {label.lower()}
+    for prop, cell in kinds:
+        for text in _labels(cell):
+            if text.lower() not in seen:
+                seen.add(text.lower())
+                q.add(node, prop, q.text(text))
+
+
 def _labels(cell: str) -> list[str]:
     return [part.strip() for part in cell.split("\n") if part.strip()]
 
@@ -196,15 +206,7 @@ def esco_quads(
             q.add(node, q.skos("notation"), q.text(code))
         if desc:
             q.add(node, q.schema("description"), q.text(desc))
-        seen = {label.lower()}
-        for text in _labels(alts):
-            if text.lower() not in seen:
-                seen.add(text.lower())
-                q.add(node, alt, q.text(text))
-        for text in _labels(hiddens):
-            if text.lower() not in seen:
-                seen.add(text.lower())
-                q.add(node, hidden, q.text(text))
+        _add_labels(q, node, label, ((alt, alts), (hidden, hiddens)))
         counts["roles"] += 1
         progress.advance()
     isco = {row[0] for row in t["ISCOGroups_en.csv"].rows}
@@ -234,15 +236,7 @@ def esco_quads(
         q.add(node, dsource, src)
         if desc:
             q.add(node, q.skos("definition"), q.text(desc))
-        seen = {label.lower()}
-        for text in _labels(alts):
-            if text.lower() not in seen:
-                seen.add(text.lower())
-                q.add(node, alt, q.text(text))
-        for text in _labels(hiddens):
-            if text.lower() not in seen:
-                seen.add(text.lower())
-                q.add(node, hidden, q.text(text))
+        _add_labels(q, node, label, ((alt, alts), (hidden, hiddens)))
         counts["skills"] += 1
         progress.advance()
 
