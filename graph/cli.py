@@ -944,6 +944,13 @@ def sparql(
     show_default=True,
     help="SPARQL queries that may run at once (one process each).",
 )
+@click.option(
+    "--base-url",
+    default=None,
+    metavar="URL",
+    help="The public address of the server (role cards link to it); "
+    "default: the address it listens on.",
+)
 @click.pass_context
 @handle_errors
 def serve(
@@ -954,6 +961,7 @@ def serve(
     timeout: float,
     max_rows: int,
     workers: int,
+    base_url: str | None,
 ) -> None:
     """Serve the graph over HTTP until Ctrl-C.
 
@@ -973,6 +981,7 @@ def serve(
         timeout=timeout,
         max_rows=max_rows,
         workers=workers,
+        base_url=base_url,
         announce=lambda url: click.echo(
             f"Serving the graph at {url} (SPARQL: {url}sparql). Ctrl-C stops.", err=True
         ),

@@ -20,9 +20,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from graph.errors import QueryError, QuerySyntaxError, QueryTimeoutError
+from graph.errors import QueryError, QuerySyntaxError, QueryTimeoutError, UsageError
 from graph.namespaces import PREFIXES
-from graph.sparql import QueryResult, _syntax_message, serialize_capped
+from graph.sparql import (
+    ENGINE_STACK_BYTES,
+    QueryResult,
+    _syntax_message,
+    screen_query,
+    serialize_capped,
+)
 
 __all__ = ["QueryPool"]
 
@@ -31,8 +37,16 @@ def _worker_main(fd: int, store_path: str) -> None:
     """Serve queries on one read-only store until the parent goes away.
 
     Started by :class:`QueryPool` as ``python -c`` with one end of a socket
-    pair, so nothing of the parent's main module is imported again.
+    pair, so nothing of the parent's main module is imported again. Queries
+    run in a thread with a large stack (the engine's parser recurses).
     """
+    threading.stack_size(ENGINE_STACK_BYTES)
+    thread = threading.Thread(target=_serve, args=(fd, store_path), name="careergraph-worker")
+    thread.start()
+    thread.join()
+
+
+def _serve(fd: int, store_path: str) -> None:
     from multiprocessing.connection import Connection
 
     import pyoxigraph as ox
@@ -48,10 +62,13 @@ def _worker_main(fd: int, store_path: str) -> None:
             return
         query, fmt, max_rows = message
         try:
+            screen_query(query)  # the parent screened it too; this engine never sees SERVICE
             result = store.query(query, prefixes=PREFIXES)
             reply: tuple[str, Any] = ("ok", serialize_capped(result, fmt, max_rows))
         except SyntaxError as exc:
             reply = ("syntax", _syntax_message(query, str(exc)))
+        except UsageError as exc:
+            reply = ("usage", str(exc))
         except Exception as exc:  # reported to the client, the worker lives on
             reply = ("error", f"The query failed: {exc}")
         try:
@@ -190,6 +207,8 @@ class QueryPool:
                 self._idle.put(worker if worker is not None else self._start())
         if status == "syntax":
             raise QuerySyntaxError(payload)
+        if status == "usage":
+            raise UsageError(payload)
         if status == "error":
             raise QueryError(payload)
         return payload  # type: ignore[no-any-return]

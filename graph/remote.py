@@ -39,6 +39,7 @@ from graph.errors import (
     UsageError,
 )
 from graph.namespaces import PREFIXES, sparql_prologue
+from graph.sparql import code_tokens
 from graph.store import GRAPH_IRI, XSD, Store, literal_value
 
 if TYPE_CHECKING:
@@ -80,8 +81,6 @@ _UPDATE_WORDS = {
     "WITH",
 }
 _QUERY_WORDS = {"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"}
-# one token of a SPARQL prologue: space, comment, IRI, (prefixed) name, anything else
-_TOKEN = re.compile(r"""\s+|\#[^\n]*|<[^<>"{}|^`\\\s]*>|[A-Za-z_][\w.-]*:?|.""", re.S)
 # HTTP statuses worth retrying: the server or a proxy in front of it is busy or restarting
 _TRANSIENT = {429, 502, 503, 504}
 
@@ -90,10 +89,7 @@ def _split_prologue(query: str) -> tuple[str, str, str]:
     """Return ``(prologue, form keyword, body)``; the body starts at the keyword."""
     pos = 0
     expect = 0  # tokens still owed to a PREFIX (name, IRI) or BASE (IRI) declaration
-    for match in _TOKEN.finditer(query):
-        tok = match.group()
-        if tok.isspace() or tok.startswith("#"):
-            continue
+    for tok, start in code_tokens(query):
         if expect:
             expect -= 1
             continue
@@ -103,7 +99,7 @@ def _split_prologue(query: str) -> tuple[str, str, str]:
         elif word == "BASE":
             expect = 1
         else:
-            pos = match.start()
+            pos = start
             return query[:pos], word.rstrip(":"), query[pos:]
     return query, "", ""
 

@@ -244,6 +244,10 @@ class LocalStore(Store):
         return self._store
 
     def _query(self, query: str) -> Any:
+        from graph.sparql import screen_query
+
+        # every query this engine runs passes the same screen: no SERVICE, nothing too deep
+        screen_query(query)
         try:
             return self._store.query(query, prefixes=PREFIXES)
         except SyntaxError as exc:
