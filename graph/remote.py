@@ -476,7 +476,7 @@ class RemoteStore(Store):
     >>> store = RemoteStore("http://127.0.0.1:8890/sparql", named_graph=DEFAULT_NAMED_GRAPH)
     >>> store.named_graph
     'https://w3id.org/careergraph/id/graph'
-    >>> store.projection_cache().name.endswith(".pickle")  # doctest: +SKIP
+    >>> store.projection_cache().name.endswith(".cgproj")  # doctest: +SKIP
     True
     """
 
@@ -597,13 +597,13 @@ class RemoteStore(Store):
         return parsed.serialize(format=rfmt) or b"", rfmt.media_type
 
     def projection_cache(self) -> Path | None:
-        """``<cache>/remote/<hash of endpoint and graph>-<build id>.pickle``."""
+        """``<cache>/remote/<hash of endpoint and graph>-<build id>.cgproj``."""
         from graph import resources
 
         key = hashlib.sha256(f"{self.endpoint}\n{self.named_graph or ''}".encode()).hexdigest()
         folder = resources.cache_dir() / "remote"
         folder.mkdir(parents=True, exist_ok=True)
-        return folder / f"{key[:16]}-{_safe(self.fingerprint)}.pickle"
+        return folder / f"{key[:16]}-{_safe(self.fingerprint)}.cgproj"
 
     def close(self) -> None:
         self.client.close()

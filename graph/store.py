@@ -11,7 +11,7 @@ A graph folder (written by ``careergraph build`` or an import) holds:
 ``store-<id>/``
     A pyoxigraph (RocksDB) store of the same triples; every query runs here,
     so nothing re-parses Turtle.
-``projection-<id>.pickle``
+``projection-<id>.cgproj``
     The networkx projection used by route search (see :mod:`graph.network`).
 
 Readers go through the :class:`Store` interface (``select``, ``ask``,
@@ -298,10 +298,17 @@ class LocalStore(Store):
         return result.serialize(format=rfmt) or b"", rfmt.media_type
 
     def projection_cache(self) -> Path | None:
-        return self.graph_dir / self.manifest.projection
+        # the file name only, in this folder, in the one format careergraph reads (never pickle)
+        from graph.network import PROJECTION_SUFFIX
+
+        return self.graph_dir / f"projection-{_safe_name(self.fingerprint)}{PROJECTION_SUFFIX}"
 
     def close(self) -> None:
         del self._store
+
+
+def _safe_name(text: str) -> str:
+    return "".join(c if c.isalnum() or c in "-_." else "_" for c in text).lstrip(".") or "_"
 
 
 def _new_build_id() -> str:
@@ -357,7 +364,7 @@ def write_graph(
             build_id=build_id,
             store=store_name,
             turtle="graph.ttl",
-            projection=f"projection-{build_id}.pickle",
+            projection=f"projection-{build_id}.cgproj",
             created=datetime.now(UTC).isoformat(timespec="seconds"),
             counts=counts(store) if counts else {"triples": len(store)},
             sources=list(sources or []),
@@ -386,7 +393,7 @@ def write_graph(
                 tmp.unlink()
         if not committed:
             shutil.rmtree(final_store, ignore_errors=True)
-            (out_dir / f"projection-{build_id}.pickle").unlink(missing_ok=True)
+            (out_dir / f"projection-{build_id}.cgproj").unlink(missing_ok=True)
     _remove_stale(out_dir, manifest)
     return manifest
 
@@ -408,14 +415,14 @@ def _stamp(store: Any, manifest: Manifest) -> None:
 
 def _remove_stale(out_dir: Path, manifest: Manifest) -> None:
     """Remove stores and caches of earlier builds (a reader may still hold them open)."""
-    keep = {manifest.store, manifest.projection}
+    keep = {manifest.store, f"projection-{_safe_name(manifest.build_id)}.cgproj"}
     for path in out_dir.iterdir():
         if path.name in keep:
             continue
         if path.name.startswith("store-") and path.is_dir():
             shutil.rmtree(path, ignore_errors=True)
-        elif path.name.startswith("projection-") and path.suffix == ".pickle":
-            path.unlink(missing_ok=True)
+        elif path.name.startswith("projection-") and path.suffix in (".pickle", ".cgproj"):
+            path.unlink(missing_ok=True)  # old caches; a pickle is never read
 
 
 def builtin_graph_dir(rebuild: bool = False) -> Path:
