@@ -377,7 +377,7 @@ def dumps_projection(P: nx.DiGraph) -> bytes:
         attrs = dict(d)
         attrs["skills_to_gain"] = [ref(x) for x in d.get("skills_to_gain", [])]
         edges.append([ref(u), ref(v), attrs])
-    doc = {"graph": graph, "similarity": sim, "nodes": nodes, "edges": edges}
+    doc: dict[str, Any] = {"graph": graph, "similarity": sim, "nodes": nodes, "edges": edges}
     doc["iris"] = list(table)
     text = json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     return b"".join([_MAGIC, _HEAD.pack(PROJECTION_VERSION, len(text)), text, *arrays])
