@@ -154,7 +154,11 @@ def check_endpoint_url(url: str) -> str:
     ...
     graph.errors.UsageError: 'ftp://example.org/sparql' is not an http(s) URL of a SPARQL endpoint.
     """
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 -- raises for a port that is not a number
+    except ValueError as exc:
+        raise UsageError(f"'{url}' is not a valid URL ({exc}).") from exc
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise UsageError(f"'{url}' is not an http(s) URL of a SPARQL endpoint.")
     if "@" in parts.netloc:

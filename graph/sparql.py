@@ -1197,11 +1197,20 @@ def apply_update(
     QueryError
         If it fails while running (e.g. a LOAD that cannot be fetched).
     """
+    from graph.store import folder_lock, read_manifest
+
+    graph_dir = Path(graph_dir)
+    read_manifest(graph_dir)  # a folder without a graph is an error, not a new empty folder
+    # the folder read here is the one written: no build may replace it meanwhile
+    with folder_lock(graph_dir):
+        return _apply_update(graph_dir, update, params)
+
+
+def _apply_update(graph_dir: Path, update: str, params: Mapping[str, str] | None) -> UpdateReport:
     import pyoxigraph as ox
 
     from graph.store import GRAPH_IRI, read_manifest, write_graph
 
-    graph_dir = Path(graph_dir)
     manifest = read_manifest(graph_dir)
     if params:
         from graph.store import LocalStore
