@@ -1196,6 +1196,8 @@ def apply_update(
         If the update does not parse (with line and column).
     QueryError
         If it fails while running (e.g. a LOAD that cannot be fetched).
+    UsageError
+        If it uses SERVICE or is over a limit of :func:`screen_query`.
     """
     from graph.store import folder_lock, read_manifest
 
@@ -1218,6 +1220,7 @@ def _apply_update(graph_dir: Path, update: str, params: Mapping[str, str] | None
         reader = LocalStore(graph_dir, manifest=manifest)
         update = bind_params(update, params, reader)
         reader.close()
+    screen_query(update)  # no SERVICE, nothing too deep for the parser
     old = ox.Store.read_only(str(graph_dir / manifest.store))
     before = len(old)
     stamp = ox.NamedNode(GRAPH_IRI)

@@ -191,3 +191,15 @@ def test_update_waits_for_the_folder_lock(folder: Path) -> None:
     thread.join(120)
     assert done.is_set()
     assert LocalStore(folder).ask("ASK { <urn:x:a> <urn:x:b> 1 }")
+
+
+def test_an_update_cannot_call_service_either(folder: Path) -> None:
+    update = (
+        "INSERT { <urn:x:a> <urn:x:b> ?o } WHERE { BIND(<http://a/\\u0041#> AS ?y) "
+        "SERVICE <http://127.0.0.1:9/x> { ?s ?p ?o } }"
+    )
+    before = read_manifest(folder).build_id
+    result = run(["sparql", "--graph", str(folder), "--allow-update", update])
+    err = result.stderr.decode()
+    assert result.returncode == 2 and err.startswith("Error: SERVICE"), err
+    assert read_manifest(folder).build_id == before
