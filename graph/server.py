@@ -18,10 +18,15 @@ Routes (see :func:`create_app`):
     context, or HTML).
 
 Limits: the endpoint is read-only (updates get 403), a query may run
-``timeout`` seconds (then 503; the worker process running it is killed), and a
-result keeps at most ``max_rows`` rows or triples; a cut result carries
-``X-Results-Truncated: true`` and ``X-SPARQL-MaxRows: <cap>`` (the header
-Virtuoso sends, which careergraph's own remote client understands).
+``timeout`` seconds, its syntax check included (then 503; the worker process
+running it is killed), and a result keeps at most ``max_rows`` rows or triples;
+a cut result carries ``X-Results-Truncated: true`` and ``X-SPARQL-MaxRows:
+<cap>`` (the header Virtuoso sends, which careergraph's own remote client
+understands). Queries using ``SERVICE``, nested too deep or too long for the
+engine's parser (:func:`graph.sparql.screen_query`) get 400 before any parser
+sees them; a request body over ``MAX_QUERY_BYTES`` gets 413 as soon as that
+much has arrived, chunked or not. Role cards link to ``base_url``, never to
+the request's ``Host``.
 """
 
 from __future__ import annotations
