@@ -9,8 +9,13 @@ request's Host header.
 
 from __future__ import annotations
 
+import json
+import os
+import platform
 import select
 import socket
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -285,3 +290,61 @@ def test_fuzz_queries_ids_and_bodies(http: httpx.Client, listener: Listener) -> 
     assert listener.connections == 0
     assert http.get("/health").json()["status"] == "ok"
     assert 400 in statuses
+
+
+# ---------------------------------------------------------------------------
+# The second guard: query workers cannot open internet sockets at all
+# ---------------------------------------------------------------------------
+
+_RAW_SERVICE = """
+import sys
+import pyoxigraph as ox
+from graph.querypool import no_network
+if sys.argv[2] == "sandboxed":
+    assert no_network()
+query = "SELECT * {{ SERVICE <http://127.0.0.1:{port}/x> {{ ?s ?p ?o }} }}"
+try:
+    list(ox.Store().query(query.format(port=sys.argv[1])))
+except Exception as exc:
+    print(type(exc).__name__, exc)
+"""
+
+
+@pytest.mark.skipif(
+    not sys.platform.startswith("linux") or platform.machine() not in ("x86_64", "aarch64"),
+    reason="the socket filter needs Linux on x86_64 or aarch64",
+)
+def test_a_sandboxed_engine_cannot_connect_even_unscreened() -> None:
+    repo = str(Path(__file__).resolve().parents[1])
+    env = {**os.environ, "PYTHONPATH": repo}
+    found = Listener()
+    try:
+        # the engine given SERVICE directly, past every screen: only the filter stops it
+        for mode, connections in (("sandboxed", 0), ("open", 1)):
+            before = found.connections
+            subprocess.run(
+                [sys.executable, "-c", _RAW_SERVICE, str(found.port), mode],
+                env=env,
+                capture_output=True,
+                timeout=120,
+                check=True,
+            )
+            time.sleep(0.3)
+            assert (found.connections - before > 0) == bool(connections), mode
+    finally:
+        found.close()
+
+
+def test_query_workers_are_sandboxed(builtin_dir: Path) -> None:
+    from graph.querypool import QueryPool
+
+    pool = QueryPool(builtin_dir / LocalStore(builtin_dir).manifest.store, workers=1)
+    try:
+        # answering a query shows the worker is past its start, filter included
+        assert json.loads(pool.run("ASK { ?r a cg:Role }", "json").body)["boolean"] is True
+        worker = pool._all[0]
+        status = Path(f"/proc/{worker.process.pid}/status").read_text()
+        seccomp = next(line for line in status.splitlines() if line.startswith("Seccomp:"))
+        assert seccomp.split()[1] == "2"  # a filter is in place
+    finally:
+        pool.close()
