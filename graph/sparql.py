@@ -415,6 +415,10 @@ def in_big_stack(func: Callable[[], T], timeout: float | None = None) -> T:
         try:
             thread = threading.Thread(target=target, name="careergraph-parse", daemon=True)
             thread.start()
+        except RuntimeError:  # no room for such a stack: the screen alone has to do
+            threading.stack_size(previous)
+            thread = threading.Thread(target=target, name="careergraph-parse", daemon=True)
+            thread.start()
         finally:
             threading.stack_size(previous)
     thread.join(timeout if timeout and timeout > 0 else None)
