@@ -793,10 +793,25 @@ def _query_text(query: str | None, query_file: Any, name: str | None) -> str:
 
         return named_query(name).text
     if query_file is not None:
-        return str(query_file.read())
-    if query == "-":
-        return sys.stdin.read()
-    return str(query)
+        where = f"The query file {getattr(query_file, 'name', '-')}"
+        try:
+            text = str(query_file.read())
+        except UnicodeDecodeError:
+            raise UsageError(f"{where} is not UTF-8 text.") from None
+    elif query == "-":
+        where = "The query on standard input"
+        data = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read()
+        try:
+            text = data.decode("utf-8") if isinstance(data, bytes) else str(data)
+        except UnicodeDecodeError:
+            raise UsageError(f"{where} is not UTF-8 text.") from None
+    else:
+        where, text = "The query", str(query)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise UsageError(f"{where} is not UTF-8 text.") from None
+    return text
 
 
 @cli.command()
@@ -944,6 +959,13 @@ def sparql(
     show_default=True,
     help="SPARQL queries that may run at once (one process each).",
 )
+@click.option(
+    "--base-url",
+    default=None,
+    metavar="URL",
+    help="The public address of the server (role cards link to it); "
+    "default: the address it listens on.",
+)
 @click.pass_context
 @handle_errors
 def serve(
@@ -954,6 +976,7 @@ def serve(
     timeout: float,
     max_rows: int,
     workers: int,
+    base_url: str | None,
 ) -> None:
     """Serve the graph over HTTP until Ctrl-C.
 
@@ -973,6 +996,7 @@ def serve(
         timeout=timeout,
         max_rows=max_rows,
         workers=workers,
+        base_url=base_url,
         announce=lambda url: click.echo(
             f"Serving the graph at {url} (SPARQL: {url}sparql). Ctrl-C stops.", err=True
         ),

@@ -25,12 +25,18 @@ Edges are curated transitions with ``kind`` (``progression`` or
 ``tier`` and ``index``. ``P.graph`` holds ``skills`` (``{iri: {"label",
 "type", "labels"}}``), ``label_index`` (normalized label -> role IRIs), ``fingerprint``
 and ``similarity`` (the model of :mod:`graph.similarity`).
+
+The cache file (``projection-<build id>.cgproj``) holds JSON and raw numeric
+arrays only (see :func:`dumps_projection`): reading it can never run code,
+whatever a shared graph folder holds. Pickle files are never read.
 """
 
 from __future__ import annotations
 
+import gc
+import json
 import os
-import pickle
+import struct
 import tempfile
 from collections import defaultdict
 from pathlib import Path
@@ -46,12 +52,19 @@ __all__ = [
     "sorted_select",
     "load_projection",
     "write_projection",
+    "dumps_projection",
+    "loads_projection",
+    "PROJECTION_SUFFIX",
     "label_key",
     "role_midpoint",
 ]
 
-#: bump when the projection's shape changes, so old caches are rebuilt
-PROJECTION_VERSION = 2
+#: bump when the projection's shape or file format changes, so old caches are rebuilt
+PROJECTION_VERSION = 3
+#: the name ending of projection cache files
+PROJECTION_SUFFIX = ".cgproj"
+_MAGIC = b"CGPROJ\x00\x01"
+_HEAD = struct.Struct("<IQ")  # format version, bytes of JSON
 
 CG = "https://w3id.org/careergraph/ontology#"
 
@@ -302,12 +315,167 @@ def build_projection(store: Any) -> nx.DiGraph:
     return P
 
 
+class ProjectionFormatError(ValueError):
+    """A projection cache file that is not one this version wrote."""
+
+
+def dumps_projection(P: nx.DiGraph) -> bytes:
+    """The projection as bytes: a header, JSON, then the similarity arrays raw.
+
+    JSON keeps everything but the two similarity arrays, which follow as
+    little-endian int32 and float32; nothing in the file is code, so reading
+    a crafted one gives an error or wrong numbers, never a program run. Role
+    and skill IRIs are written once, in a table, and referred to by number
+    (it loads faster than repeating them).
+
+    Examples
+    --------
+    >>> from graph.store import open_store
+    >>> P = build_projection(open_store())
+    >>> Q = loads_projection(dumps_projection(P))
+    >>> dict(Q.nodes(data=True)) == dict(P.nodes(data=True))
+    True
+    """
+    table: dict[str, int] = {}
+
+    def ref(iri: str) -> int:
+        found = table.get(iri)
+        if found is None:
+            found = table[iri] = len(table)
+        return found
+
+    graph = dict(P.graph)
+    model = graph.pop("similarity", None)
+    graph["label_index"] = {
+        k: sorted(ref(r) for r in v) for k, v in graph.get("label_index", {}).items()
+    }
+    arrays: list[bytes] = []
+    sim = None
+    if model is not None:
+        neighbours = model.neighbours.astype("<i4", copy=False)
+        scores = model.scores.astype("<f4", copy=False)
+        arrays = [neighbours.tobytes(), scores.tobytes()]
+        sim = {
+            "roles": [ref(r) for r in model.roles],
+            "method": model.method,
+            "info": model.info,
+            "shape": list(neighbours.shape),
+        }
+    nodes = []
+    for n, d in P.nodes(data=True):
+        attrs = {k: v for k, v in d.items() if k not in ("skills", "gaps")}
+        skills = d.get("skills", {})
+        attrs["skills"] = [
+            [ref(k) for k in skills],
+            [v["importance"] for v in skills.values()],
+            [v["level"] for v in skills.values()],
+        ]
+        attrs["gaps"] = sorted(ref(g) for g in d.get("gaps", ()))
+        nodes.append([ref(n), attrs])
+    edges = []
+    for u, v, d in P.edges(data=True):
+        attrs = dict(d)
+        attrs["skills_to_gain"] = [ref(x) for x in d.get("skills_to_gain", [])]
+        edges.append([ref(u), ref(v), attrs])
+    doc: dict[str, Any] = {"graph": graph, "similarity": sim, "nodes": nodes, "edges": edges}
+    doc["iris"] = list(table)
+    text = json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return b"".join([_MAGIC, _HEAD.pack(PROJECTION_VERSION, len(text)), text, *arrays])
+
+
+def loads_projection(data: bytes) -> nx.DiGraph:
+    """Read what :func:`dumps_projection` wrote.
+
+    Raises
+    ------
+    ProjectionFormatError
+        If the bytes are not a projection of this format version.
+    """
+    start = len(_MAGIC) + _HEAD.size
+    if len(data) < start or not data.startswith(_MAGIC):
+        raise ProjectionFormatError("not a careergraph projection file")
+    version, size = _HEAD.unpack_from(data, len(_MAGIC))
+    if version != PROJECTION_VERSION or start + size > len(data):
+        raise ProjectionFormatError(f"projection format {version}, not {PROJECTION_VERSION}")
+    # nothing made here is garbage: collecting while the many small objects appear
+    # only costs time (it more than doubles the load time)
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _from_doc(json.loads(data[start : start + size]), data, start + size)
+    except ProjectionFormatError:
+        raise
+    except (ValueError, KeyError, TypeError, AttributeError, IndexError) as exc:
+        raise ProjectionFormatError(f"a damaged projection file ({exc!r})") from exc
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _from_doc(doc: dict[str, Any], data: bytes, offset: int) -> nx.DiGraph:
+    import numpy as np
+
+    from graph.similarity import SimilarityModel
+
+    iris: list[str] = doc["iris"]
+    if not all(isinstance(i, str) for i in iris):
+        raise ProjectionFormatError("the IRI table holds something other than text")
+    P = nx.DiGraph()
+    graph = doc["graph"]
+    graph["label_index"] = {k: {iris[i] for i in v} for k, v in graph["label_index"].items()}
+    P.graph.update(graph)
+    nodes = []
+    for n, attrs in doc["nodes"]:
+        keys, importance, level = attrs["skills"]
+        attrs["skills"] = {
+            iris[k]: {"importance": i, "level": lv}
+            for k, i, lv in zip(keys, importance, level, strict=True)
+        }
+        attrs["gaps"] = {iris[g] for g in attrs["gaps"]}
+        attrs["sectors"] = [tuple(x) for x in attrs["sectors"]]
+        attrs["employers"] = [tuple(x) for x in attrs["employers"]]
+        nodes.append((iris[n], attrs))
+    # filled in place, as add_nodes_from/add_edges_from would, without copying every dict
+    succ, pred = P._succ, P._pred
+    for node, attrs in nodes:
+        P._node[node] = attrs
+        succ[node] = {}
+        pred[node] = {}
+    for u, v, attrs in doc["edges"]:
+        attrs["skills_to_gain"] = [iris[x] for x in attrs["skills_to_gain"]]
+        source, target = iris[u], iris[v]
+        if source not in succ or target not in succ:
+            raise ProjectionFormatError("an edge names a role that is not a node")
+        succ[source][target] = attrs
+        pred[target][source] = attrs
+    nx._clear_cache(P)
+    sim = doc["similarity"]
+    if sim is not None:
+        rows, cols = (int(x) for x in sim["shape"])
+        count = rows * cols
+        if rows < 0 or cols < 0 or offset + 8 * count != len(data):
+            raise ProjectionFormatError("the similarity arrays are cut short")
+        neighbours = np.frombuffer(data, dtype="<i4", count=count, offset=offset)
+        scores = np.frombuffer(data, dtype="<f4", count=count, offset=offset + 4 * count)
+        roles = [iris[r] for r in sim["roles"]]
+        P.graph["similarity"] = SimilarityModel(
+            roles=roles,
+            index={r: i for i, r in enumerate(roles)},
+            neighbours=neighbours.reshape(rows, cols),
+            scores=scores.reshape(rows, cols),
+            method=sim["method"],
+            info=sim["info"],
+        )
+    return P
+
+
 def _write_atomic(path: Path, P: nx.DiGraph) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
+    data = dumps_projection(P)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-projection-")
     try:
         with os.fdopen(fd, "wb") as handle:
-            pickle.dump(P, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            handle.write(data)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -337,11 +505,12 @@ def load_projection(store: Any) -> nx.DiGraph:
     if key in _MEMO:
         return _MEMO[key]
     P = None
+    if path is not None and Path(path).suffix != PROJECTION_SUFFIX:
+        path = None  # never read (or write) a file of another format, e.g. a pickle
     if path is not None and Path(path).is_file():
         try:
-            with open(path, "rb") as handle:
-                P = pickle.load(handle)
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+            P = loads_projection(Path(path).read_bytes())
+        except (OSError, ProjectionFormatError):
             P = None  # a damaged or outdated cache is rebuilt below
         if P is not None and (
             P.graph.get("version") != PROJECTION_VERSION

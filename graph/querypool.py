@@ -20,19 +20,94 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from graph.errors import QueryError, QuerySyntaxError, QueryTimeoutError
+from graph.errors import QueryError, QuerySyntaxError, QueryTimeoutError, UsageError
 from graph.namespaces import PREFIXES
-from graph.sparql import QueryResult, _syntax_message, serialize_capped
+from graph.sparql import (
+    ENGINE_STACK_BYTES,
+    QueryResult,
+    _syntax_message,
+    screen_query,
+    serialize_capped,
+)
 
-__all__ = ["QueryPool"]
+__all__ = ["QueryPool", "no_network"]
+
+
+#: (seccomp audit architecture, number of the socket() system call) per machine
+_SOCKET_SYSCALL = {"x86_64": (0xC000003E, 41), "aarch64": (0xC00000B7, 198)}
+
+
+def no_network() -> bool:
+    """Forbid this process (and threads it starts later) to open internet sockets.
+
+    A seccomp filter makes ``socket(AF_INET | AF_INET6, ...)`` fail with
+    EACCES; Unix sockets (the link to the parent) and files still work. The
+    query workers call it first thing, so whatever query reaches the engine,
+    it cannot connect anywhere: the second guard behind
+    :func:`graph.sparql.screen_query`'s refusal of ``SERVICE``. Linux on
+    x86_64 or aarch64 only; elsewhere it does nothing and returns False.
+
+    Returns
+    -------
+    bool
+        Whether the filter is in place.
+    """
+    import ctypes
+    import platform
+
+    found = _SOCKET_SYSCALL.get(platform.machine())
+    if not sys.platform.startswith("linux") or found is None:
+        return False
+    arch, socket_nr = found
+    ld, jeq, ret = 0x20, 0x15, 0x06  # BPF_LD|BPF_W|BPF_ABS, BPF_JMP|BPF_JEQ|BPF_K, BPF_RET|BPF_K
+    allow, deny = 0x7FFF0000, 0x00050000 | 13  # SECCOMP_RET_ALLOW, SECCOMP_RET_ERRNO | EACCES
+    program = [
+        (ld, 0, 0, 4),  # the architecture
+        (jeq, 0, 5, arch),
+        (ld, 0, 0, 0),  # the system call
+        (jeq, 0, 3, socket_nr),
+        (ld, 0, 0, 16),  # its first argument: the address family
+        (jeq, 2, 0, socket.AF_INET),
+        (jeq, 1, 0, socket.AF_INET6),
+        (ret, 0, 0, allow),
+        (ret, 0, 0, deny),
+    ]
+
+    class Instruction(ctypes.Structure):
+        _fields_ = [
+            ("code", ctypes.c_uint16),
+            ("jt", ctypes.c_uint8),
+            ("jf", ctypes.c_uint8),
+            ("k", ctypes.c_uint32),
+        ]
+
+    class Program(ctypes.Structure):
+        _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.POINTER(Instruction))]
+
+    code = (Instruction * len(program))(*[Instruction(*step) for step in program])
+    libc = ctypes.CDLL(None, use_errno=True)
+    # PR_SET_NO_NEW_PRIVS, then PR_SET_SECCOMP with SECCOMP_MODE_FILTER
+    if libc.prctl(38, 1, 0, 0, 0) != 0:
+        return False
+    return bool(libc.prctl(22, 2, ctypes.byref(Program(len(program), code)), 0, 0) == 0)
 
 
 def _worker_main(fd: int, store_path: str) -> None:
     """Serve queries on one read-only store until the parent goes away.
 
     Started by :class:`QueryPool` as ``python -c`` with one end of a socket
-    pair, so nothing of the parent's main module is imported again.
+    pair, so nothing of the parent's main module is imported again. The
+    process cannot open internet sockets (:func:`no_network`); queries run in
+    a thread with a large stack (the engine's parser recurses).
     """
+    no_network()
+    threading.stack_size(ENGINE_STACK_BYTES)
+    thread = threading.Thread(target=_serve, args=(fd, store_path), name="careergraph-worker")
+    thread.start()
+    thread.join()
+
+
+def _serve(fd: int, store_path: str) -> None:
     from multiprocessing.connection import Connection
 
     import pyoxigraph as ox
@@ -48,10 +123,13 @@ def _worker_main(fd: int, store_path: str) -> None:
             return
         query, fmt, max_rows = message
         try:
+            screen_query(query)  # the parent screened it too; this engine never sees SERVICE
             result = store.query(query, prefixes=PREFIXES)
             reply: tuple[str, Any] = ("ok", serialize_capped(result, fmt, max_rows))
         except SyntaxError as exc:
             reply = ("syntax", _syntax_message(query, str(exc)))
+        except UsageError as exc:
+            reply = ("usage", str(exc))
         except Exception as exc:  # reported to the client, the worker lives on
             reply = ("error", f"The query failed: {exc}")
         try:
@@ -190,6 +268,8 @@ class QueryPool:
                 self._idle.put(worker if worker is not None else self._start())
         if status == "syntax":
             raise QuerySyntaxError(payload)
+        if status == "usage":
+            raise UsageError(payload)
         if status == "error":
             raise QueryError(payload)
         return payload  # type: ignore[no-any-return]

@@ -39,6 +39,7 @@ from graph.errors import (
     UsageError,
 )
 from graph.namespaces import PREFIXES, sparql_prologue
+from graph.sparql import code_tokens
 from graph.store import GRAPH_IRI, XSD, Store, literal_value
 
 if TYPE_CHECKING:
@@ -80,8 +81,6 @@ _UPDATE_WORDS = {
     "WITH",
 }
 _QUERY_WORDS = {"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"}
-# one token of a SPARQL prologue: space, comment, IRI, (prefixed) name, anything else
-_TOKEN = re.compile(r"""\s+|\#[^\n]*|<[^<>"{}|^`\\\s]*>|[A-Za-z_][\w.-]*:?|.""", re.S)
 # HTTP statuses worth retrying: the server or a proxy in front of it is busy or restarting
 _TRANSIENT = {429, 502, 503, 504}
 
@@ -90,10 +89,7 @@ def _split_prologue(query: str) -> tuple[str, str, str]:
     """Return ``(prologue, form keyword, body)``; the body starts at the keyword."""
     pos = 0
     expect = 0  # tokens still owed to a PREFIX (name, IRI) or BASE (IRI) declaration
-    for match in _TOKEN.finditer(query):
-        tok = match.group()
-        if tok.isspace() or tok.startswith("#"):
-            continue
+    for tok, start in code_tokens(query):
         if expect:
             expect -= 1
             continue
@@ -103,7 +99,7 @@ def _split_prologue(query: str) -> tuple[str, str, str]:
         elif word == "BASE":
             expect = 1
         else:
-            pos = match.start()
+            pos = start
             return query[:pos], word.rstrip(":"), query[pos:]
     return query, "", ""
 
@@ -158,7 +154,11 @@ def check_endpoint_url(url: str) -> str:
     ...
     graph.errors.UsageError: 'ftp://example.org/sparql' is not an http(s) URL of a SPARQL endpoint.
     """
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 -- raises for a port that is not a number
+    except ValueError as exc:
+        raise UsageError(f"'{url}' is not a valid URL ({exc}).") from exc
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise UsageError(f"'{url}' is not an http(s) URL of a SPARQL endpoint.")
     if "@" in parts.netloc:
@@ -480,7 +480,7 @@ class RemoteStore(Store):
     >>> store = RemoteStore("http://127.0.0.1:8890/sparql", named_graph=DEFAULT_NAMED_GRAPH)
     >>> store.named_graph
     'https://w3id.org/careergraph/id/graph'
-    >>> store.projection_cache().name.endswith(".pickle")  # doctest: +SKIP
+    >>> store.projection_cache().name.endswith(".cgproj")  # doctest: +SKIP
     True
     """
 
@@ -601,13 +601,13 @@ class RemoteStore(Store):
         return parsed.serialize(format=rfmt) or b"", rfmt.media_type
 
     def projection_cache(self) -> Path | None:
-        """``<cache>/remote/<hash of endpoint and graph>-<build id>.pickle``."""
+        """``<cache>/remote/<hash of endpoint and graph>-<build id>.cgproj``."""
         from graph import resources
 
         key = hashlib.sha256(f"{self.endpoint}\n{self.named_graph or ''}".encode()).hexdigest()
         folder = resources.cache_dir() / "remote"
         folder.mkdir(parents=True, exist_ok=True)
-        return folder / f"{key[:16]}-{_safe(self.fingerprint)}.pickle"
+        return folder / f"{key[:16]}-{_safe(self.fingerprint)}.cgproj"
 
     def close(self) -> None:
         self.client.close()

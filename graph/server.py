@@ -18,10 +18,15 @@ Routes (see :func:`create_app`):
     context, or HTML).
 
 Limits: the endpoint is read-only (updates get 403), a query may run
-``timeout`` seconds (then 503; the worker process running it is killed), and a
-result keeps at most ``max_rows`` rows or triples; a cut result carries
-``X-Results-Truncated: true`` and ``X-SPARQL-MaxRows: <cap>`` (the header
-Virtuoso sends, which careergraph's own remote client understands).
+``timeout`` seconds, its syntax check included (then 503; the worker process
+running it is killed), and a result keeps at most ``max_rows`` rows or triples;
+a cut result carries ``X-Results-Truncated: true`` and ``X-SPARQL-MaxRows:
+<cap>`` (the header Virtuoso sends, which careergraph's own remote client
+understands). Queries using ``SERVICE``, nested too deep or too long for the
+engine's parser (:func:`graph.sparql.screen_query`) get 400 before any parser
+sees them; a request body over ``MAX_QUERY_BYTES`` gets 413 as soon as that
+much has arrived, chunked or not. Role cards link to ``base_url``, never to
+the request's ``Host``.
 """
 
 from __future__ import annotations
@@ -495,6 +500,32 @@ def _card_html(card: Mapping[str, Any]) -> str:
 # ---------------------------------------------------------------------------
 
 
+async def _read_body(request: Request, limit: int) -> bytes | None:
+    """The request body, read in pieces; ``None`` as soon as it grows past ``limit`` bytes.
+
+    Checking ``Content-Length`` alone is not enough: a chunked body has none.
+    """
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            return None
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _bound_url(request: Request) -> str:
+    """``http://host:port/`` of the socket that took the request (not its Host header)."""
+    server = request.scope.get("server")
+    if not server:
+        return "/"
+    host, port = server[0], server[1]
+    host = f"[{host}]" if ":" in str(host) else host
+    return f"http://{host}:{port}/"
+
+
+
 def create_app(
     store: Any,
     *,
@@ -502,6 +533,7 @@ def create_app(
     max_rows: int | None = DEFAULT_MAX_ROWS,
     workers: int = 2,
     allow_service: bool = False,
+    base_url: str | None = None,
 ) -> FastAPI:
     """Build the web application over a store (see the module docstring for its routes).
 
@@ -518,6 +550,11 @@ def create_app(
     allow_service : bool
         Allow ``SERVICE`` clauses (queries to other endpoints); off by default,
         so the server never makes requests of its own.
+    base_url : str, optional
+        The public address the server is reached at (e.g.
+        ``https://careers.example.org/``); the ``url`` of role cards is built
+        from it. Without it, from the address the server is bound to, never
+        from a request's ``Host`` header.
 
     Examples
     --------
@@ -612,10 +649,12 @@ def create_app(
             ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
             length = request.headers.get("content-length", "0")
             if length.isdigit() and int(length) > MAX_QUERY_BYTES:
-                return _text(413, f"The request is over {MAX_QUERY_BYTES} bytes.")
-            raw = await request.body()
-            if len(raw) > MAX_QUERY_BYTES:
-                return _text(413, f"The request is over {MAX_QUERY_BYTES} bytes.")
+                return _text(413, f"The request is over {MAX_QUERY_BYTES} bytes.",
+                             {"Connection": "close"})
+            raw = await _read_body(request, MAX_QUERY_BYTES)
+            if raw is None:  # chunked or lying about its length: stopped at the limit
+                return _text(413, f"The request is over {MAX_QUERY_BYTES} bytes.",
+                             {"Connection": "close"})
             try:
                 text = raw.decode("utf-8")
             except UnicodeDecodeError:
@@ -663,9 +702,13 @@ def create_app(
                 "choose another.",
             )
         try:
-            kind = await run_in_threadpool(sq.check_query, query, allow_service=allow_service)
+            kind = await run_in_threadpool(
+                lambda: sq.check_query(query, allow_service=allow_service, timeout=timeout)
+            )
         except UpdateRefusedError as exc:
             return _text(403, f"This endpoint is read-only: {exc}")
+        except QueryTimeoutError as exc:
+            return _text(503, str(exc), {"Retry-After": "5"})
         except (QuerySyntaxError, UsageError) as exc:
             message = str(exc)
             if wants_html:
@@ -700,7 +743,7 @@ def create_app(
             result = await run_in_threadpool(runner().run, query, wire)
         except QueryTimeoutError as exc:
             return _text(503, str(exc), {"Retry-After": "5"})
-        except QuerySyntaxError as exc:
+        except UsageError as exc:
             return _text(400, str(exc))
         except QueryError as exc:
             return _text(500, str(exc))
@@ -799,13 +842,18 @@ def create_app(
                     return iri
             return None
 
-        iri = await run_in_threadpool(find)
-        if iri is None:
-            try:
+        if len(rid) > 500 or any(ord(c) < 0x20 or c == "\x7f" for c in rid):
+            return _text(400, "A role id is a short name without control characters; "
+                              "the roles are listed at /roles.")
+        try:
+            iri = await run_in_threadpool(find)
+            if iri is None:
                 found = await run_in_threadpool(sq.resolve_name, store, "Role", rid)
-            except (UnknownRoleError, AmbiguousRoleError) as exc:
-                return _text(404, f"{exc} The roles are listed at /roles.")
-            return RedirectResponse(_role_url(found), status_code=307)
+                return RedirectResponse(_role_url(found), status_code=307)
+        except (UnknownRoleError, AmbiguousRoleError) as exc:
+            return _text(404, f"{exc} The roles are listed at /roles.")
+        except UsageError as exc:
+            return _text(400, f"{exc} The roles are listed at /roles.")
         card = await run_in_threadpool(role_card, store, iri)
         fmt = request.query_params.get("format")
         offers = [("application/ld+json", "jsonld"), ("application/json", "jsonld"),
@@ -815,7 +863,7 @@ def create_app(
             return _page(str(card.get("label") or rid), _card_html(card))
         if chosen != "jsonld":
             return _text(406, "A role card is sent as application/ld+json or text/html.")
-        base = str(request.base_url)
+        base = base_url if base_url is not None else _bound_url(request)
         return Response(
             json.dumps(role_jsonld(card, base), ensure_ascii=False, indent=2),
             media_type="application/ld+json; charset=utf-8",
@@ -865,6 +913,7 @@ def serve(
     max_rows: int | None = DEFAULT_MAX_ROWS,
     workers: int = 2,
     announce: Callable[[str], None] | None = None,
+    base_url: str | None = None,
 ) -> None:
     """Serve ``store`` on ``host:port`` until interrupted (see :func:`create_app`).
 
@@ -875,8 +924,13 @@ def serve(
     """
     import uvicorn
 
-    app = create_app(store, timeout=timeout, max_rows=max_rows, workers=workers)
+    if base_url is not None and not base_url.startswith(("http://", "https://")):
+        raise UsageError(f"--base-url {base_url!r} is not an http:// or https:// address.")
     sock = _bind(host, port)
+    app = create_app(
+        store, timeout=timeout, max_rows=max_rows, workers=workers,
+        base_url=base_url or _url(sock),
+    )
     # Ctrl-C should not wait for a long query to reach its time limit
     config = uvicorn.Config(
         app, log_level="warning", access_log=False, timeout_graceful_shutdown=3

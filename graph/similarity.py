@@ -1,7 +1,7 @@
 """How alike two roles are, from what the roles are: skills, levels, technology, tasks, titles.
 
 The model is built once per graph from SPARQL queries only (so it works on a
-local store and on a remote endpoint alike), pickled beside the store with
+local store and on a remote endpoint alike), cached beside the store with
 the networkx projection, and answers :func:`similar` with a row lookup.
 Similarity never reads curated transitions: a role a user has just added
 (a new guide) gets neighbours from its own profile.

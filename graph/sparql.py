@@ -56,6 +56,10 @@ __all__ = [
     "UpdateReport",
     "query_kind",
     "uses_service",
+    "decode_codepoints",
+    "code_words",
+    "code_tokens",
+    "screen_query",
     "check_query",
     "parse_header",
     "named_queries",
@@ -73,6 +77,7 @@ __all__ = [
 ]
 
 XSD = PREFIXES["xsd"]
+T = TypeVar("T")
 
 #: results formats of SELECT and ASK: name -> media type
 RESULT_FORMATS: dict[str, str] = {
@@ -95,15 +100,17 @@ _UPDATE_WORDS = {
 _QUERY_WORDS = {"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"}
 
 # One SPARQL token at a time; strings, IRIs and comments are whole tokens, so a
-# '$name' or a keyword is only ever seen where the grammar can have one.
+# '$name' or a keyword is only ever seen where the grammar can have one. The
+# tokens are the ones pyoxigraph's parser sees: an IRI may hold \u/\U escapes
+# (decoded inside it), a comment ends at a carriage return as at a newline.
 _TOKEN = re.compile(
     r"""
-    (?P<comment>\#[^\n]*)
+    (?P<comment>\#[^\r\n]*)
   | (?P<string>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
              | '''(?:[^'\\]|\\.|'(?!''))*'''
-             | "(?:[^"\\\n]|\\.)*"
-             | '(?:[^'\\\n]|\\.)*')
-  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+             | "(?:[^"\\\n\r]|\\.)*"
+             | '(?:[^'\\\n\r]|\\.)*')
+  | (?P<iri><(?:[^<>"{}|^`\\\x00-\x20]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*>)
   | (?P<var>[?$][A-Za-z0-9_\u00B7\u00C0-\uFFFF]+)
   | (?P<word>[A-Za-z_\u00C0-\uFFFF][A-Za-z0-9_.\-\u00B7\u00C0-\uFFFF]*
              (?::(?:[A-Za-z0-9_.:%\-\u00B7\u00C0-\uFFFF]|\\.)*)?
@@ -114,16 +121,73 @@ _TOKEN = re.compile(
     re.X | re.S,
 )
 
+#: the most query text the engine is given, in characters
+MAX_QUERY_CHARS = 200_000
+#: the deepest nesting of ( { [ a query may have
+MAX_NESTING = 100
+#: the most operators (|| && + - * / = < > ! ^ UNION MINUS) a query may have
+MAX_OPERATORS = 1_000
+
+_OPERATOR_CHARS = set("|&+-*/=!^<>")
+_OPERATOR_WORDS = {"UNION", "MINUS"}
+_CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+
+
+def decode_codepoints(query: str) -> str:
+    r"""Decode ``\u`` and ``\U`` codepoint escapes over the whole query text.
+
+    SPARQL 1.1 (section 19.2) decodes these before parsing anything; an escape
+    naming no character (a lone surrogate, past U+10FFFF) is left as written.
+
+    Examples
+    --------
+    >>> decode_codepoints(r"SERV\u0049CE <http://e.org/\U00000041>")
+    'SERVICE <http://e.org/A>'
+    """
+
+    def one(match: re.Match[str]) -> str:
+        value = int(match.group(1) or match.group(2), 16)
+        if value > 0x10FFFF or 0xD800 <= value <= 0xDFFF:
+            return match.group()
+        return chr(value)
+
+    return _CODEPOINT.sub(one, query)
+
 
 def _tokens(query: str) -> Iterable[re.Match[str]]:
     return _TOKEN.finditer(query)
 
 
-def _code_words(query: str) -> Iterable[str]:
-    """The keywords and names of a query, outside strings, IRIs and comments."""
+def code_words(query: str) -> Iterable[str]:
+    """The keywords and names of a query, outside strings, IRIs and comments.
+
+    The one SPARQL tokenizer careergraph's checks use (here and in
+    :mod:`graph.remote`).
+
+    Examples
+    --------
+    >>> list(code_words('PREFIX ex: <http://e.org/#> SELECT * { ?s ex:p "SERVICE" } # SERVICE'))
+    ['PREFIX', 'ex:', 'SELECT', 'ex:p']
+    """
     for match in _tokens(query):
         if match.lastgroup == "word":
             yield match.group()
+
+
+def code_tokens(query: str) -> Iterable[tuple[str, int]]:
+    """Each token of a query that is not space or a comment: ``(text, offset)``.
+
+    Examples
+    --------
+    >>> [t for t, _ in code_tokens("PREFIX ex: <http://e.org/#x> # note\\nASK {}")]
+    ['PREFIX', 'ex:', '<http://e.org/#x>', 'ASK', '{', '}']
+    """
+    for match in _tokens(query):
+        if match.lastgroup not in ("space", "comment"):
+            yield match.group(), match.start()
+
+
+_code_words = code_words
 
 
 def query_kind(query: str) -> str:
@@ -155,7 +219,12 @@ def query_kind(query: str) -> str:
 
 
 def uses_service(query: str) -> bool:
-    """Tell whether a query calls another endpoint with ``SERVICE``.
+    r"""Tell whether a query calls another endpoint with ``SERVICE``.
+
+    The keyword is looked for twice: in the text as the engine reads it
+    (escapes decoded only inside IRIs and strings) and in the text with every
+    codepoint escape decoded first, as SPARQL 1.1 section 19.2 has it. Either
+    finding counts, so no mix of escapes, strings and comments hides it.
 
     Examples
     --------
@@ -163,8 +232,69 @@ def uses_service(query: str) -> bool:
     True
     >>> uses_service('SELECT * { ?s ?p "SERVICE" }')
     False
+    >>> uses_service(r"SELECT * { BIND(<http://a/\u0041#> AS ?y) SERVICE <http://b/> {} }")
+    True
     """
-    return any(word.upper() == "SERVICE" for word in _code_words(query))
+    for text in (query, decode_codepoints(query)):
+        if any(word.upper() == "SERVICE" for word in code_words(text)):
+            return True
+    return False
+
+
+def screen_query(query: str, *, allow_service: bool = False) -> None:
+    """Refuse a query the engine must never see: too big, too deep, or calling ``SERVICE``.
+
+    These checks read the text only, so they run before any parser: a query
+    nested thousands deep overflows the engine parser's stack and ends the
+    process, and a ``SERVICE`` clause would make the engine open connections.
+
+    Raises
+    ------
+    UsageError
+        Saying which limit the query is over, or that SERVICE is refused.
+
+    Examples
+    --------
+    >>> screen_query("SELECT * { ?s ?p ?o }")
+    >>> screen_query("SELECT * { " + "{" * 200 + " }" * 200 + " }")
+    Traceback (most recent call last):
+    ...
+    graph.errors.UsageError: The query nests ( { [ 201 deep; at most 100 is accepted. Flatten it.
+    """
+    if len(query) > MAX_QUERY_CHARS:
+        raise UsageError(
+            f"The query is {len(query):,} characters long; at most {MAX_QUERY_CHARS:,} "
+            "are accepted. Shorten it."
+        )
+    depth = deepest = operators = 0
+    for match in _tokens(query):
+        group = match.lastgroup
+        if group == "other":
+            char = match.group()
+            if char in "({[":
+                depth += 1
+                deepest = max(deepest, depth)
+            elif char in ")}]":
+                depth = max(0, depth - 1)
+            elif char in _OPERATOR_CHARS:
+                operators += 1
+        elif group == "word" and match.group().upper() in _OPERATOR_WORDS:
+            operators += 1
+    if deepest > MAX_NESTING:
+        raise UsageError(
+            f"The query nests ( {{ [ {deepest} deep; at most {MAX_NESTING} is accepted. "
+            "Flatten it."
+        )
+    if operators > MAX_OPERATORS:
+        raise UsageError(
+            f"The query has {operators:,} operators; at most {MAX_OPERATORS:,} are accepted. "
+            "Use VALUES or IN (...) instead of long chains of || or UNION."
+        )
+    if not allow_service and uses_service(query):
+        raise UsageError(
+            "SERVICE (federated queries to other endpoints) is refused: a query here may "
+            "not make the engine open connections."
+        )
 
 
 _POSITION = re.compile(r"error at (\d+):(\d+):?\s*(.*)", re.S)
@@ -250,21 +380,84 @@ def _syntax_message(query: str, error: str) -> str:
 
 _CHECKER: Any = None
 _CHECKER_LOCK = threading.Lock()
+_STACK_LOCK = threading.Lock()
+#: stack of the threads the engine parses in: far deeper than any accepted query needs
+ENGINE_STACK_BYTES = 256 * 1024 * 1024
 
 
-def check_query(query: str, *, allow_update: bool = False, allow_service: bool = True) -> str:
+def in_big_stack(func: Callable[[], T], timeout: float | None = None) -> T:
+    """Call ``func`` in a thread with a large stack; the second guard against deep queries.
+
+    :func:`screen_query` refuses queries nested too deep for the engine's
+    recursive parser; should one slip past, the parser still has room here
+    rather than ending the process.
+
+    Raises
+    ------
+    QueryTimeoutError
+        When ``func`` has not returned after ``timeout`` seconds.
+
+    Examples
+    --------
+    >>> in_big_stack(lambda: 6 * 7)
+    42
+    """
+    box: dict[str, Any] = {}
+
+    def target() -> None:
+        try:
+            box["value"] = func()
+        except BaseException as exc:  # handed to the caller's thread
+            box["error"] = exc
+
+    with _STACK_LOCK:  # stack_size() is process-wide: set it only for this thread
+        previous = threading.stack_size(ENGINE_STACK_BYTES)
+        try:
+            thread = threading.Thread(target=target, name="careergraph-parse", daemon=True)
+            thread.start()
+        except RuntimeError:  # no room for such a stack: the screen alone has to do
+            threading.stack_size(previous)
+            thread = threading.Thread(target=target, name="careergraph-parse", daemon=True)
+            thread.start()
+        finally:
+            threading.stack_size(previous)
+    thread.join(timeout if timeout and timeout > 0 else None)
+    if thread.is_alive():
+        raise QueryTimeoutError(
+            f"Checking the query took over {timeout:g} s. Simplify it."
+        )
+    if "error" in box:
+        raise box["error"]
+    return box["value"]  # type: ignore[no-any-return]
+
+
+def check_query(
+    query: str,
+    *,
+    allow_update: bool = False,
+    allow_service: bool = False,
+    timeout: float | None = 30.0,
+) -> str:
     """Check that a query parses; return its kind (see :func:`query_kind`).
 
-    The query is parsed against an empty in-memory store with the usual
-    prefixes, so a syntax error is reported with the user's own line and
-    column whatever store it is then sent to.
+    The text is screened first (:func:`screen_query`: size, nesting,
+    operators, ``SERVICE``); then the query is parsed against an empty
+    in-memory store with the usual prefixes, in a thread with a large stack
+    and under ``timeout``, so a syntax error is reported with the user's own
+    line and column whatever store it is then sent to. A query using
+    ``SERVICE`` (only with ``allow_service``, for a remote store) is never
+    given to the local engine.
 
     Raises
     ------
     UpdateRefusedError
         If the request is a SPARQL update and ``allow_update`` is false.
+    UsageError
+        If the query is over a limit or uses ``SERVICE`` without ``allow_service``.
     QuerySyntaxError
         If the query does not parse; the message names line and column.
+    QueryTimeoutError
+        If parsing takes longer than ``timeout``.
 
     Examples
     --------
@@ -287,21 +480,27 @@ unexpected 'FILTER'
         raise UpdateRefusedError(
             f"SPARQL updates ({word}) are refused: queries here only read the graph."
         )
-    if not allow_service and uses_service(query):
-        raise UsageError("SERVICE (federated queries to other endpoints) is disabled here.")
+    screen_query(query, allow_service=allow_service)
+    if uses_service(query):
+        return kind if kind != "unknown" else "select"  # the remote endpoint will judge it
     import pyoxigraph as ox
 
     with _CHECKER_LOCK:
         if _CHECKER is None:
             _CHECKER = ox.Store()
         checker = _CHECKER
-    try:
+
+    def parse() -> None:
         # parsing is eager and evaluation lazy, so nothing runs against the empty store
-        checker.query(query, prefixes=PREFIXES)
+        try:
+            checker.query(query, prefixes=PREFIXES)
+        except OSError:
+            pass  # an ASK evaluated eagerly; the real store will answer
+
+    try:
+        in_big_stack(parse, timeout)
     except SyntaxError as exc:
         raise QuerySyntaxError(_syntax_message(query, str(exc))) from exc
-    except OSError:
-        pass  # an ASK evaluated eagerly (e.g. SERVICE); the real store will answer
     return kind if kind != "unknown" else "select"
 
 
@@ -674,7 +873,6 @@ class QueryResult:
     truncated: bool = False
 
 
-T = TypeVar("T")
 
 
 def run_with_timeout(func: Callable[[], T], timeout: float | None) -> T:
@@ -723,7 +921,7 @@ def run_query(
     result_format: str = "json",
     *,
     timeout: float | None = 30.0,
-    allow_service: bool = True,
+    allow_service: bool = False,
 ) -> QueryResult:
     """Check and run a read query on a store; return its serialized results.
 
@@ -750,7 +948,7 @@ def run_query(
     >>> result.kind, json.loads(result.body)["boolean"]
     ('ask', True)
     """
-    kind = check_query(query, allow_service=allow_service)
+    kind = check_query(query, allow_service=allow_service, timeout=timeout)
     if kind in ("construct", "describe"):
         fmt = result_format if result_format in ("turtle", "ntriples") else "turtle"
     elif result_format in RESULT_FORMATS:
@@ -1002,12 +1200,23 @@ def apply_update(
         If the update does not parse (with line and column).
     QueryError
         If it fails while running (e.g. a LOAD that cannot be fetched).
+    UsageError
+        If it uses SERVICE or is over a limit of :func:`screen_query`.
     """
+    from graph.store import folder_lock, read_manifest
+
+    graph_dir = Path(graph_dir)
+    read_manifest(graph_dir)  # a folder without a graph is an error, not a new empty folder
+    # the folder read here is the one written: no build may replace it meanwhile
+    with folder_lock(graph_dir):
+        return _apply_update(graph_dir, update, params)
+
+
+def _apply_update(graph_dir: Path, update: str, params: Mapping[str, str] | None) -> UpdateReport:
     import pyoxigraph as ox
 
     from graph.store import GRAPH_IRI, read_manifest, write_graph
 
-    graph_dir = Path(graph_dir)
     manifest = read_manifest(graph_dir)
     if params:
         from graph.store import LocalStore
@@ -1015,6 +1224,7 @@ def apply_update(
         reader = LocalStore(graph_dir, manifest=manifest)
         update = bind_params(update, params, reader)
         reader.close()
+    screen_query(update)  # no SERVICE, nothing too deep for the parser
     old = ox.Store.read_only(str(graph_dir / manifest.store))
     before = len(old)
     stamp = ox.NamedNode(GRAPH_IRI)

@@ -11,7 +11,7 @@ A graph folder (written by ``careergraph build`` or an import) holds:
 ``store-<id>/``
     A pyoxigraph (RocksDB) store of the same triples; every query runs here,
     so nothing re-parses Turtle.
-``projection-<id>.pickle``
+``projection-<id>.cgproj``
     The networkx projection used by route search (see :mod:`graph.network`).
 
 Readers go through the :class:`Store` interface (``select``, ``ask``,
@@ -24,16 +24,18 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from graph.errors import GraphNotFoundError, QueryError, QuerySyntaxError
+from graph.errors import GraphNotFoundError, QueryError, QuerySyntaxError, UsageError
 from graph.namespaces import PREFIXES
 
 __all__ = [
@@ -108,6 +110,24 @@ def read_manifest(graph_dir: Path) -> Manifest:
         manifest = Manifest(**data)
     except (ValueError, TypeError) as exc:
         raise GraphNotFoundError(f"{path} is not a careergraph manifest: {exc}") from exc
+    except OSError as exc:
+        raise GraphNotFoundError(f"Cannot read {path}: {exc.strerror or exc}.") from exc
+    for name in ("build_id", "store", "turtle", "projection"):
+        value = getattr(manifest, name)
+        # names of files in this very folder: nothing that points elsewhere
+        if not isinstance(value, str) or not value or value in (".", "..") or "/" in value \
+                or "\\" in value or "\x00" in value:
+            raise GraphNotFoundError(
+                f"{path} is not a careergraph manifest: '{name}' must be the name of a file "
+                f"in the folder, not {value!r}. Build the graph again."
+            )
+    for name in ("counts", "sources", "warnings"):
+        kind = dict if name == "counts" else list
+        if not isinstance(getattr(manifest, name), kind):
+            raise GraphNotFoundError(
+                f"{path} is not a careergraph manifest: '{name}' must be a {kind.__name__}. "
+                "Build the graph again."
+            )
     if manifest.format != FORMAT_VERSION:
         raise GraphNotFoundError(
             f"{graph_dir} was built by another careergraph version (format {manifest.format}); "
@@ -244,6 +264,10 @@ class LocalStore(Store):
         return self._store
 
     def _query(self, query: str) -> Any:
+        from graph.sparql import screen_query
+
+        # every query this engine runs passes the same screen: no SERVICE, nothing too deep
+        screen_query(query)
         try:
             return self._store.query(query, prefixes=PREFIXES)
         except SyntaxError as exc:
@@ -294,10 +318,95 @@ class LocalStore(Store):
         return result.serialize(format=rfmt) or b"", rfmt.media_type
 
     def projection_cache(self) -> Path | None:
-        return self.graph_dir / self.manifest.projection
+        # the file name only, in this folder, in the one format careergraph reads (never pickle)
+        from graph.network import PROJECTION_SUFFIX
+
+        return self.graph_dir / f"projection-{_safe_name(self.fingerprint)}{PROJECTION_SUFFIX}"
 
     def close(self) -> None:
         del self._store
+
+
+def _safe_name(text: str) -> str:
+    return "".join(c if c.isalnum() or c in "-_." else "_" for c in text).lstrip(".") or "_"
+
+
+#: the lock file of a graph folder: builds, imports and updates of one folder take turns
+LOCK_FILE = ".lock"
+_HELD: dict[str, int] = {}  # 'thread folder' -> depth
+_HELD_LOCK = threading.Lock()
+#: temporary names only a build writes (the build holding the lock removes leftovers)
+_BUILD_TEMPS = (".tmp-store-", ".tmp-graph-", ".tmp-manifest-")
+
+
+@contextmanager
+def folder_lock(out_dir: Path) -> Iterator[None]:
+    """Hold the graph folder's lock; wait while another build, import or update holds it.
+
+    The lock is an ``fcntl`` lock on ``out_dir/.lock``, so it is released
+    when its holder ends, however it ends. Re-entrant within one thread.
+    Once held, temporary files that a killed build left behind are removed.
+
+    Raises
+    ------
+    UsageError
+        If the folder cannot be created or its lock file not written.
+    """
+    out_dir = Path(out_dir)
+    key = f"{threading.get_ident()} {out_dir.resolve()}"
+    with _HELD_LOCK:
+        if _HELD.get(key):
+            _HELD[key] += 1
+            reentered = True
+        else:
+            reentered = False
+    if reentered:
+        try:
+            yield
+        finally:
+            with _HELD_LOCK:
+                _HELD[key] -= 1
+        return
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        handle = open(out_dir / LOCK_FILE, "a+b")  # noqa: SIM115 -- held until the end
+    except OSError as exc:
+        raise UsageError(
+            f"Cannot write the graph folder {out_dir}: {exc.strerror or exc}. "
+            "Choose another folder."
+        ) from exc
+    try:
+        try:
+            import fcntl
+        except ImportError:  # not POSIX: no lock
+            fcntl = None  # type: ignore[assignment]
+        if fcntl is not None:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX)  # waits for the other writer
+        with _HELD_LOCK:
+            _HELD[key] = 1
+        try:
+            _remove_leftovers(out_dir)
+            yield
+        finally:
+            with _HELD_LOCK:
+                _HELD.pop(key, None)
+    finally:
+        handle.close()  # releases the lock
+
+
+def _remove_leftovers(out_dir: Path) -> None:
+    """Remove what killed builds left: their temporary files, and old unfinished caches."""
+    for path in out_dir.iterdir():
+        name = path.name
+        stale = name.startswith(_BUILD_TEMPS) or (
+            name.startswith(".tmp-projection-") and time.time() - path.stat().st_mtime > 3600
+        )
+        if not stale:
+            continue
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
 
 
 def _new_build_id() -> str:
@@ -334,10 +443,21 @@ def write_graph(
         Called with the new graph opened read-only before it is committed
         (e.g. to write the projection cache); may raise to abort.
     """
+    out_dir = Path(out_dir)
+    with folder_lock(out_dir):
+        return _write_graph(out_dir, fill, counts, sources, warnings, after)
+
+
+def _write_graph(
+    out_dir: Path,
+    fill: Callable[[Any], None],
+    counts: Callable[[Any], dict[str, int]] | None,
+    sources: list[dict[str, Any]] | None,
+    warnings: list[str] | None,
+    after: Callable[[LocalStore], None] | None,
+) -> Manifest:
     import pyoxigraph as ox
 
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
     build_id = _new_build_id()
     store_name = f"store-{build_id}"
     tmp_store = out_dir / f".tmp-{store_name}"
@@ -353,7 +473,7 @@ def write_graph(
             build_id=build_id,
             store=store_name,
             turtle="graph.ttl",
-            projection=f"projection-{build_id}.pickle",
+            projection=f"projection-{build_id}.cgproj",
             created=datetime.now(UTC).isoformat(timespec="seconds"),
             counts=counts(store) if counts else {"triples": len(store)},
             sources=list(sources or []),
@@ -382,7 +502,7 @@ def write_graph(
                 tmp.unlink()
         if not committed:
             shutil.rmtree(final_store, ignore_errors=True)
-            (out_dir / f"projection-{build_id}.pickle").unlink(missing_ok=True)
+            (out_dir / f"projection-{build_id}.cgproj").unlink(missing_ok=True)
     _remove_stale(out_dir, manifest)
     return manifest
 
@@ -404,14 +524,14 @@ def _stamp(store: Any, manifest: Manifest) -> None:
 
 def _remove_stale(out_dir: Path, manifest: Manifest) -> None:
     """Remove stores and caches of earlier builds (a reader may still hold them open)."""
-    keep = {manifest.store, manifest.projection}
+    keep = {manifest.store, f"projection-{_safe_name(manifest.build_id)}.cgproj"}
     for path in out_dir.iterdir():
         if path.name in keep:
             continue
         if path.name.startswith("store-") and path.is_dir():
             shutil.rmtree(path, ignore_errors=True)
-        elif path.name.startswith("projection-") and path.suffix == ".pickle":
-            path.unlink(missing_ok=True)
+        elif path.name.startswith("projection-") and path.suffix in (".pickle", ".cgproj"):
+            path.unlink(missing_ok=True)  # old caches; a pickle is never read
 
 
 def builtin_graph_dir(rebuild: bool = False) -> Path:

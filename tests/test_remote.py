@@ -383,7 +383,7 @@ def test_fingerprint_is_the_build_id_on_the_server(served: FakeSparql, store, tm
     assert remote.fingerprint == store.fingerprint
     cache = remote.projection_cache()
     assert cache is not None and cache.parent.name == "remote"
-    assert cache.name.endswith(f"-{store.fingerprint}.pickle")
+    assert cache.name.endswith(f"-{store.fingerprint}.cgproj")
     other = RemoteStore(served.url + "/sparql", named_graph="https://example.org/other")
     with pytest.raises(EndpointError) as err:
         _ = other.fingerprint

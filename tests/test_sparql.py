@@ -139,9 +139,9 @@ def test_updates_are_refused(word: str) -> None:
 
 def test_service_can_be_refused() -> None:
     query = "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }"
-    assert sq.check_query(query) == "select"
+    assert sq.check_query(query, allow_service=True) == "select"
     with pytest.raises(UsageError, match="SERVICE"):
-        sq.check_query(query, allow_service=False)
+        sq.check_query(query)
     assert not sq.uses_service('SELECT * WHERE { ?s rdfs:label "SERVICE" }')
 
 
