@@ -275,7 +275,7 @@ def test_esco_quads() -> None:
     data = read_esco(ESCO)
     q = Quads()
     counts = esco_quads(data, q)
-    assert counts["roles"] == 3 and counts["skills"] == 4 and counts["requirements"] == 6
+    assert counts["roles"] == 4 and counts["skills"] == 4 and counts["requirements"] == 6
     store = _store(q)
     dev = "http://data.europa.eu/esco/occupation/o-dev"
     assert _select(store, f"SELECT ?l WHERE {{ <{dev}> skos:altLabel ?l }}") == [
