@@ -19,6 +19,16 @@ Nodes are role IRIs with these attributes:
     ``[(iri, label), ...]``.
 ``has_guide``, ``code``, ``level``
     Whether a guide describes it, its O*NET/ESCO code, its experience rank.
+``prep``
+    Its preparation (see :mod:`graph.preparation`): ``zone`` (O*NET Job
+    Zone), ``education`` (rank 1-12) with ``education_source`` and
+    ``education_estimated`` (the roles it was averaged from), ``experience``
+    (years low, high or None), ``experience_source``, ``training``,
+    ``onsite``, ``credentials``, ``isco`` (ISCO skill level), ``regulated``.
+``est_skills``, ``est_from``
+    For an O*NET occupation without skill ratings: the average ratings of the
+    rated occupations of its SOC broad group (else minor group) and those
+    occupations' IRIs; empty when none is rated.
 
 Edges are curated transitions with ``kind`` (``progression`` or
 ``transition``), ``iri``, ``skills_to_gain`` (skill IRIs), ``source``,
@@ -30,6 +40,7 @@ and ``similarity`` (the model of :mod:`graph.similarity`).
 from __future__ import annotations
 
 import os
+import re
 import pickle
 import tempfile
 from collections import defaultdict
@@ -48,10 +59,11 @@ __all__ = [
     "write_projection",
     "label_key",
     "role_midpoint",
+    "is_unrated",
 ]
 
 #: bump when the projection's shape changes, so old caches are rebuilt
-PROJECTION_VERSION = 2
+PROJECTION_VERSION = 3
 
 CG = "https://w3id.org/careergraph/ontology#"
 
@@ -127,6 +139,52 @@ SELECT ?role ?band ?levelLabel ?rank ?min ?max ?currency ?median ?open ?position
   OPTIONAL { ?band cg:openEnded ?open }
   OPTIONAL { ?band cg:position ?position }
 }"""
+
+ZONE_Q = """
+SELECT ?role ?zone WHERE {
+  ?role cg:experienceLevel ?z .
+  VALUES (?z ?zone) { (cg:JobZone1 1) (cg:JobZone2 2) (cg:JobZone3 3) (cg:JobZone4 4) (cg:JobZone5 5) }
+}"""
+
+EDUCATION_Q = """
+SELECT ?role ?rank WHERE { ?role schema:educationRequirements ?e . ?e a cg:EducationLevel ; cg:rank ?rank }"""
+
+CLOSE_EDUCATION_Q = """
+SELECT ?role ?rank WHERE {
+  ?role cg:guide ?g ; skos:closeMatch ?o . ?o schema:educationRequirements/cg:rank ?rank
+}"""
+
+PREPARATION_Q = """
+SELECT ?role ?scale ?category ?label ?min ?max WHERE {
+  ?role cg:preparation ?p . ?p cg:preparationScale/skos:notation ?scale ;
+     cg:typicalCategory ?category ; rdfs:label ?label .
+  OPTIONAL { ?p cg:minYears ?min } OPTIONAL { ?p cg:maxYears ?max }
+}"""
+
+ESTIMATED_Q = """
+SELECT ?role ?scale ?from WHERE {
+  ?role cg:preparation ?p . ?p cg:preparationScale/skos:notation ?scale ; cg:estimatedFrom ?from
+}"""
+
+EXPERIENCE_Q = """
+SELECT ?role ?min ?max ?rank ?label WHERE {
+  ?role schema:experienceRequirements ?x . ?x cg:minYears ?min .
+  OPTIONAL { ?x cg:maxYears ?max }
+  OPTIONAL { ?x cg:experienceLevel ?lv . ?lv cg:rank ?rank . ?lv skos:prefLabel ?label }
+}"""
+
+ISCO_Q = """
+SELECT ?role ?isco ?regulated WHERE {
+  ?role a cg:Role .
+  OPTIONAL { ?role cg:iscoSkillLevel ?isco }
+  OPTIONAL { ?role cg:regulatedProfession ?regulated }
+  FILTER(BOUND(?isco) || BOUND(?regulated))
+}"""
+
+CREDENTIALS_Q = "SELECT ?role ?label WHERE { ?role cg:credential ?c . ?c rdfs:label ?label }"
+
+#: an O*NET-SOC code: its SOC groups are its first 6 (broad) and 5 (minor) characters
+_ONET_CODE = re.compile(r"^\d\d-\d{4}\.\d\d$")
 
 SECTORS_Q = (
     "SELECT ?role ?item ?label WHERE { ?role cg:sector ?item . ?item skos:prefLabel ?label }"
@@ -264,6 +322,8 @@ def build_projection(store: Any) -> nx.DiGraph:
             role_bands.sort(key=lambda b: (b["position"] or 0, b["rank"] or 0, b["min"]))
             nodes[role]["salary"] = role_bands
             nodes[role]["midpoint"], nodes[role]["currency"] = role_midpoint(role_bands)
+    _add_preparation(P, store)
+    _estimate_skills(P)
     for query, attr in ((SECTORS_Q, "sectors"), (EMPLOYERS_Q, "employers")):
         for row in sorted_select(store, query):
             if row["role"] in nodes:
@@ -300,6 +360,114 @@ def build_projection(store: Any) -> nx.DiGraph:
 
     P.graph["similarity"] = build_model(store)
     return P
+
+
+def _add_preparation(P: nx.DiGraph, store: Any) -> None:
+    """Give every role its ``prep`` dict from the preparation triples."""
+    nodes = P.nodes
+    for role in nodes:
+        nodes[role]["prep"] = {"credentials": []}
+    for row in sorted_select(store, ZONE_Q):
+        if row["role"] in nodes:
+            nodes[row["role"]]["prep"]["zone"] = int(row["zone"])
+    for row in sorted_select(store, EDUCATION_Q):
+        if row["role"] in nodes:
+            prep = nodes[row["role"]]["prep"]
+            prep["education"] = max(prep.get("education") or 0, int(row["rank"]))
+            prep["education_source"] = "rated" if nodes[row["role"]].get("code") else "guide"
+    estimated: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for row in sorted_select(store, ESTIMATED_Q):
+        estimated[(row["role"], row["scale"])].append(row["from"])
+    for row in sorted_select(store, PREPARATION_Q):
+        if row["role"] not in nodes:
+            continue
+        prep = nodes[row["role"]]["prep"]
+        label = str(row["label"])
+        span = (_num(row.get("min")) or 0.0, _num(row.get("max")))
+        peers = estimated.get((row["role"], row["scale"]))
+        if row["scale"] == "RL" and peers:
+            prep["education_source"] = "group"
+            prep["education_estimated"] = peers
+        elif row["scale"] == "RW":
+            prep["experience"] = span
+            prep["experience_source"] = "group" if peers else "rated"
+        elif row["scale"] == "OJ":
+            prep["training"] = label[:1].lower() + label[1:]
+        elif row["scale"] == "PT":
+            prep["onsite"] = label[:1].lower() + label[1:]
+    guide_experience: dict[str, list[tuple[int, float, float | None, str]]] = defaultdict(list)
+    for row in sorted_select(store, EXPERIENCE_Q):
+        if row["role"] in nodes and row.get("rank") is not None:
+            guide_experience[row["role"]].append(
+                (int(row["rank"]), float(row["min"]), _num(row.get("max")), str(row["label"]))
+            )
+    for role, levels in guide_experience.items():
+        # a guide's entry level is what it takes to be hired into the role
+        rank, low, high, label = min(levels)
+        prep = nodes[role]["prep"]
+        prep["experience"] = (low, high)
+        prep["experience_source"] = f"guide ({label})"
+    for row in sorted_select(store, CLOSE_EDUCATION_Q):
+        prep = nodes[row["role"]]["prep"] if row["role"] in nodes else None
+        if prep is None or prep.get("education_source") == "guide":
+            continue
+        # the closest O*NET occupations of a guide role; the least any of them asks
+        rank = int(row["rank"])
+        if not prep.get("education") or rank < prep["education"]:
+            prep["education"] = rank
+            prep["education_source"] = "close match"
+    for row in sorted_select(store, ISCO_Q):
+        if row["role"] in nodes:
+            prep = nodes[row["role"]]["prep"]
+            if row.get("isco") is not None:
+                prep["isco"] = int(row["isco"])
+            if row.get("regulated") is not None:
+                prep["regulated"] = str(row["regulated"]).lower() in ("true", "1")
+    for row in sorted_select(store, CREDENTIALS_Q):
+        if row["role"] in nodes:
+            nodes[row["role"]]["prep"]["credentials"].append(str(row["label"]))
+
+
+def is_unrated(data: dict[str, Any]) -> bool:
+    """An O*NET occupation O*NET has not rated on Skills or Knowledge (technology aside)."""
+    code = data.get("code") or ""
+    if not _ONET_CODE.match(str(code)):
+        return False
+    return not any(r.get("importance") is not None for r in (data.get("skills") or {}).values())
+
+
+def _estimate_skills(P: nx.DiGraph) -> None:
+    """Average ratings of the rated occupations of the SOC group of every unrated occupation."""
+    groups: dict[str, list[str]] = defaultdict(list)
+    unrated = []
+    for role, data in P.nodes(data=True):
+        data["est_skills"], data["est_from"] = {}, []
+        if is_unrated(data):
+            unrated.append(role)
+        elif _ONET_CODE.match(str(data.get("code") or "")):
+            groups[data["code"][:6]].append(role)
+            groups[data["code"][:5]].append(role)
+    for role in unrated:
+        code = P.nodes[role]["code"]
+        peers = groups.get(code[:6]) or groups.get(code[:5]) or []
+        if not peers:
+            continue
+        sums: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0])
+        for peer in peers:
+            for skill, rating in P.nodes[peer]["skills"].items():
+                if rating.get("importance") is None:
+                    continue
+                acc = sums[skill]
+                acc[0] += rating["importance"]
+                if rating.get("level") is not None:
+                    acc[1] += rating["level"]
+                    acc[2] += 1
+        n = len(peers)
+        P.nodes[role]["est_skills"] = {
+            skill: {"importance": imp / n, "level": (lv / k if k else None)}
+            for skill, (imp, lv, k) in sums.items()
+        }
+        P.nodes[role]["est_from"] = sorted(peers)
 
 
 def _write_atomic(path: Path, P: nx.DiGraph) -> None:

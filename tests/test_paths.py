@@ -16,6 +16,7 @@ from graph.paths import (
     next_moves,
     parse_weights,
     resolve_skills,
+    split_have,
     routing_graph,
     salary_change,
     skill_delta,
@@ -125,7 +126,7 @@ def test_weights_prefer_curated_moves():
             ["nope=1"],
             "Unknown weight 'nope' in --weight nope=1. Known weights: progression, "
             "transition, suggested, skill, unknown, salary_drop, suggest_top, suggest_min, "
-            "min_importance, level_rise, next_progression, next_transition, next_salary.",
+            "min_importance, level_rise, next_progression, next_transition, next_salary, prep_year, next_prep.",
         ),
     ],
 )
@@ -329,9 +330,24 @@ def test_resolve_skills_labels_alt_labels_fuzzy(P):
 def test_resolve_skills_unknown(P):
     with pytest.raises(UsageError) as err:
         resolve_skills(P, ["Underwater basket weaving"])
-    assert str(err.value).startswith(
-        "Unknown skill 'Underwater basket weaving' in --have. Did you mean: "
+    assert str(err.value) == (
+        "Unknown skill 'Underwater basket weaving' in --have. No skill has a close name; "
+        "`careergraph show ROLE` lists a role's skills."
     )
+    with pytest.raises(UsageError) as err:
+        resolve_skills(P, ["exec communication"])
+    assert str(err.value).startswith(
+        "Unknown skill 'exec communication' in --have. Did you mean: Executive communication"
+    )
+
+
+def test_split_have_takes_credentials_without_bogus_suggestions(P):
+    skills, credentials = split_have(P, ["Executive communication", "bar exam", "PMP"])
+    assert credentials == ("bar exam", "PMP")
+    assert len(skills) == 1
+    with pytest.raises(UsageError) as err:
+        split_have(P, ["Underwater basket weaving"])
+    assert "Did you mean" not in str(err.value)
 
 
 # --- reports ------------------------------------------------------------------------
@@ -401,7 +417,7 @@ def test_next_moves_rank_curated_and_suggested(P):
     ]
     senior = options[0]
     assert senior["overlap"] == 0.75
-    assert senior["score"] == round(0.75 + 0.2 + 0.5 * (50000 / 170000), 4)
+    assert senior["score"] == round(0.75 + 0.2 + 0.3 * (50000 / 170000), 4)
     assert options[2]["similarity"] == pytest.approx(0.4)
     assert options[3]["skills_unknown"] is True and options[3]["overlap"] == 0.0
     assert next_moves(P, "tpm", top=2)[1]["role"] == "Director"
