@@ -23,7 +23,8 @@ Nodes are role IRIs with these attributes:
     Its preparation (see :mod:`graph.preparation`): ``zone`` (O*NET Job
     Zone), ``education`` (rank 1-12) with ``education_source`` and
     ``education_estimated`` (the roles it was averaged from), ``experience``
-    (years low, high or None), ``experience_source``, ``training``,
+    (years low, high or None), ``experience_source``, ``experience_held``
+    (the years someone in the role typically has: a guide's mid level), ``training``,
     ``onsite``, ``credentials``, ``isco`` (ISCO skill level), ``regulated``.
 ``est_skills``, ``est_from``
     For an O*NET occupation without skill ratings: the average ratings of the
@@ -403,10 +404,13 @@ def _add_preparation(P: nx.DiGraph, store: Any) -> None:
             )
     for role, levels in guide_experience.items():
         # a guide's entry level is what it takes to be hired into the role
-        rank, low, high, label = min(levels)
+        levels.sort()
+        rank, low, high, label = levels[0]
         prep = nodes[role]["prep"]
         prep["experience"] = (low, high)
         prep["experience_source"] = f"guide ({label})"
+        # someone in the role is typically past its entry level: the next level's years
+        prep["experience_held"] = levels[1][1] if len(levels) > 1 else low
     for row in sorted_select(store, CLOSE_EDUCATION_Q):
         prep = nodes[row["role"]]["prep"] if row["role"] in nodes else None
         if prep is None or prep.get("education_source") == "guide":

@@ -113,9 +113,13 @@ class Weights:
         Bonus added to ``next``'s score for curated moves (suggested: 0).
     next_salary : float
         Weight of the relative pay change (clipped to -1..1) in ``next``'s score.
+    next_salary_drop : float
+        ``next``: weight of a relative pay cut (a lateral move that pays less
+        is not a step forward).
     prep_year : float
-        Route cost per year of time to ready (the middle of its low-high
-        range): years of study plus related experience still to gain.
+        Route cost per year of preparation: the middle of the years of study
+        plus a quarter of the middle of the related experience still to gain
+        (experience is gained while paid).
     next_prep : float
         ``next``: score taken off per year of time to ready. With the default
         ``next_salary`` the best possible pay rise (0.3) is worth less than
@@ -137,9 +141,10 @@ class Weights:
     suggest_min: float = 0.25
     min_importance: float = 3.0
     level_rise: float = 1.0
-    next_progression: float = 0.2
+    next_progression: float = 0.3
     next_transition: float = 0.1
     next_salary: float = 0.3
+    next_salary_drop: float = 1.0
     prep_year: float = 0.5
     next_prep: float = 0.2
 
@@ -166,8 +171,8 @@ def parse_weights(items: Iterable[str], base: Weights | None = None) -> Weights:
     ...
     graph.errors.UsageError: Unknown weight 'skil' in --weight skil=1. Known weights: \
 progression, transition, suggested, skill, unknown, salary_drop, suggest_top, suggest_min, \
-min_importance, level_rise, next_progression, next_transition, next_salary, prep_year, \
-next_prep.
+min_importance, level_rise, next_progression, next_transition, next_salary, \
+next_salary_drop, prep_year, next_prep.
     """
     weights = base or Weights()
     names = [f.name for f in fields(Weights)]
@@ -684,9 +689,11 @@ def preparation(P: Any, source: str, target: str, standing: Standing | None = No
 
 
 def years_mid(delta: dict[str, Any]) -> float:
-    """The middle of a preparation delta's time to ready (0 when unknown)."""
-    span = delta.get("years_to_ready")
-    return (span[0] + span[1]) / 2 if span else 0.0
+    """The years of preparation a delta weighs in costs and scores (0 when unknown):
+    study plus a quarter of the experience still to gain (:func:`graph.preparation.burden`)."""
+    from graph.preparation import burden
+
+    return burden(delta) if delta.get("years_to_ready") else 0.0
 
 
 def step_cost(
@@ -1286,7 +1293,7 @@ def next_moves(
     >>> P.add_node("b", label="B", skills={"x": {}, "y": {}, "z": {}})
     >>> P.add_edge("a", "b", kind="progression")
     >>> [(o["role"], o["overlap"], o["score"]) for o in next_moves(P, "a")]
-    [('B', 0.6667, 0.8667)]
+    [('B', 0.6667, 0.9667)]
     """
     weights = weights or Weights()
     curated = {v: d.get("kind", "transition") for _, v, d in P.out_edges(role, data=True)}
@@ -1320,7 +1327,8 @@ def next_moves(
         score = (
             coverage
             + bonus
-            + weights.next_salary * max(-1.0, min(1.0, change or 0.0))
+            + (weights.next_salary if (change or 0.0) > 0 else weights.next_salary_drop)
+            * max(-1.0, min(1.0, change or 0.0))
             - weights.next_prep * min(10.0, years_mid(prep))
         )
         option = {

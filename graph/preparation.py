@@ -37,6 +37,9 @@ __all__ = [
     "prep_delta",
     "route_prep",
     "years_text",
+    "burden",
+    "is_step_down",
+    "merge_prep",
 ]
 
 #: O*NET Required Level of Education categories: rank -> (ontology term, label, years of study
@@ -381,6 +384,8 @@ def prep_delta(
         out["experience_expected"] = [want_exp[0], want_exp[1]]
         if standing.years is not None:
             held = float(standing.years)
+        elif src.get("experience_held") is not None:
+            held = float(src["experience_held"])
         else:
             have_exp = _experience(src)
             held = have_exp[0] if have_exp else 0.0
@@ -403,6 +408,25 @@ def prep_delta(
         out["years_to_ready"] = [round(lo, 2), round(hi, 2)]
     out["basis"] = "; ".join(parts) if parts else "no preparation data for these roles"
     return out
+
+
+#: experience still to gain weighs this much against a year of study in costs and scores:
+#: it is gained while working and paid, study is not
+EXPERIENCE_WEIGHT = 0.25
+
+
+def burden(delta: dict[str, Any]) -> float:
+    """Years of preparation a move really costs: the middle of the study range plus
+    :data:`EXPERIENCE_WEIGHT` times the middle of the experience still to gain.
+
+    Examples
+    --------
+    >>> burden({"education_years": [3.0, 4.0], "experience_years": [2.0, 4.0]})
+    4.25
+    """
+    study = delta.get("education_years") or [0.0, 0.0]
+    experience = delta.get("experience_years") or [0.0, 0.0]
+    return (study[0] + study[1]) / 2 + EXPERIENCE_WEIGHT * (experience[0] + experience[1]) / 2
 
 
 def merge_prep(preps: list[dict[str, Any]]) -> dict[str, Any]:

@@ -587,7 +587,8 @@ def _typical_education(data: OnetData, code: str) -> int | None:
 def is_progression(data: OnetData, code: str, other: str) -> bool:
     """Whether a related occupation is a step up a person would call a progression.
 
-    The target's Job Zone is higher; it is in the same SOC major group (the
+    The target's Job Zone is higher, or it supervises or manages (at no lower
+    a Job Zone) while the source does not; it is in the same SOC major group (the
     same field of work) or it manages or supervises (SOC major group 11, or a
     first-line supervisor group ``NN-10``); and its typical education is at
     most one level above (a bachelor's to a master's, never a bachelor's to a
@@ -595,8 +596,14 @@ def is_progression(data: OnetData, code: str, other: str) -> bool:
     changes field and needs a law degree.
     """
     zone_from, zone_to = data.job_zones.get(code, 0), data.job_zones.get(other, 0)
-    leads = other.startswith("11-") or other[3:5] == "10"
-    if not zone_to > zone_from > 0 or not (code[:2] == other[:2] or leads):
+
+    def leads(soc: str) -> bool:
+        return soc.startswith("11-") or soc[3:5] == "10"
+
+    # a step up: more preparation, or supervising the work one did (Cashiers -> First-Line
+    # Supervisors of Retail Sales Workers share Job Zone 2)
+    up = zone_to > zone_from or (leads(other) and not leads(code) and zone_to >= zone_from)
+    if not (up and zone_from > 0) or not (code[:2] == other[:2] or leads(other)):
         return False
     edu_from, edu_to = _typical_education(data, code), _typical_education(data, other)
     if edu_from is None or edu_to is None:
