@@ -685,9 +685,9 @@ def gap_command(
 
     Lists the preparation TO asks (education, related experience, training,
     credentials) and the time to ready, the skills to gain (and level rises
-    where data rates levels), the skills kept, and the commonly missing skills the guides flag: those TO's
-    guide says people moving into TO often lack, and those FROM's guide says
-    its holders often lack that TO requires.
+    where data rates levels), the skills kept, and the commonly missing
+    skills the guides flag: those TO's guide says people moving into TO often
+    lack, and those FROM's guide says its holders often lack that TO requires.
     """
     from graph.reports import gap_report
 

@@ -41,8 +41,8 @@ and ``similarity`` (the model of :mod:`graph.similarity`).
 from __future__ import annotations
 
 import os
-import re
 import pickle
+import re
 import tempfile
 from collections import defaultdict
 from pathlib import Path
@@ -144,11 +144,15 @@ SELECT ?role ?band ?levelLabel ?rank ?min ?max ?currency ?median ?open ?position
 ZONE_Q = """
 SELECT ?role ?zone WHERE {
   ?role cg:experienceLevel ?z .
-  VALUES (?z ?zone) { (cg:JobZone1 1) (cg:JobZone2 2) (cg:JobZone3 3) (cg:JobZone4 4) (cg:JobZone5 5) }
+  VALUES (?z ?zone) {
+    (cg:JobZone1 1) (cg:JobZone2 2) (cg:JobZone3 3) (cg:JobZone4 4) (cg:JobZone5 5)
+  }
 }"""
 
 EDUCATION_Q = """
-SELECT ?role ?rank WHERE { ?role schema:educationRequirements ?e . ?e a cg:EducationLevel ; cg:rank ?rank }"""
+SELECT ?role ?rank WHERE {
+  ?role schema:educationRequirements ?e . ?e a cg:EducationLevel ; cg:rank ?rank
+}"""
 
 CLOSE_EDUCATION_Q = """
 SELECT ?role ?rank WHERE {
@@ -468,7 +472,7 @@ def _estimate_skills(P: nx.DiGraph) -> None:
                     acc[2] += 1
         n = len(peers)
         P.nodes[role]["est_skills"] = {
-            skill: {"importance": imp / n, "level": (lv / k if k else None)}
+            skill: {"importance": round(imp / n, 2), "level": (round(lv / k, 2) if k else None)}
             for skill, (imp, lv, k) in sums.items()
         }
         P.nodes[role]["est_from"] = sorted(peers)

@@ -298,7 +298,8 @@ def resolve_skills(P: Any, phrases: Iterable[str]) -> frozenset[str]:
     >>> resolve_skills(P, ["Programming Rust"])
     Traceback (most recent call last):
     ...
-    graph.errors.UsageError: Unknown skill 'Programming Rust' in --have. Did you mean: Programming in Go?
+    graph.errors.UsageError: Unknown skill 'Programming Rust' in --have. Did you mean: \
+Programming in Go?
     """
     phrases = [p for p in phrases if p.strip()]
     if not phrases:
@@ -667,7 +668,9 @@ def _relative_change(P: Any, source: str, target: str) -> float | None:
     return change / float(base)
 
 
-def preparation(P: Any, source: str, target: str, standing: Standing | None = None) -> dict[str, Any]:
+def preparation(
+    P: Any, source: str, target: str, standing: Standing | None = None
+) -> dict[str, Any]:
     """The preparation delta of one move (see :func:`graph.preparation.prep_delta`); memoized.
 
     Examples
@@ -1184,7 +1187,8 @@ def skills_note(P: Any, source: str, target: str, delta: SkillDelta) -> str | No
                     "its SOC group."
                 )
             if not data.get("skills"):
-                return f"What {_label(P, target)} asks is unknown: {_label(P, role) if role != target else 'it'} has no skill profile."
+                who = _label(P, role) if role != target else "it"
+                return f"What {_label(P, target)} asks is unknown: {who} has no skill profile."
         return "The skill delta is unknown."
     if delta.estimated_from:
         names = [_label(P, r) for r in delta.estimated_from]

@@ -40,6 +40,7 @@ __all__ = [
     "burden",
     "is_step_down",
     "merge_prep",
+    "prep_lines",
 ]
 
 #: O*NET Required Level of Education categories: rank -> (ontology term, label, years of study
@@ -325,8 +326,9 @@ def prep_delta(
     >>> d = prep_delta(rn, np_)
     >>> d["education_years"], d["experience_years"], d["years_to_ready"]
     ([1.0, 2.0], [1.0, 3.0], [2.0, 5.0])
-    >>> d["basis"]
-    "Bachelor's degree -> Master's degree: 1-2 yrs of study; 2-4 yrs of related experience expected, 1-3 yrs to go"
+    >>> for part in d["basis"].split("; "): print(part)
+    Bachelor's degree -> Master's degree: 1-2 yrs of study
+    2-4 yrs of related experience expected, 1-3 yrs to go
     >>> prep_delta(rn, np_, Standing(education=8, years=5))["years_to_ready"]
     [0.0, 0.0]
     """
@@ -395,7 +397,8 @@ def prep_delta(
         lo, hi, known = lo + x_lo, hi + x_hi, True
         expected = years_text(want_exp)
         if x_hi > 0:
-            parts.append(f"{expected} of related experience expected, {years_text((x_lo, x_hi))} to go")
+            to_go = years_text((x_lo, x_hi))
+            parts.append(f"{expected} of related experience expected, {to_go} to go")
         else:
             parts.append(f"{expected} of related experience expected, already met")
     held_creds = {_norm(c) for c in standing.credentials}
@@ -463,3 +466,39 @@ def route_prep(
     ([4.0, 4.0], "Bachelor's degree")
     """
     return prep_delta(preps[0], merge_prep(preps[1:]), standing)
+
+
+def prep_lines(prep: dict[str, Any] | None, short: bool = True) -> list[str]:
+    """A preparation delta as lines: education, experience, credentials, time to ready.
+
+    Examples
+    --------
+    >>> prep_lines({"education_from": "Bachelor's degree", "education_to": "Master's degree",
+    ...             "education_years": [1.0, 2.0], "experience_expected": [2.0, 4.0],
+    ...             "experience_years": [1.0, 3.0], "years_to_ready": [2.0, 5.0],
+    ...             "credentials": [], "regulated": False, "job_zone_from": 3, "job_zone_to": 5})
+    ["Bachelor's degree -> Master's degree", '2-4 yrs related experience', 'Job Zone 3 -> 5', \
+'ready in 2-5 yrs']
+    """
+    if not prep:
+        return []
+    lines = []
+    if (prep.get("education_years") or [0, 0])[1] > 0:
+        lines.append(f"{prep.get('education_from') or '?'} -> {prep.get('education_to')}")
+    elif prep.get("education_to") and not short:
+        lines.append(f"{prep['education_to']} (held)")
+    if prep.get("experience_expected"):
+        lines.append(f"{years_text(prep['experience_expected'])} related experience")
+    zone_from, zone_to = prep.get("job_zone_from"), prep.get("job_zone_to")
+    if zone_from and zone_to and zone_from != zone_to:
+        lines.append(f"Job Zone {zone_from} -> {zone_to}")
+    isco_from, isco_to = prep.get("isco_from"), prep.get("isco_to")
+    if isco_from and isco_to and isco_from != isco_to:
+        lines.append(f"ISCO skill level {isco_from} -> {isco_to}")
+    for credential in prep.get("credentials") or ():
+        lines.append(f"needs {credential}")
+    if prep.get("regulated") and not prep.get("credentials"):
+        lines.append("regulated profession")
+    span = prep.get("years_to_ready")
+    lines.append(f"ready in {years_text(span)}" if span else "time to ready unknown")
+    return lines

@@ -234,44 +234,9 @@ def _skills_cell(item: dict[str, Any]) -> str:
     return "\n".join(lines) or "none"
 
 
-def prep_lines(prep: dict[str, Any] | None, short: bool = True) -> list[str]:
-    """A preparation delta as lines: education, experience, credentials, time to ready.
-
-    Examples
-    --------
-    >>> prep_lines({"education_from": "Bachelor's degree", "education_to": "Master's degree",
-    ...             "education_years": [1.0, 2.0], "experience_expected": [2.0, 4.0],
-    ...             "experience_years": [1.0, 3.0], "years_to_ready": [2.0, 5.0],
-    ...             "credentials": [], "regulated": False, "job_zone_from": 3, "job_zone_to": 5})
-    ["Bachelor's degree -> Master's degree", '2-4 yrs related experience', 'Job Zone 3 -> 5', 'ready in 2-5 yrs']
-    """
-    from graph.preparation import years_text
-
-    if not prep:
-        return []
-    lines = []
-    if (prep.get("education_years") or [0, 0])[1] > 0:
-        lines.append(f"{prep.get('education_from') or '?'} -> {prep.get('education_to')}")
-    elif prep.get("education_to") and not short:
-        lines.append(f"{prep['education_to']} (held)")
-    if prep.get("experience_expected"):
-        lines.append(f"{years_text(prep['experience_expected'])} related experience")
-    zone_from, zone_to = prep.get("job_zone_from"), prep.get("job_zone_to")
-    if zone_from and zone_to and zone_from != zone_to:
-        lines.append(f"Job Zone {zone_from} -> {zone_to}")
-    isco_from, isco_to = prep.get("isco_from"), prep.get("isco_to")
-    if isco_from and isco_to and isco_from != isco_to:
-        lines.append(f"ISCO skill level {isco_from} -> {isco_to}")
-    for credential in prep.get("credentials") or ():
-        lines.append(f"needs {credential}")
-    if prep.get("regulated") and not prep.get("credentials"):
-        lines.append("regulated profession")
-    span = prep.get("years_to_ready")
-    lines.append(f"ready in {years_text(span)}" if span else "time to ready unknown")
-    return lines
-
-
 def _prep_cell(item: dict[str, Any]) -> str:
+    from graph.preparation import prep_lines
+
     return "\n".join(prep_lines(item.get("preparation")))
 
 
@@ -384,6 +349,8 @@ def routes_view(report: dict[str, Any]) -> None:
             _say(out, f"Also asked on the way ({len(way)}): " + "; ".join(way), indent="  ")
         prep = route.get("preparation")
         if prep:
+            from graph.preparation import prep_lines
+
             lines = prep_lines(prep, short=False)
             _say(out, "Preparation on this route: " + "; ".join(lines), indent="  ")
             _say(out, "Basis: " + prep["basis"], "dim", indent="  ")
@@ -439,6 +406,8 @@ def gap_view(report: dict[str, Any]) -> None:
     _note_have(out, report)
     prep = report.get("preparation")
     if prep:
+        from graph.preparation import prep_lines
+
         out.print()
         _say(out, "Preparation", "bold cyan")
         for line in prep_lines(prep, short=False):

@@ -16,10 +16,10 @@ from graph.paths import (
     next_moves,
     parse_weights,
     resolve_skills,
-    split_have,
     routing_graph,
     salary_change,
     skill_delta,
+    split_have,
     step_cost,
 )
 from graph.reports import gap_report, next_report, path_report, similar_report
@@ -126,7 +126,8 @@ def test_weights_prefer_curated_moves():
             ["nope=1"],
             "Unknown weight 'nope' in --weight nope=1. Known weights: progression, "
             "transition, suggested, skill, unknown, salary_drop, suggest_top, suggest_min, "
-            "min_importance, level_rise, next_progression, next_transition, next_salary, next_salary_drop, prep_year, next_prep.",
+            "min_importance, level_rise, next_progression, next_transition, next_salary, "
+            "next_salary_drop, prep_year, next_prep.",
         ),
     ],
 )

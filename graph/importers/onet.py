@@ -546,7 +546,9 @@ def estimate_ratings(data: OnetData, code: str) -> tuple[dict[str, Rating], list
     return out, peers
 
 
-def estimate_preparation(data: OnetData, code: str, scale: str) -> tuple[dict[int, float], list[str]]:
+def estimate_preparation(
+    data: OnetData, code: str, scale: str
+) -> tuple[dict[int, float], list[str]]:
     """Average preparation distribution of the surveyed occupations of a SOC group.
 
     Used for an occupation O*NET has not surveyed on ``scale`` (e.g. 29-1214.00
