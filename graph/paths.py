@@ -1073,8 +1073,15 @@ def k_routes(
     wanted = max(4 * k, 12)
     candidates: list[tuple[float, list[tuple[str, str, str]]]] = []
     over_years = 0
-    score = None if R.has_edge(source, target) else _pair_similarity(P, source, target)
-    direct = score is not None and score >= weights.suggest_min and weights.suggest_top > 0
+    direct, score = False, None
+    if not R.has_edge(source, target) and weights.suggest_top > 0:
+        score = _pair_similarity(P, source, target)
+        if score is not None and score >= weights.suggest_min:
+            direct = True
+        elif not _gain(P, source, target, weights)[2]:
+            # not among the source's most similar roles, but the two share skills: the direct
+            # move is a candidate too (ESCO's software developer -> ICT project manager)
+            direct = _coverage(P, source, target, frozenset(), weights) > 0
     if direct:
         # the direct comparison competes with chains, even when the target is not among the
         # source's few most similar roles

@@ -124,16 +124,33 @@ def path_report(
     have_iris, standing, echo = _standing(P, have, education, years)
     avoided = _resolve_avoid(P, avoid)
     args = (k, have_iris, max_steps, avoided)
+    found: list[Any] = []
     try:
         found = k_routes(P, src, dst, *args, weights, standing, max_years)
     except NoRouteError:
-        # a graph with few curated moves (ESCO has none): when no chain of moves connects the
-        # two roles at all, let every role suggest more of its similar roles and look again
-        narrow = routing_graph(P, weights)
-        if not 0 < weights.suggest_top < WIDE_SUGGEST_TOP or nx.has_path(narrow, src, dst):
+        if not 0 < weights.suggest_top < WIDE_SUGGEST_TOP:
             raise
-        weights = replace(weights, suggest_top=WIDE_SUGGEST_TOP)
-        found = k_routes(P, src, dst, *args, weights, standing, max_years)
+    # a graph with few curated moves (ESCO has none): when no chain of moves connects the two
+    # roles (the direct comparison aside), let every role suggest more of its similar roles
+    # and look again; the chains found compete with the direct move on cost
+    narrow = routing_graph(P, weights)
+    if len(found) < k and 0 < weights.suggest_top < WIDE_SUGGEST_TOP and not nx.has_path(
+        narrow, src, dst
+    ):
+        wide = replace(weights, suggest_top=WIDE_SUGGEST_TOP)
+        try:
+            more = k_routes(P, src, dst, *args, wide, standing, max_years)
+        except NoRouteError:
+            if not found:
+                raise
+            more = []
+        seen = {tuple(steps) for _, steps in found}
+        found = sorted(
+            found + [(c, s) for c, s in more if tuple(s) not in seen],
+            key=lambda c: (c[0], len(c[1])),
+        )[:k]
+        if more:
+            weights = wide
     routes = []
     R = routing_graph(P, weights)
     for cost, steps in found:

@@ -56,7 +56,11 @@ def test_path_json_contract(run):
             assert all(isinstance(s, str) for s in step["skills_to_gain"] + step["skills_kept"])
             assert step["salary_change"] is None or isinstance(step["salary_change"], float)
             union += [s for s in step["skills_to_gain"] if s not in union]
-        assert route["skills_to_gain"] == union
+            assert "preparation" in step and "years_to_ready" in step
+        # the listed total is what the finish asks of the start, the same for every route;
+        # what only the stops ask is listed apart
+        assert route["skills_to_gain"] == data["routes"][0]["skills_to_gain"]
+        assert set(route["skills_on_the_way"]) <= set(union)
     first = data["routes"][0]["steps"]
     assert [(s["to"], s["kind"]) for s in first] == [(DIRECTOR, "progression")]
     assert "Executive communication" in first[0]["skills_to_gain"]
@@ -69,7 +73,9 @@ def test_path_table(run):
     assert lines[0] == f"3 routes from {TPM} to {SA}"
     assert any(line.startswith("Route 1: 1 step, cost ") for line in lines)
     assert "transition" in result.stdout and "Cloud architecture" in result.stdout
-    assert "Skills to gain on this route (8): Cloud architecture;" in result.stdout
+    assert "Skills to gain on this route, start to finish (8): Cloud architecture;" in (
+        result.stdout
+    )
 
 
 def test_path_have_shrinks_deltas(run):
@@ -143,7 +149,8 @@ def test_path_weight_override_changes_costs(run):
             2,
             "Error: Unknown weight 'skil' in --weight skil=1. Known weights: progression, "
             "transition, suggested, skill, unknown, salary_drop, suggest_top, suggest_min, "
-            "min_importance, level_rise, next_progression, next_transition, next_salary.",
+            "min_importance, level_rise, next_progression, next_transition, next_salary, "
+            "next_salary_drop, prep_year, next_prep.",
         ),
         (
             ("path", "tpm", DIRECTOR, "--weight", "skill"),
@@ -173,8 +180,9 @@ def test_path_ambiguous_role_lists_candidates(run):
 def test_path_unknown_have_skill(run):
     result = run("path", "tpm", DIRECTOR, "--have", "Underwater basket weaving")
     assert result.exit_code == 2
-    assert result.stderr.startswith(
-        "Error: Unknown skill 'Underwater basket weaving' in --have. Did you mean: "
+    assert result.stderr == (
+        "Error: Unknown skill 'Underwater basket weaving' in --have. No skill has a close name; "
+        "`careergraph show ROLE` lists a role's skills.\n"
     )
 
 
