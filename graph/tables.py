@@ -240,6 +240,22 @@ def _prep_cell(item: dict[str, Any]) -> str:
     return "\n".join(prep_lines(item.get("preparation")))
 
 
+def _ready_cell(item: dict[str, Any]) -> str:
+    """Time to ready, and the education it takes when study is needed."""
+    from graph.preparation import years_text
+
+    prep = item.get("preparation") or {}
+    span = prep.get("years_to_ready")
+    if not span:
+        return "unknown"
+    text = years_text(span)
+    if (prep.get("education_years") or [0, 0])[1] > 0 and prep.get("education_to"):
+        text += f"\n({prep['education_to']})"
+    for credential in prep.get("credentials") or ():
+        text += f"\n+ {credential}"
+    return text
+
+
 def _kind_cell(item: dict[str, Any]) -> str:
     if item["kind"] == "suggested" and item.get("similarity") is not None:
         return f"suggested\n(sim. {item['similarity']:.2f})"
@@ -366,20 +382,20 @@ def next_view(report: dict[str, Any]) -> None:
     table = _table()
     table.add_column("#", justify="right")
     table.add_column("Role", overflow="fold", max_width=30)
-    table.add_column("Kind")
+    table.add_column("Kind", min_width=11)
     table.add_column("Overlap", justify="right")
     table.add_column("Skills to gain", overflow="fold")
-    table.add_column("Preparation", overflow="fold", max_width=24)
+    table.add_column("Ready in", overflow="fold", max_width=12)
     table.add_column("Pay change", justify="right")
     table.add_column("Score", justify="right")
     for i, option in enumerate(options, 1):
         table.add_row(
             str(i),
-            option["role"] + (f"\n({option['why']})" if option.get("why") else ""),
+            option["role"],
             _kind_cell(option),
             f"{option['overlap']:.0%}",
             _skills_cell(option),
-            _prep_cell(option),
+            _ready_cell(option),
             signed_money(option["salary_change"], option.get("currency")),
             f"{option['score']:.2f}",
             end_section=i < len(options),
@@ -388,6 +404,11 @@ def next_view(report: dict[str, Any]) -> None:
         out.print("No moves: no guide names one and no role is similar enough.", markup=False)
         return
     _emit(out, table)
+    if any(option.get("why") for option in options):
+        out.print()
+        _say(out, "Why they rank so", "bold")
+        for i, option in enumerate(options, 1):
+            _say(out, f"{i}. {option['role']}: {option.get('why') or ''}", indent="  ")
     _notes(out, options)
     if not report.get("step_downs"):
         _say(out, "Moves to roles that ask less preparation are left out (--step-downs).", "dim")
