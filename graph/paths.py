@@ -925,8 +925,10 @@ def route_skills(
     deltas = []
     for u, v, _kind in steps:
         delta = skill_delta(P, u, v, weights).given(held, weights.level_rise)
-        deltas.append(delta)
         target = _skills(P, v)
+        if not delta.unknown and not delta.curated:
+            delta = _against_held(delta, target, held, weights)
+        deltas.append(delta)
         for skill in delta.to_gain:
             level = (target.get(skill) or {}).get("level")
             held[skill] = math.inf if level is None else level
@@ -938,6 +940,35 @@ def route_skills(
     for delta in deltas[:-1]:
         on_the_way.extend(s for s in delta.to_gain if s not in listed and s not in on_the_way)
     return deltas, total, tuple(on_the_way)
+
+
+def _against_held(
+    delta: SkillDelta, target: dict[str, Any], held: dict[str, float], weights: Weights
+) -> SkillDelta:
+    """Add to a step's delta what its target asks beyond what the person holds by then:
+    a level an earlier stop needed only a little more of is still the start's level."""
+    extra = []
+    levels = dict(delta.levels or {})
+    for skill, rating in target.items():
+        if skill in delta.to_gain or not rating:
+            continue
+        importance, level = rating.get("importance"), rating.get("level")
+        if importance is None or importance < weights.min_importance:
+            continue
+        have = held.get(skill)
+        if have is None:
+            extra.append(skill)
+        elif level is not None and not math.isinf(have) and level - have > weights.level_rise:
+            extra.append(skill)
+            levels[skill] = (have, level)
+    if not extra:
+        return delta
+    return replace(
+        delta,
+        to_gain=delta.to_gain + tuple(extra),
+        kept=tuple(s for s in delta.kept if s not in extra),
+        levels=levels,
+    )
 
 
 def route_cost(

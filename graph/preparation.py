@@ -75,7 +75,8 @@ _EDUCATION_WORDS: dict[str, int] = {
     "professional": 10, "professional degree": 10, "jd": 10, "md": 10, "law degree": 10,
     "medical degree": 10, "pharmd": 10, "dds": 10,
     "phd": 11, "doctorate": 11, "doctoral": 11, "doctor": 11,
-    "postdoc": 12, "post doctoral": 12, "residency": 12,
+    "postdoc": 12, "post doctoral": 12, "postdoctoral": 12, "post doctoral training": 12,
+    "residency": 12,
 }
 
 #: O*NET Job Zones: number -> what it means (Job Zone Reference)

@@ -125,11 +125,13 @@ def path_report(
     avoided = _resolve_avoid(P, avoid)
     args = (k, have_iris, max_steps, avoided)
     found: list[Any] = []
+    error: NoRouteError | None = None
     try:
         found = k_routes(P, src, dst, *args, weights, standing, max_years)
-    except NoRouteError:
+    except NoRouteError as exc:
         if not 0 < weights.suggest_top < WIDE_SUGGEST_TOP:
             raise
+        error = exc
     # a graph with few curated moves (ESCO has none): when no chain of moves connects the two
     # roles (the direct comparison aside), let every role suggest more of its similar roles
     # and look again; the chains found compete with the direct move on cost
@@ -151,6 +153,8 @@ def path_report(
         )[:k]
         if more:
             weights = wide
+    if not found and error is not None:
+        raise error
     routes = []
     R = routing_graph(P, weights)
     for cost, steps in found:

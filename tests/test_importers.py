@@ -15,7 +15,9 @@ from graph.errors import ImportDataError
 from graph.importers.common import Quads, read_table
 from graph.importers.esco import esco_quads, import_esco, read_esco
 from graph.importers.onet import (
+    OnetData,
     estimate_ratings,
+    is_progression,
     import_onet,
     onet_quads,
     read_mapping,
@@ -149,6 +151,73 @@ def test_onet_quads_make_the_expected_graph() -> None:
     assert any("Nobody" in w for w in data.warnings)
     licence = _select(store, "SELECT ?l WHERE { cgr:dataset\\/onet dcterms:license ?l }")
     assert licence == [("https://creativecommons.org/licenses/by/4.0/",)]
+
+
+def test_onet_preparation() -> None:
+    data = read_onet(ONET)
+    # the median respondent, not the largest category; a flagged category still counts
+    assert data.preparation["15-1251.00"]["RL"][6] == 60.0
+    # every RL category of 15-1299.09 is flagged: estimated from its group instead
+    assert "RL" not in data.preparation["15-1299.09"]
+    q = Quads()
+    onet_quads(data, q)
+    store = _store(q)
+    education = _select(
+        store,
+        """SELECT ?code ?edu WHERE { ?r skos:notation ?code ; schema:educationRequirements ?e .
+           BIND(STRAFTER(STR(?e), "#") AS ?edu) }""",
+    )
+    assert education == [
+        ("11-3021.00", "BachelorDegree"),  # 55% bachelor's, 45% master's: the median is 6
+        ("15-1251.00", "BachelorDegree"),
+        ("15-1252.00", "BachelorDegree"),  # not surveyed: from its SOC group
+        ("15-1299.09", "BachelorDegree"),  # every category flagged: from its SOC group
+        ("35-2014.00", "HighSchoolDiploma"),
+    ]
+    estimated = _select(
+        store,
+        """SELECT ?scale ?from WHERE { <{ID}onet/15-1252.00> cg:preparation ?p .
+           ?p cg:preparationScale ?s ; cg:estimatedFrom/skos:notation ?from .
+           BIND(STRAFTER(STR(?s), "#") AS ?scale) }""",
+    )
+    assert estimated == [
+        ("OnSiteTraining", "15-1251.00"), ("OnTheJobTraining", "15-1251.00"),
+        ("RelatedWorkExperience", "15-1251.00"), ("RequiredEducation", "15-1251.00"),
+    ]
+    rows = _select(
+        store,
+        """SELECT ?label ?cat ?dist ?min ?max WHERE { <{ID}onet/11-3021.00> cg:preparation ?p .
+           ?p cg:preparationScale cg:RelatedWorkExperience ; rdfs:label ?label ;
+              cg:typicalCategory ?cat ; cg:distribution ?dist ; cg:minYears ?min ;
+              cg:maxYears ?max }""",
+    )
+    assert rows == [(
+        "Over 4 years, up to and including 6 years", "8", "1:0 2:0 3:0 4:0 5:0 6:0 7:20 8:50 "
+        "9:30 10:0 11:0", "4", "6",
+    )]
+    months = _select(
+        store,
+        """SELECT ?m WHERE { <{ID}onet/11-3021.00> schema:experienceRequirements ?x .
+           ?x schema:monthsOfExperience ?m }""",
+    )
+    assert months == [("48",)]
+
+
+def test_progression_means_a_step_up_in_the_same_field() -> None:
+    data = OnetData()
+    data.job_zones = {"13-1031.00": 3, "23-1011.00": 5, "41-2011.00": 2, "41-1011.00": 2,
+                      "29-1141.00": 3, "29-1171.00": 5, "29-1214.00": 5}
+    data.preparation = {
+        "13-1031.00": {"RL": {6: 100.0}}, "23-1011.00": {"RL": {10: 100.0}},
+        "41-2011.00": {"RL": {2: 100.0}}, "41-1011.00": {"RL": {2: 100.0}},
+        "29-1141.00": {"RL": {6: 100.0}}, "29-1171.00": {"RL": {8: 100.0}},
+        "29-1214.00": {"RL": {12: 100.0}},
+    }
+    assert not is_progression(data, "13-1031.00", "23-1011.00")  # claims adjuster -> lawyer
+    assert is_progression(data, "41-2011.00", "41-1011.00")  # cashier -> retail supervisor
+    assert not is_progression(data, "41-1011.00", "41-2011.00")
+    assert is_progression(data, "29-1141.00", "29-1171.00")  # RN -> nurse practitioner
+    assert not is_progression(data, "29-1141.00", "29-1214.00")  # RN -> physician: med school
 
 
 def test_wage_bands() -> None:
@@ -297,6 +366,19 @@ def test_esco_quads() -> None:
     ]
     assert _select(store, "SELECT ?s WHERE { ?s a cg:Knowledge }") == [
         ("http://data.europa.eu/esco/skill/s-python",)
+    ]
+    # preparation: the ISCO skill level of the group, the regulated-profession flag as stated
+    prep = _select(
+        store,
+        """SELECT ?label ?level ?reg WHERE { ?r a cg:Role ; skos:prefLabel ?label ;
+             cg:iscoSkillLevel ?level . OPTIONAL { ?r cg:regulatedProfession ?regulated }
+             BIND(COALESCE(STR(?regulated), "") AS ?reg) }""",
+    )
+    assert sorted(prep) == [
+        ("ICT project manager", "4", ""),
+        ("cook", "2", ""),
+        ("nurse responsible for general care", "4", "true"),
+        ("software developer", "4", "false"),
     ]
     assert any("o-missing" in w for w in data.warnings)
 
