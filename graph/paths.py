@@ -722,6 +722,11 @@ def step_cost(
     2.75
     """
     weights = weights or Weights()
+    memo = _memo(P).setdefault(("cost", weights, have, standing), {})
+    key = (source, target, kind)
+    found = memo.get(key)
+    if found is not None:
+        return found  # type: ignore[no-any-return]
     gain, _, unknown, _ = _gain(P, source, target, weights)
     cost = weights.base(kind)
     if unknown:
@@ -733,6 +738,7 @@ def step_cost(
         cost += weights.salary_drop * -change
     if weights.prep_year:
         cost += weights.prep_year * years_mid(preparation(P, source, target, standing))
+    memo[key] = cost
     return cost
 
 
@@ -1101,7 +1107,7 @@ def k_routes(
             return None  # hides the edge from the search
         return step_cost(P, u, v, data.get("kind", "transition"), have, weights, standing)
 
-    wanted = max(4 * k, 12)
+    wanted = 2 * k + 2
     candidates: list[tuple[float, list[tuple[str, str, str]]]] = []
     over_years = 0
     direct, score = False, None
