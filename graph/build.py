@@ -445,6 +445,7 @@ class _Emitter:
         from graph.preparation import EDUCATION, education_rank
 
         if guide.education:
+            rank: int | None
             try:
                 rank = education_rank(guide.education)
             except UsageError:

@@ -1237,10 +1237,10 @@ def skills_note(P: Any, source: str, target: str, delta: SkillDelta) -> str | No
     if delta.estimated_from:
         names = [_label(P, r) for r in delta.estimated_from]
         rated = "; ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
-        who = [_label(P, r) for r in (source, target) if _uses_estimate(P, r)]
+        standing_in = [_label(P, r) for r in (source, target) if _uses_estimate(P, r)]
         return (
-            f"O*NET has not rated {' or '.join(who)}; compared through the rated occupations "
-            f"of its SOC group ({rated})."
+            f"O*NET has not rated {' or '.join(standing_in)}; compared through the rated "
+            f"occupations of its SOC group ({rated})."
         )
     return None
 

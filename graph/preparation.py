@@ -212,7 +212,7 @@ def _norm(text: str) -> str:
     return " ".join(re.sub(r"[^a-z0-9 ]+", " ", text.lower()).split())
 
 
-def years_text(span: tuple[float, float] | list[float] | None) -> str:
+def years_text(span: tuple[float, float | None] | list[float] | None) -> str:
     """A years range as people read it.
 
     Examples

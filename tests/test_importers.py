@@ -17,8 +17,8 @@ from graph.importers.esco import esco_quads, import_esco, read_esco
 from graph.importers.onet import (
     OnetData,
     estimate_ratings,
-    is_progression,
     import_onet,
+    is_progression,
     onet_quads,
     read_mapping,
     read_onet,

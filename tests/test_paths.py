@@ -479,7 +479,7 @@ def rated(**levels: float) -> dict[str, dict]:
 
 
 @pytest.fixture
-def O() -> nx.DiGraph:
+def onet_like() -> nx.DiGraph:
     """A small O*NET-like projection: rated occupations with codes, Job Zones and education.
 
     rn (29-1141.00) -> np (29-1171.00, master's) and -> doc (29-1214.00, unrated, medical
@@ -508,8 +508,8 @@ def O() -> nx.DiGraph:
     return P
 
 
-def test_an_unrated_target_is_compared_through_its_soc_group(O):
-    report = gap_report(O, "rn", "doc")
+def test_an_unrated_target_is_compared_through_its_soc_group(onet_like):
+    report = gap_report(onet_like, "rn", "doc")
     # not the technology-only delta the import stored, not an empty one
     # A rises 4 -> 6, E is new; B's rise (4 -> 5) is not above the threshold
     assert report["skills_to_gain"][:2] == ["A", "E"]
@@ -520,16 +520,16 @@ def test_an_unrated_target_is_compared_through_its_soc_group(O):
     )
 
 
-def test_an_unrated_target_without_a_rated_group_is_unknown(O):
-    report = gap_report(O, "rn", "odd")
+def test_an_unrated_target_without_a_rated_group_is_unknown(onet_like):
+    report = gap_report(onet_like, "rn", "odd")
     assert report["skills_unknown"] is True and report["skills_to_gain"] == []
     assert report["skills_note"] == (
         "What Odd asks is unknown: O*NET has not rated Odd, nor any occupation of its SOC group."
     )
 
 
-def test_every_step_carries_its_preparation(O):
-    step = path_report(O, "rn", "np", k=1)["routes"][0]["steps"][0]
+def test_every_step_carries_its_preparation(onet_like):
+    step = path_report(onet_like, "rn", "np", k=1)["routes"][0]["steps"][0]
     prep = step["preparation"]
     assert (prep["education_from"], prep["education_to"]) == ("Bachelor's degree",
                                                               "Master's degree")
@@ -538,8 +538,8 @@ def test_every_step_carries_its_preparation(O):
     assert prep["basis"].startswith("Bachelor's degree -> Master's degree: 1-2 yrs of study")
 
 
-def test_next_never_lets_pay_outrank_years_of_schooling(O):
-    options = next_moves(O, "rn")
+def test_next_never_lets_pay_outrank_years_of_schooling(onet_like):
+    options = next_moves(onet_like, "rn")
     names = [o["role"] for o in options]
     # doc pays 233% more and shares most skills, but is 6-9 years of school away
     assert names.index("Np") < names.index("Doc")
@@ -550,29 +550,29 @@ def test_next_never_lets_pay_outrank_years_of_schooling(O):
     assert w.next_salary * 1.0 < w.next_prep * 2
 
 
-def test_step_downs_only_when_asked(O):
-    assert "Aide" not in [o["role"] for o in next_moves(O, "rn")]
-    assert "Aide" in [o["role"] for o in next_moves(O, "rn", step_downs=True)]
+def test_step_downs_only_when_asked(onet_like):
+    assert "Aide" not in [o["role"] for o in next_moves(onet_like, "rn")]
+    assert "Aide" in [o["role"] for o in next_moves(onet_like, "rn", step_downs=True)]
 
 
-def test_standing_and_max_years(O):
+def test_standing_and_max_years(onet_like):
     from graph.preparation import Standing
 
-    options = next_moves(O, "rn", max_years=3)
+    options = next_moves(onet_like, "rn", max_years=3)
     assert "Doc" not in [o["role"] for o in options] and "Np" in [o["role"] for o in options]
-    report = next_report(O, "rn", education="masters", years=5)
+    report = next_report(onet_like, "rn", education="masters", years=5)
     np_ = next(o for o in report["options"] if o["role"] == "Np")
     assert np_["years_to_ready"] == [0.0, 0.0]
     assert report["standing"] == {"education": "Master's degree", "years": 5.0,
                                   "credentials": []}
-    assert next_moves(O, "rn", standing=Standing(education=8))[0]["role"] == "Np"
+    assert next_moves(onet_like, "rn", standing=Standing(education=8))[0]["role"] == "Np"
     with pytest.raises(NoRouteError) as err:
-        path_report(O, "rn", "doc", max_years=2)
+        path_report(onet_like, "rn", "doc", max_years=2)
     assert "ready within 2 years (--max-years)" in str(err.value)
 
 
-def test_have_takes_a_credential(O):
-    report = gap_report(O, "rn", "np", have=["NCLEX-RN", "board certification"])
+def test_have_takes_a_credential(onet_like):
+    report = gap_report(onet_like, "rn", "np", have=["NCLEX-RN", "board certification"])
     assert report["credentials"] == ["NCLEX-RN", "board certification"]
 
 

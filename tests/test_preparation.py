@@ -59,7 +59,7 @@ def test_education_table_matches_the_ontology() -> None:
     from graph.vocab import CG
 
     g = Graph().parse(resources.ontology_path(), format="turtle")
-    for rank, (term, label, low, high) in EDUCATION.items():
+    for rank, (term, _label, low, high) in EDUCATION.items():
         node = CG[term]
         assert int(g.value(node, CG.rank)) == rank
         assert float(g.value(node, CG.minYears)) == low
