@@ -526,10 +526,10 @@ def skill_delta(P: Any, source: str, target: str, weights: Weights | None = None
     else:
         tgt = _skills(P, target)
         kept = _profile(P, source, weights)[0] & tgt.keys() - gain
+        # an import's stored delta out of an unrated occupation was computed the same way
         estimated = tuple(
             peer
             for role in (source, target)
-            if not curated or role == target
             for peer in (P.nodes[role].get("est_from") or ())
             if _uses_estimate(P, role)
         )

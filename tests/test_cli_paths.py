@@ -323,3 +323,67 @@ def test_help(runner, command):
     result = runner.invoke(cli, [command, "--help"])
     assert result.exit_code == 0
     assert "--format" in result.stdout and "--graph" in result.stdout
+
+
+# --- preparation and the person's standing ---------------------------------------------------
+
+
+def test_years_on_the_guide_graph_say_what_the_director_guide_expects(run):
+    data = json_of(run("path", "TPM", DIRECTOR, "--years", "4", "--k", "1", "--format", "json"))
+    route = data["routes"][0]
+    assert data["standing"] == {"education": None, "years": 4.0, "credentials": []}
+    prep = route["preparation"]
+    assert prep["experience_expected"] == [10.0, 15.0]
+    assert prep["experience_years"] == [6.0, 11.0]
+    assert route["years_to_ready"] == [6.0, 11.0]
+    assert prep["basis"] == "10-15 yrs of related experience expected, 6-11 yrs to go"
+    table = run("path", "TPM", DIRECTOR, "--years", "4", "--k", "1")
+    assert "You: 4 years of experience" in table.stdout
+    assert "Basis: 10-15 yrs of related experience expected, 6-11 yrs to go" in table.stdout
+
+
+def test_max_years_keeps_moves_ready_in_time(run):
+    options = json_of(run("next", "TPM", "--max-years", "1", "--format", "json"))["options"]
+    assert options and all(o["years_to_ready"][0] <= 1 for o in options)
+    assert DIRECTOR not in [o["role"] for o in options]
+    result = run("path", "TPM", DIRECTOR, "--max-years", "2")
+    assert result.exit_code == 1
+    assert result.stderr.startswith(
+        f"Error: No route from '{TPM}' to '{DIRECTOR}' is ready within 2 years (--max-years); "
+    )
+
+
+def test_bad_education_is_a_usage_error(run):
+    result = run("next", "TPM", "--education", "wizard school")
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "Error: Unknown education level 'wizard school' in --education. Use one of: less than "
+        "high school, high school, certificate, some college, associate, bachelor, masters, "
+        "professional, phd, postdoc.\n"
+    )
+
+
+def test_have_accepts_credentials_without_bogus_suggestions(run):
+    data = json_of(run("gap", "TPM", DIRECTOR, "--have", "PMP", "--have", "bar exam",
+                       "--format", "json"))
+    assert data["credentials"] == ["PMP", "bar exam"]
+    table = run("gap", "TPM", DIRECTOR, "--have", "PMP", "--education", "masters")
+    assert "You: education Master's degree; holds PMP" in table.stdout
+
+
+def test_next_says_why_and_leaves_out_step_downs(run):
+    data = json_of(run("next", "TPM", "--top", "3", "--format", "json"))
+    assert data["step_downs"] is False
+    assert all(o["why"] and "preparation" in o for o in data["options"])
+    table = run("next", "TPM", "--top", "3")
+    assert "Why they rank so" in table.stdout
+    assert "Moves to roles that ask less preparation are left out (--step-downs)." in table.stdout
+
+
+def test_show_prints_preparation_near_the_top(run):
+    result = run("show", DIRECTOR)
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    at = lines.index("Preparation")
+    assert at < lines.index("Key responsibilities")
+    assert lines[at + 1] == "  - Experience at Entry Level: 10-15 yrs"

@@ -264,6 +264,23 @@ def test_import_onet_writes_a_graph_folder(tmp_path: Path) -> None:
         "skos:closeMatch ?o }"
     )
     assert {r["o"] for r in rows} >= {ID + "onet/15-1299.09"}
+    # the projection reads the preparation back from the RDF
+    from graph.network import build_projection
+    from graph.reports import gap_report
+
+    P = build_projection(store)
+    managers = P.nodes[ID + "onet/11-3021.00"]["prep"]
+    assert (managers["zone"], managers["education"], managers["experience"]) == (5, 6, (4.0, 6.0))
+    assert managers["training"] == "over 6 months, up to and including 1 year"
+    # a guide role takes the education of its closest O*NET occupation
+    tpm = P.nodes[ID + "role/technical-program-manager-infrastructure-delivery"]["prep"]
+    assert (tpm["education"], tpm["education_source"]) == (6, "close match")
+    assert tpm["experience"] == (0.0, 3.0)  # its guide's entry level
+    # Software Developers: not rated, compared through its SOC group, and said so
+    gap = gap_report(P, "Software Developers", "Computer and Information Systems Managers")
+    assert gap["skills_unknown"] is False and gap["skills_to_gain"]
+    assert gap["skills_estimated_from"] == ["Computer Programmers"]
+    assert gap["preparation"]["job_zone_to"] == 5
 
 
 def test_missing_file_names_itself(onet_copy: Path) -> None:
