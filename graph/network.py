@@ -533,5 +533,10 @@ def load_projection(store: Any) -> nx.DiGraph:
                 pass  # a read-only graph folder: keep the projection in memory only
     if P.number_of_nodes() == 0:
         raise GraphNotFoundError("The graph holds no roles; build it or import a taxonomy first.")
+    # the projection lives as long as the process: keep the collector from scanning its
+    # hundreds of thousands of objects again and again
+    import gc
+
+    gc.freeze()
     _MEMO[key] = P
     return P

@@ -565,10 +565,18 @@ def _uses_estimate(P: Any, role: str) -> bool:
 
 def _unrated(P: Any, role: str) -> bool:
     """An O*NET occupation without ratings of its own nor of its SOC group: its delta is unknown."""
-    from graph.network import is_unrated
+    return role in _unrated_roles(P)[1]
 
-    data = P.nodes[role]
-    return not data.get("est_from") and is_unrated(data)
+
+def _unrated_roles(P: Any) -> tuple[frozenset[str], frozenset[str]]:
+    """O*NET occupations without ratings of their own, and those of them without a stand-in."""
+    memo = _memo(P)
+    if "unrated" not in memo:
+        from graph.network import is_unrated
+
+        unrated = frozenset(r for r, data in P.nodes(data=True) if is_unrated(data))
+        memo["unrated"] = (unrated, frozenset(r for r in unrated if not P.nodes[r].get("est_from")))
+    return memo["unrated"]  # type: ignore[no-any-return]
 
 
 def _skills(P: Any, role: str) -> dict[str, Any]:
@@ -600,9 +608,7 @@ def _gain(
     }
     edge = P.get_edge_data(source, target) or {}
     stored = frozenset(s for s in edge.get("skills_to_gain") or () if s)
-    from graph.network import is_unrated
-
-    if stored and is_unrated(P.nodes[target]):
+    if stored and target in _unrated_roles(P)[0]:
         # the import could compare only technology with an unrated target: not a delta
         stored = frozenset()
     if stored:
@@ -1107,7 +1113,7 @@ def k_routes(
             return None  # hides the edge from the search
         return step_cost(P, u, v, data.get("kind", "transition"), have, weights, standing)
 
-    wanted = 2 * k + 2
+    wanted = k + 2
     candidates: list[tuple[float, list[tuple[str, str, str]]]] = []
     over_years = 0
     direct, score = False, None
