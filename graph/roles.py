@@ -278,7 +278,7 @@ def role_preparation(store: Any, role: str) -> dict[str, Any]:
     rows = store.select(
         f"""SELECT ?zone ?isco ?regulated WHERE {{
           OPTIONAL {{ {r} cg:experienceLevel ?z . ?z cg:rank ?zone .
-                     FILTER(STRSTARTS(STR(?z), STR(cg:JobZone))) }}
+                     VALUES ?z {{ cg:JobZone1 cg:JobZone2 cg:JobZone3 cg:JobZone4 cg:JobZone5 }} }}
           OPTIONAL {{ {r} cg:iscoSkillLevel ?isco }}
           OPTIONAL {{ {r} cg:regulatedProfession ?regulated }}
         }} LIMIT 1"""
