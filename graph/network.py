@@ -64,7 +64,7 @@ __all__ = [
 ]
 
 #: bump when the projection's shape changes, so old caches are rebuilt
-PROJECTION_VERSION = 3
+PROJECTION_VERSION = 4
 
 CG = "https://w3id.org/careergraph/ontology#"
 
@@ -415,15 +415,19 @@ def _add_preparation(P: nx.DiGraph, store: Any) -> None:
         prep["experience_source"] = f"guide ({label})"
         # someone in the role is typically past its entry level: the next level's years
         prep["experience_held"] = levels[1][1] if len(levels) > 1 else low
+    close: dict[str, list[int]] = defaultdict(list)
     for row in sorted_select(store, CLOSE_EDUCATION_Q):
-        prep = nodes[row["role"]]["prep"] if row["role"] in nodes else None
-        if prep is None or prep.get("education_source") == "guide":
+        if row["role"] in nodes:
+            close[row["role"]].append(int(row["rank"]))
+    for role, ranks in close.items():
+        prep = nodes[role]["prep"]
+        if prep.get("education_source") == "guide":
             continue
-        # the closest O*NET occupations of a guide role; the least any of them asks
-        rank = int(row["rank"])
-        if not prep.get("education") or rank < prep["education"]:
-            prep["education"] = rank
-            prep["education_source"] = "close match"
+        # what the O*NET occupations a guide role closely matches typically ask: the middle
+        # one (the higher of two), so one loosely matched occupation does not decide
+        ranks.sort()
+        prep["education"] = ranks[len(ranks) // 2]
+        prep["education_source"] = "close match"
     for row in sorted_select(store, ISCO_Q):
         if row["role"] in nodes:
             prep = nodes[row["role"]]["prep"]

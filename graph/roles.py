@@ -304,14 +304,16 @@ def role_preparation(store: Any, role: str) -> dict[str, Any]:
         edu = {"label": str(education[0]["label"]), "source": source}
     else:
         close = store.select(
-            f"""SELECT ?label ?occupation WHERE {{ {r} skos:closeMatch ?o .
+            f"""SELECT ?label ?occupation ?rank WHERE {{ {r} skos:closeMatch ?o .
                 ?o schema:educationRequirements ?e ; skos:prefLabel ?occupation .
-                ?e skos:prefLabel ?label ; cg:rank ?rank }} ORDER BY ?rank LIMIT 1"""
+                ?e skos:prefLabel ?label ; cg:rank ?rank }} ORDER BY ?rank ?occupation"""
         )
         if close:
+            # the middle of what its close matches ask (the higher of two), as route search uses
+            middle = close[len(close) // 2]
             edu = {
-                "label": str(close[0]["label"]),
-                "source": f"its close O*NET match {close[0]['occupation']}",
+                "label": str(middle["label"]),
+                "source": f"its close O*NET match {middle['occupation']}",
             }
     experience = store.select(
         f"""SELECT ?level ?min ?max ?label ?rank WHERE {{
