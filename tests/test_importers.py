@@ -281,6 +281,11 @@ def test_import_onet_writes_a_graph_folder(tmp_path: Path) -> None:
     assert gap["skills_unknown"] is False and gap["skills_to_gain"]
     assert gap["skills_estimated_from"] == ["Computer Programmers"]
     assert gap["preparation"]["job_zone_to"] == 5
+    # the preparation triples meet the shapes
+    from graph.build import validate_folder
+
+    violations, _ = validate_folder(tmp_path / "g")
+    assert violations == []
 
 
 def test_missing_file_names_itself(onet_copy: Path) -> None:
