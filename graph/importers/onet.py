@@ -14,9 +14,16 @@ emits, for every occupation:
 - a requirement per Technology Skill example (``cgr:onet-tech/<slug>``, its
   UNSPSC commodity as ``skos:broader``) with the hot and in-demand flags;
 - a ``cg:Responsibility`` per task statement;
+- its preparation from Education, Training, and Experience (optional files):
+  a ``cg:PreparationRequirement`` per scale (required education, related work
+  experience, on-site and on-the-job training) with the distribution and the
+  typical category (the median respondent's), ``schema:educationRequirements``
+  and ``schema:experienceRequirements``; an occupation not surveyed takes its
+  SOC group's average (``cg:estimatedFrom``), see :func:`estimate_preparation`;
 - a ``cg:Transition`` per Related Occupation, keeping its tier and index: a
-  ``cg:Progression`` when the Job Zone rises, else a lateral move. Its skills
-  to gain are level-aware, see :func:`skills_to_gain`.
+  ``cg:Progression`` when it is a step up a person would call one (see
+  :func:`is_progression`), else a lateral move. Its skills to gain are
+  level-aware, see :func:`skills_to_gain`.
 
 Ratings flagged "Recommend Suppress" (too few respondents or too uncertain)
 are dropped: a suppressed importance drops the requirement, a suppressed level
