@@ -16,14 +16,20 @@ Routes run over two kinds of moves:
 
 A step costs ``base cost of its kind + skill x skills to gain (minus --have)
 + unknown if either role has no skill profile + salary_drop x relative pay
-drop``; all of it lives in :class:`Weights`. The k cheapest simple routes are
-found with Yen's algorithm (:func:`networkx.shortest_simple_paths`).
+drop + prep_year x years of preparation``; all of it lives in
+:class:`Weights`. Yen's algorithm (:func:`networkx.shortest_simple_paths`)
+gives candidate routes, the direct move among them, which are ranked by what
+they ask from start to finish (:func:`route_cost`).
 
 A step's skill delta is what the target role needs that the source lacks:
 a skill the source does not list (when rated, only if its importance is at
 least ``min_importance``), or one whose required level rises by more than
 ``level_rise`` ("from level X to Y"). A curated move's stored
-``skills_to_gain`` (``cg:skillToGain``) is used when it has any.
+``skills_to_gain`` (``cg:skillToGain``) is used when it has any. An O*NET
+occupation without ratings stands in through its SOC group's rated
+occupations, or its delta is unknown (:func:`skills_note` says which). The
+preparation delta (education, experience, training, credentials, time to
+ready) comes from :mod:`graph.preparation`.
 """
 
 from __future__ import annotations
@@ -56,6 +62,10 @@ __all__ = [
     "routing_graph",
     "k_routes",
     "next_moves",
+    "route_skills",
+    "route_cost",
+    "route_preparation",
+    "skills_note",
 ]
 
 #: IRIs of the shipped skill vocabulary's concepts (graph/data/skills.tsv)
