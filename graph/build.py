@@ -25,7 +25,7 @@ from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, SKOS
 
 from graph import resources
-from graph.errors import DataError, GuideError, ValidationError
+from graph.errors import DataError, GuideError, UsageError, ValidationError
 from graph.guides import Guide, parse_file
 from graph.skills import SkillVocabulary, normalize, slugify
 from graph.vocab import CG, ID, PREFIXES, SCHEMA
@@ -383,10 +383,23 @@ class _Emitter:
                     self.add(node, CG.minYears, Literal(years[0]))
                 if len(years) > 1:
                     self.add(node, CG.maxYears, Literal(years[1]))
+                if years:
+                    # the band's years become the experience the role asks at that level
+                    exp = ID[f"experience/{slug}/{slugify(band.level)}"]
+                    self.add(exp, RDF.type, SCHEMA.OccupationalExperienceRequirements)
+                    self.text(exp, RDFS.label, f"{title}: {band.level}, {band.years}")
+                    self.add(exp, SCHEMA.monthsOfExperience, Literal(years[0] * 12))
+                    self.add(exp, CG.minYears, Literal(years[0]))
+                    if len(years) > 1:
+                        self.add(exp, CG.maxYears, Literal(years[1]))
+                    self.add(exp, CG.experienceLevel, self.level(band.level))
+                    self.add(exp, DCTERMS.source, src)
+                    self.add(role, SCHEMA.experienceRequirements, exp)
             if band.note:
                 self.text(node, RDFS.comment, band.note)
             self.add(node, DCTERMS.source, src)
             self.add(role, CG.salaryBand, node)
+        self.preparation(guide, role, slug, src, where)
         for name in guide.employers:
             node = self.named("employer", name, CG.Employer, SCHEMA.Organization)
             self.text(node, SCHEMA.name, name)
@@ -426,6 +439,51 @@ class _Emitter:
             target = self.roles.resolve(written, self.warnings, f"{where} (adjacent titles)")
             if target != title:
                 self.add(role, CG.adjacentRole, self.role(target, src))
+
+    def preparation(self, guide: Guide, role: URIRef, slug: str, src: URIRef, where: str) -> None:
+        """The guide's optional education and certifications (never inferred)."""
+        from graph.preparation import EDUCATION, education_rank
+
+        if guide.education:
+            rank: int | None
+            try:
+                rank = education_rank(guide.education)
+            except UsageError:
+                rank = self.education_in_words(guide.education)
+            if rank is None:
+                self.warnings.append(
+                    f"{where} (Education & Certifications): education '{guide.education}' "
+                    "names no known level; ignored"
+                )
+            else:
+                self.add(role, SCHEMA.educationRequirements, CG[EDUCATION[rank][0]])
+        for name in guide.certifications:
+            node = ID[f"credential/{slugify(name)}"]
+            lowered = name.lower()
+            category = (
+                "licence" if "licen" in lowered
+                else "exam" if "exam" in lowered
+                else "certification"
+            )
+            self.add(node, RDF.type, CG.Credential)
+            self.add(node, RDF.type, SCHEMA.EducationalOccupationalCredential)
+            self.text(node, RDFS.label, name)
+            self.text(node, SCHEMA.credentialCategory, category)
+            self.add(node, DCTERMS.source, src)
+            self.add(role, CG.credential, node)
+
+    @staticmethod
+    def education_in_words(text: str) -> int | None:
+        """The level a phrase like "Bachelor's degree in computer science" starts with."""
+        from graph.preparation import education_rank
+
+        words = re.sub(r"[^A-Za-z' ]+", " ", text).split()
+        for n in range(min(4, len(words)), 0, -1):
+            try:
+                return education_rank(" ".join(words[:n]))
+            except UsageError:
+                continue
+        return None
 
     def level(self, label: str) -> URIRef:
         known = LEVELS.get(label.strip().lower())

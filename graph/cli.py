@@ -490,13 +490,29 @@ def push_command(
 # ---------------------------------------------------------------------------
 
 HAVE_HELP = (
-    "A skill you already have (its label, an alternative label, or a close spelling); "
-    "repeatable. It no longer counts as a skill to gain."
+    "A skill you already have (its label, an alternative label, or a close spelling), or a "
+    "credential you hold ('bar exam', 'PMP'); repeatable. It no longer counts as to gain."
 )
+EDUCATION_HELP = (
+    "Your highest education: 'high school', 'certificate', 'associate', 'bachelor', 'masters', "
+    "'professional' (law, medicine), 'phd'. Default: what your current role typically asks."
+)
+YEARS_HELP = (
+    "Your years of related work experience. Default: what your current role typically asks."
+)
+MAX_YEARS_HELP = "Keep only moves that could make you ready within N years (low estimate)."
+
+
+def standing_options(func: Any) -> Any:
+    """--education and --years: the person's own standing."""
+    func = click.option("--years", type=click.FloatRange(min=0, max=79), metavar="N",
+                        help=YEARS_HELP)(func)
+    return click.option("--education", metavar="LEVEL", help=EDUCATION_HELP)(func)
 WEIGHT_HELP = (
     "Override a route weight as NAME=VALUE, e.g. skill=0.5 or suggested=4; repeatable. "
     "Names: progression, transition, suggested, skill, unknown, salary_drop, suggest_top, "
-    "suggest_min, min_importance, level_rise, next_progression, next_transition, next_salary."
+    "suggest_min, min_importance, level_rise, next_progression, next_transition, next_salary, "
+    "next_salary_drop, prep_year, next_prep."
 )
 
 
@@ -526,6 +542,8 @@ def _projection(ctx: click.Context, graph_dir: Path | None) -> Any:
     "--avoid", multiple=True, metavar="ROLE", help="A role no route may pass through; repeatable."
 )
 @click.option("--weight", "weights", multiple=True, metavar="NAME=VALUE", help=WEIGHT_HELP)
+@standing_options
+@click.option("--max-years", type=click.FloatRange(min=0), metavar="N", help=MAX_YEARS_HELP)
 @graph_option
 @format_option("table", "json")
 @click.pass_context
@@ -539,6 +557,9 @@ def path_command(
     max_steps: int | None,
     avoid: tuple[str, ...],
     weights: tuple[str, ...],
+    education: str | None,
+    years: float | None,
+    max_years: float | None,
     graph_dir: Path | None,
     fmt: str,
 ) -> None:
@@ -546,8 +567,9 @@ def path_command(
 
     Routes use the moves guides and imports name (progression, transition) and,
     where those are missing, moves suggested by profile similarity, at a
-    higher cost. A step costs more for each skill to gain (minus --have) and
-    for a pay cut. Roles may be typed loosely: 'tpm', 'Director TPM'.
+    higher cost. A step costs more for each skill to gain (minus --have), for
+    a pay cut and for each year of preparation (study and experience, minus
+    --education and --years). Roles may be typed loosely: 'tpm', 'Director TPM'.
     """
     from graph.paths import parse_weights
     from graph.reports import path_report
@@ -561,6 +583,9 @@ def path_command(
         max_steps=max_steps,
         avoid=avoid,
         weights=parse_weights(weights),
+        education=education,
+        years=years,
+        max_years=max_years,
     )
     if fmt == "json":
         echo_json(report)
@@ -581,6 +606,14 @@ def path_command(
 )
 @click.option("--have", multiple=True, metavar="SKILL", help=HAVE_HELP)
 @click.option("--weight", "weights", multiple=True, metavar="NAME=VALUE", help=WEIGHT_HELP)
+@standing_options
+@click.option("--max-years", type=click.FloatRange(min=0), metavar="N", help=MAX_YEARS_HELP)
+@click.option(
+    "--step-downs",
+    is_flag=True,
+    help="Also list moves to roles that ask less preparation (a lower Job Zone or ISCO skill "
+    "level).",
+)
 @graph_option
 @format_option("table", "json")
 @click.pass_context
@@ -591,20 +624,35 @@ def next_command(
     top: int,
     have: tuple[str, ...],
     weights: tuple[str, ...],
+    education: str | None,
+    years: float | None,
+    max_years: float | None,
+    step_downs: bool,
     graph_dir: Path | None,
     fmt: str,
 ) -> None:
     """Ranked one-step moves from ROLE: curated ones and similar roles with no curated move.
 
-    Score = skill overlap (0-1: how much of the target's skill profile ROLE
-    and --have cover) + a bonus for a curated progression (0.2) or transition
-    (0.1) + 0.5 x relative pay change (capped at +-100%).
+    Score = skill coverage (0-1: how much of the target's rated skill profile
+    ROLE and --have cover, level-aware) + a bonus for a curated progression
+    (0.2) or transition (0.1) + 0.3 x relative pay change (capped at +-100%)
+    - 0.2 per year to ready (study and related experience, capped at 10).
+    Each move says why it ranks where it does. Moves to roles that ask less
+    preparation are left out unless --step-downs.
     """
     from graph.paths import parse_weights
     from graph.reports import next_report
 
     report = next_report(
-        _projection(ctx, graph_dir), role, top=top, have=have, weights=parse_weights(weights)
+        _projection(ctx, graph_dir),
+        role,
+        top=top,
+        have=have,
+        weights=parse_weights(weights),
+        education=education,
+        years=years,
+        max_years=max_years,
+        step_downs=step_downs,
     )
     if fmt == "json":
         echo_json(report)
@@ -618,6 +666,7 @@ def next_command(
 @click.argument("from_role", metavar="FROM")
 @click.argument("to_role", metavar="TO")
 @click.option("--have", multiple=True, metavar="SKILL", help=HAVE_HELP)
+@standing_options
 @graph_option
 @format_option("table", "json")
 @click.pass_context
@@ -627,19 +676,25 @@ def gap_command(
     from_role: str,
     to_role: str,
     have: tuple[str, ...],
+    education: str | None,
+    years: float | None,
     graph_dir: Path | None,
     fmt: str,
 ) -> None:
     """The skill delta from role FROM to role TO, whether or not a route joins them.
 
-    Lists the skills to gain (and level rises where data rates levels), the
-    skills kept, and the commonly missing skills the guides flag: those TO's
-    guide says people moving into TO often lack, and those FROM's guide says
-    its holders often lack that TO requires.
+    Lists the preparation TO asks (education, related experience, training,
+    credentials) and the time to ready, the skills to gain (and level rises
+    where data rates levels), the skills kept, and the commonly missing
+    skills the guides flag: those TO's guide says people moving into TO often
+    lack, and those FROM's guide says its holders often lack that TO requires.
     """
     from graph.reports import gap_report
 
-    report = gap_report(_projection(ctx, graph_dir), from_role, to_role, have=have)
+    report = gap_report(
+        _projection(ctx, graph_dir), from_role, to_role, have=have, education=education,
+        years=years,
+    )
     if fmt == "json":
         echo_json(report)
         return

@@ -19,6 +19,17 @@ Nodes are role IRIs with these attributes:
     ``[(iri, label), ...]``.
 ``has_guide``, ``code``, ``level``
     Whether a guide describes it, its O*NET/ESCO code, its experience rank.
+``prep``
+    Its preparation (see :mod:`graph.preparation`): ``zone`` (O*NET Job
+    Zone), ``education`` (rank 1-12) with ``education_source`` and
+    ``education_estimated`` (the roles it was averaged from), ``experience``
+    (years low, high or None), ``experience_source``, ``experience_held``
+    (the years someone in the role typically has: a guide's mid level), ``training``,
+    ``onsite``, ``credentials``, ``isco`` (ISCO skill level), ``regulated``.
+``est_skills``, ``est_from``
+    For an O*NET occupation without skill ratings: the average ratings of the
+    rated occupations of its SOC broad group (else minor group) and those
+    occupations' IRIs; empty when none is rated.
 
 Edges are curated transitions with ``kind`` (``progression`` or
 ``transition``), ``iri``, ``skills_to_gain`` (skill IRIs), ``source``,
@@ -36,6 +47,7 @@ from __future__ import annotations
 import gc
 import json
 import os
+import re
 import struct
 import tempfile
 from collections import defaultdict
@@ -57,10 +69,11 @@ __all__ = [
     "PROJECTION_SUFFIX",
     "label_key",
     "role_midpoint",
+    "is_unrated",
 ]
 
 #: bump when the projection's shape or file format changes, so old caches are rebuilt
-PROJECTION_VERSION = 3
+PROJECTION_VERSION = 4
 #: the name ending of projection cache files
 PROJECTION_SUFFIX = ".cgproj"
 _MAGIC = b"CGPROJ\x00\x01"
@@ -140,6 +153,56 @@ SELECT ?role ?band ?levelLabel ?rank ?min ?max ?currency ?median ?open ?position
   OPTIONAL { ?band cg:openEnded ?open }
   OPTIONAL { ?band cg:position ?position }
 }"""
+
+ZONE_Q = """
+SELECT ?role ?zone WHERE {
+  ?role cg:experienceLevel ?z .
+  VALUES (?z ?zone) {
+    (cg:JobZone1 1) (cg:JobZone2 2) (cg:JobZone3 3) (cg:JobZone4 4) (cg:JobZone5 5)
+  }
+}"""
+
+EDUCATION_Q = """
+SELECT ?role ?rank WHERE {
+  ?role schema:educationRequirements ?e . ?e a cg:EducationLevel ; cg:rank ?rank
+}"""
+
+CLOSE_EDUCATION_Q = """
+SELECT ?role ?rank WHERE {
+  ?role cg:guide ?g ; skos:closeMatch ?o . ?o schema:educationRequirements/cg:rank ?rank
+}"""
+
+PREPARATION_Q = """
+SELECT ?role ?scale ?category ?label ?min ?max WHERE {
+  ?role cg:preparation ?p . ?p cg:preparationScale/skos:notation ?scale ;
+     cg:typicalCategory ?category ; rdfs:label ?label .
+  OPTIONAL { ?p cg:minYears ?min } OPTIONAL { ?p cg:maxYears ?max }
+}"""
+
+ESTIMATED_Q = """
+SELECT ?role ?scale ?from WHERE {
+  ?role cg:preparation ?p . ?p cg:preparationScale/skos:notation ?scale ; cg:estimatedFrom ?from
+}"""
+
+EXPERIENCE_Q = """
+SELECT ?role ?min ?max ?rank ?label WHERE {
+  ?role schema:experienceRequirements ?x . ?x cg:minYears ?min .
+  OPTIONAL { ?x cg:maxYears ?max }
+  OPTIONAL { ?x cg:experienceLevel ?lv . ?lv cg:rank ?rank . ?lv skos:prefLabel ?label }
+}"""
+
+ISCO_Q = """
+SELECT ?role ?isco ?regulated WHERE {
+  ?role a cg:Role .
+  OPTIONAL { ?role cg:iscoSkillLevel ?isco }
+  OPTIONAL { ?role cg:regulatedProfession ?regulated }
+  FILTER(BOUND(?isco) || BOUND(?regulated))
+}"""
+
+CREDENTIALS_Q = "SELECT ?role ?label WHERE { ?role cg:credential ?c . ?c rdfs:label ?label }"
+
+#: an O*NET-SOC code: its SOC groups are its first 6 (broad) and 5 (minor) characters
+_ONET_CODE = re.compile(r"^\d\d-\d{4}\.\d\d$")
 
 SECTORS_Q = (
     "SELECT ?role ?item ?label WHERE { ?role cg:sector ?item . ?item skos:prefLabel ?label }"
@@ -277,6 +340,8 @@ def build_projection(store: Any) -> nx.DiGraph:
             role_bands.sort(key=lambda b: (b["position"] or 0, b["rank"] or 0, b["min"]))
             nodes[role]["salary"] = role_bands
             nodes[role]["midpoint"], nodes[role]["currency"] = role_midpoint(role_bands)
+    _add_preparation(P, store)
+    _estimate_skills(P)
     for query, attr in ((SECTORS_Q, "sectors"), (EMPLOYERS_Q, "employers")):
         for row in sorted_select(store, query):
             if row["role"] in nodes:
@@ -319,6 +384,34 @@ class ProjectionFormatError(ValueError):
     """A projection cache file that is not one this version wrote."""
 
 
+#: the keys of a skill rating written as columns; any others follow as a dict
+_RATING = ("importance", "level")
+#: a JSON object holding one tuple (JSON has lists only, and the projection uses both)
+_TUPLE = "\u0000tuple"
+
+
+def _tag(value: Any) -> Any:
+    """``value`` with every tuple in it made a one-key object, for JSON."""
+    if isinstance(value, tuple):
+        return {_TUPLE: [_tag(x) for x in value]}
+    if isinstance(value, list):
+        return [_tag(x) for x in value]
+    if isinstance(value, dict):
+        return {k: _tag(x) for k, x in value.items()}
+    return value
+
+
+def _untag(value: Any) -> Any:
+    """Undo :func:`_tag`."""
+    if isinstance(value, list):
+        return [_untag(x) for x in value]
+    if isinstance(value, dict):
+        if len(value) == 1 and _TUPLE in value:
+            return tuple(_untag(x) for x in value[_TUPLE])
+        return {k: _untag(x) for k, x in value.items()}
+    return value
+
+
 def dumps_projection(P: nx.DiGraph) -> bytes:
     """The projection as bytes: a header, JSON, then the similarity arrays raw.
 
@@ -344,7 +437,8 @@ def dumps_projection(P: nx.DiGraph) -> bytes:
             found = table[iri] = len(table)
         return found
 
-    graph = dict(P.graph)
+    graph = {k: _tag(v) for k, v in P.graph.items() if k != "label_index"}
+    graph["label_index"] = P.graph.get("label_index", {})
     model = graph.pop("similarity", None)
     graph["label_index"] = {
         k: sorted(ref(r) for r in v) for k, v in graph.get("label_index", {}).items()
@@ -363,18 +457,20 @@ def dumps_projection(P: nx.DiGraph) -> bytes:
         }
     nodes = []
     for n, d in P.nodes(data=True):
-        attrs = {k: v for k, v in d.items() if k not in ("skills", "gaps")}
+        attrs = {k: _tag(v) for k, v in d.items() if k not in ("skills", "gaps")}
         skills = d.get("skills", {})
+        extra = [{k: x for k, x in v.items() if k not in _RATING} for v in skills.values()]
         attrs["skills"] = [
             [ref(k) for k in skills],
             [v["importance"] for v in skills.values()],
             [v["level"] for v in skills.values()],
+            [_tag(x) if x else 0 for x in extra],
         ]
         attrs["gaps"] = sorted(ref(g) for g in d.get("gaps", ()))
         nodes.append([ref(n), attrs])
     edges = []
     for u, v, d in P.edges(data=True):
-        attrs = dict(d)
+        attrs = {k: _tag(x) for k, x in d.items()}
         attrs["skills_to_gain"] = [ref(x) for x in d.get("skills_to_gain", [])]
         edges.append([ref(u), ref(v), attrs])
     doc: dict[str, Any] = {"graph": graph, "similarity": sim, "nodes": nodes, "edges": edges}
@@ -421,16 +517,19 @@ def _from_doc(doc: dict[str, Any], data: bytes, offset: int) -> nx.DiGraph:
     if not all(isinstance(i, str) for i in iris):
         raise ProjectionFormatError("the IRI table holds something other than text")
     P = nx.DiGraph()
-    graph = doc["graph"]
+    graph = {k: (v if k == "label_index" else _untag(v)) for k, v in doc["graph"].items()}
     graph["label_index"] = {k: {iris[i] for i in v} for k, v in graph["label_index"].items()}
     P.graph.update(graph)
     nodes = []
     for n, attrs in doc["nodes"]:
-        keys, importance, level = attrs["skills"]
+        keys, importance, level, extra = attrs["skills"]
         attrs["skills"] = {
-            iris[k]: {"importance": i, "level": lv}
-            for k, i, lv in zip(keys, importance, level, strict=True)
+            iris[k]: {"importance": i, "level": lv, **(_untag(x) if x else {})}
+            for k, i, lv, x in zip(keys, importance, level, extra, strict=True)
         }
+        for k, v in attrs.items():
+            if k != "skills" and isinstance(v, dict | list):
+                attrs[k] = _untag(v)
         attrs["gaps"] = {iris[g] for g in attrs["gaps"]}
         attrs["sectors"] = [tuple(x) for x in attrs["sectors"]]
         attrs["employers"] = [tuple(x) for x in attrs["employers"]]
@@ -443,6 +542,9 @@ def _from_doc(doc: dict[str, Any], data: bytes, offset: int) -> nx.DiGraph:
         pred[node] = {}
     for u, v, attrs in doc["edges"]:
         attrs["skills_to_gain"] = [iris[x] for x in attrs["skills_to_gain"]]
+        for k, x in attrs.items():
+            if isinstance(x, dict | list):
+                attrs[k] = _untag(x)
         source, target = iris[u], iris[v]
         if source not in succ or target not in succ:
             raise ProjectionFormatError("an edge names a role that is not a node")
@@ -467,6 +569,121 @@ def _from_doc(doc: dict[str, Any], data: bytes, offset: int) -> nx.DiGraph:
             info=sim["info"],
         )
     return P
+
+
+def _add_preparation(P: nx.DiGraph, store: Any) -> None:
+    """Give every role its ``prep`` dict from the preparation triples."""
+    nodes = P.nodes
+    for role in nodes:
+        nodes[role]["prep"] = {"credentials": []}
+    for row in sorted_select(store, ZONE_Q):
+        if row["role"] in nodes:
+            nodes[row["role"]]["prep"]["zone"] = int(row["zone"])
+    for row in sorted_select(store, EDUCATION_Q):
+        if row["role"] in nodes:
+            prep = nodes[row["role"]]["prep"]
+            prep["education"] = max(prep.get("education") or 0, int(row["rank"]))
+            prep["education_source"] = "rated" if nodes[row["role"]].get("code") else "guide"
+    estimated: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for row in sorted_select(store, ESTIMATED_Q):
+        estimated[(row["role"], row["scale"])].append(row["from"])
+    for row in sorted_select(store, PREPARATION_Q):
+        if row["role"] not in nodes:
+            continue
+        prep = nodes[row["role"]]["prep"]
+        label = str(row["label"])
+        span = (_num(row.get("min")) or 0.0, _num(row.get("max")))
+        peers = estimated.get((row["role"], row["scale"]))
+        if row["scale"] == "RL" and peers:
+            prep["education_source"] = "group"
+            prep["education_estimated"] = peers
+        elif row["scale"] == "RW":
+            prep["experience"] = span
+            prep["experience_source"] = "group" if peers else "rated"
+        elif row["scale"] == "OJ":
+            prep["training"] = label[:1].lower() + label[1:]
+        elif row["scale"] == "PT":
+            prep["onsite"] = label[:1].lower() + label[1:]
+    guide_experience: dict[str, list[tuple[int, float, float | None, str]]] = defaultdict(list)
+    for row in sorted_select(store, EXPERIENCE_Q):
+        if row["role"] in nodes and row.get("rank") is not None:
+            guide_experience[row["role"]].append(
+                (int(row["rank"]), float(row["min"]), _num(row.get("max")), str(row["label"]))
+            )
+    for role, levels in guide_experience.items():
+        # a guide's entry level is what it takes to be hired into the role
+        levels.sort()
+        rank, low, high, label = levels[0]
+        prep = nodes[role]["prep"]
+        prep["experience"] = (low, high)
+        prep["experience_source"] = f"guide ({label})"
+        # someone in the role is typically past its entry level: the next level's years
+        prep["experience_held"] = levels[1][1] if len(levels) > 1 else low
+    close: dict[str, list[int]] = defaultdict(list)
+    for row in sorted_select(store, CLOSE_EDUCATION_Q):
+        if row["role"] in nodes:
+            close[row["role"]].append(int(row["rank"]))
+    for role, ranks in close.items():
+        prep = nodes[role]["prep"]
+        if prep.get("education_source") == "guide":
+            continue
+        # what the O*NET occupations a guide role closely matches typically ask: the middle
+        # one (the higher of two), so one loosely matched occupation does not decide
+        ranks.sort()
+        prep["education"] = ranks[len(ranks) // 2]
+        prep["education_source"] = "close match"
+    for row in sorted_select(store, ISCO_Q):
+        if row["role"] in nodes:
+            prep = nodes[row["role"]]["prep"]
+            if row.get("isco") is not None:
+                prep["isco"] = int(row["isco"])
+            if row.get("regulated") is not None:
+                prep["regulated"] = str(row["regulated"]).lower() in ("true", "1")
+    for row in sorted_select(store, CREDENTIALS_Q):
+        if row["role"] in nodes:
+            nodes[row["role"]]["prep"]["credentials"].append(str(row["label"]))
+
+
+def is_unrated(data: dict[str, Any]) -> bool:
+    """An O*NET occupation O*NET has not rated on Skills or Knowledge (technology aside)."""
+    code = data.get("code") or ""
+    if not _ONET_CODE.match(str(code)):
+        return False
+    return not any(r.get("importance") is not None for r in (data.get("skills") or {}).values())
+
+
+def _estimate_skills(P: nx.DiGraph) -> None:
+    """Average ratings of the rated occupations of the SOC group of every unrated occupation."""
+    groups: dict[str, list[str]] = defaultdict(list)
+    unrated = []
+    for role, data in P.nodes(data=True):
+        data["est_skills"], data["est_from"] = {}, []
+        if is_unrated(data):
+            unrated.append(role)
+        elif _ONET_CODE.match(str(data.get("code") or "")):
+            groups[data["code"][:6]].append(role)
+            groups[data["code"][:5]].append(role)
+    for role in unrated:
+        code = P.nodes[role]["code"]
+        peers = groups.get(code[:6]) or groups.get(code[:5]) or []
+        if not peers:
+            continue
+        sums: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0])
+        for peer in peers:
+            for skill, rating in P.nodes[peer]["skills"].items():
+                if rating.get("importance") is None:
+                    continue
+                acc = sums[skill]
+                acc[0] += rating["importance"]
+                if rating.get("level") is not None:
+                    acc[1] += rating["level"]
+                    acc[2] += 1
+        n = len(peers)
+        P.nodes[role]["est_skills"] = {
+            skill: {"importance": round(imp / n, 2), "level": (round(lv / k, 2) if k else None)}
+            for skill, (imp, lv, k) in sums.items()
+        }
+        P.nodes[role]["est_from"] = sorted(peers)
 
 
 def _write_atomic(path: Path, P: nx.DiGraph) -> None:
@@ -526,5 +743,8 @@ def load_projection(store: Any) -> nx.DiGraph:
                 pass  # a read-only graph folder: keep the projection in memory only
     if P.number_of_nodes() == 0:
         raise GraphNotFoundError("The graph holds no roles; build it or import a taxonomy first.")
+    # the projection lives as long as the process: keep the collector from scanning its
+    # hundreds of thousands of objects again and again
+    gc.freeze()
     _MEMO[key] = P
     return P

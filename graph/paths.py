@@ -16,19 +16,26 @@ Routes run over two kinds of moves:
 
 A step costs ``base cost of its kind + skill x skills to gain (minus --have)
 + unknown if either role has no skill profile + salary_drop x relative pay
-drop``; all of it lives in :class:`Weights`. The k cheapest simple routes are
-found with Yen's algorithm (:func:`networkx.shortest_simple_paths`).
+drop + prep_year x years of preparation``; all of it lives in
+:class:`Weights`. Yen's algorithm (:func:`networkx.shortest_simple_paths`)
+gives candidate routes, the direct move among them, which are ranked by what
+they ask from start to finish (:func:`route_cost`).
 
 A step's skill delta is what the target role needs that the source lacks:
 a skill the source does not list (when rated, only if its importance is at
 least ``min_importance``), or one whose required level rises by more than
 ``level_rise`` ("from level X to Y"). A curated move's stored
-``skills_to_gain`` (``cg:skillToGain``) is used when it has any.
+``skills_to_gain`` (``cg:skillToGain``) is used when it has any. An O*NET
+occupation without ratings stands in through its SOC group's rated
+occupations, or its delta is unknown (:func:`skills_note` says which). The
+preparation delta (education, experience, training, credentials, time to
+ready) comes from :mod:`graph.preparation`.
 """
 
 from __future__ import annotations
 
 import math
+import re
 import weakref
 from collections import deque
 from collections.abc import Iterable
@@ -38,18 +45,27 @@ from typing import Any
 import networkx as nx
 
 from graph.errors import NoRouteError, UsageError
+from graph.preparation import Standing, prep_delta, years_text
 
 __all__ = [
     "Weights",
+    "Standing",
+    "preparation",
+    "years_mid",
     "SkillDelta",
     "parse_weights",
     "resolve_skills",
+    "split_have",
     "skill_delta",
     "salary_change",
     "step_cost",
     "routing_graph",
     "k_routes",
     "next_moves",
+    "route_skills",
+    "route_cost",
+    "route_preparation",
+    "skills_note",
 ]
 
 #: IRIs of the shipped skill vocabulary's concepts (graph/data/skills.tsv)
@@ -78,6 +94,7 @@ class Weights:
                + skill * (skills to gain, minus --have)
                + unknown            (if either role has no skill profile)
                + salary_drop * max(0, (pay_from - pay_to) / pay_from)
+               + prep_year * years to ready (middle of the range)
 
     Attributes
     ----------
@@ -106,6 +123,17 @@ class Weights:
         Bonus added to ``next``'s score for curated moves (suggested: 0).
     next_salary : float
         Weight of the relative pay change (clipped to -1..1) in ``next``'s score.
+    next_salary_drop : float
+        ``next``: weight of a relative pay cut (a lateral move that pays less
+        is not a step forward).
+    prep_year : float
+        Route cost per year of preparation: the middle of the years of study
+        plus a quarter of the middle of the related experience still to gain
+        (experience is gained while paid).
+    next_prep : float
+        ``next``: score taken off per year of time to ready. With the default
+        ``next_salary`` the best possible pay rise (0.3) is worth less than
+        two years of preparation (0.4), so pay never outranks schooling.
 
     Examples
     --------
@@ -123,9 +151,12 @@ class Weights:
     suggest_min: float = 0.25
     min_importance: float = 3.0
     level_rise: float = 1.0
-    next_progression: float = 0.2
+    next_progression: float = 0.3
     next_transition: float = 0.1
-    next_salary: float = 0.5
+    next_salary: float = 0.3
+    next_salary_drop: float = 1.0
+    prep_year: float = 0.5
+    next_prep: float = 0.2
 
     def base(self, kind: str) -> float:
         """Base cost of a move of ``kind``."""
@@ -150,7 +181,8 @@ def parse_weights(items: Iterable[str], base: Weights | None = None) -> Weights:
     ...
     graph.errors.UsageError: Unknown weight 'skil' in --weight skil=1. Known weights: \
 progression, transition, suggested, skill, unknown, salary_drop, suggest_top, suggest_min, \
-min_importance, level_rise, next_progression, next_transition, next_salary.
+min_importance, level_rise, next_progression, next_transition, next_salary, \
+next_salary_drop, prep_year, next_prep.
     """
     weights = base or Weights()
     names = [f.name for f in fields(Weights)]
@@ -273,10 +305,11 @@ def resolve_skills(P: Any, phrases: Iterable[str]) -> frozenset[str]:
     ...                        "s/go": {"label": "Programming in Go", "type": "skill"}})
     >>> sorted(resolve_skills(P, ["sql", "Programing in Go"]))
     ['s/go', 's/sql']
-    >>> resolve_skills(P, ["Cobol"])
+    >>> resolve_skills(P, ["Programming Rust"])
     Traceback (most recent call last):
     ...
-    graph.errors.UsageError: Unknown skill 'Cobol' in --have. Did you mean: SQL; Programming in Go?
+    graph.errors.UsageError: Unknown skill 'Programming Rust' in --have. Did you mean: \
+Programming in Go?
     """
     phrases = [p for p in phrases if p.strip()]
     if not phrases:
@@ -308,11 +341,76 @@ def resolve_skills(P: Any, phrases: Iterable[str]) -> frozenset[str]:
     return frozenset(found)
 
 
+#: words that make a --have phrase a credential (a licence, exam or certification), not a skill
+CREDENTIAL_WORDS = re.compile(
+    r"\b(exam|licen[cs]e[ds]?|licensure|certifi\w*|certificate|registered|registration|board|"
+    r"bar|chartered|accredit\w*|credential|diploma|degree)\b",
+    re.IGNORECASE,
+)
+#: an acronym such as PMP, CPA, CISSP or NCLEX-RN
+_ACRONYM = re.compile(r"^[A-Z][A-Z0-9]{1,6}(-[A-Z0-9]{1,4})?$")
+
+
+def split_have(P: Any, phrases: Iterable[str]) -> tuple[frozenset[str], tuple[str, ...]]:
+    """Split ``--have`` phrases into skill IRIs and credentials ("bar exam", "PMP").
+
+    A phrase that names a skill is a skill. One that does not, but names a
+    credential a role of the graph lists, or reads like one (an exam,
+    licence, certification, degree, or an acronym such as PMP), is a
+    credential. Anything else is an unknown skill.
+
+    Raises
+    ------
+    UsageError
+        A phrase is neither; the message names close skills only when some
+        are really close.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> P = nx.DiGraph(skills={"s/sql": {"label": "SQL", "type": "skill"}})
+    >>> split_have(P, ["sql", "bar exam", "PMP"])
+    (frozenset({'s/sql'}), ('bar exam', 'PMP'))
+    """
+    skills: set[str] = set()
+    credentials: list[str] = []
+    known = {_norm_text(c) for _, prep in P.nodes(data="prep") for c in (prep or {}).get(
+        "credentials", ()
+    )}
+    for phrase in phrases:
+        phrase = phrase.strip()
+        if not phrase:
+            continue
+        try:
+            skills.update(resolve_skills(P, [phrase]))
+        except UsageError:
+            if (
+                _norm_text(phrase) in known
+                or CREDENTIAL_WORDS.search(phrase)
+                or _ACRONYM.match(phrase)
+            ):
+                credentials.append(phrase)
+            else:
+                raise
+    return frozenset(skills), tuple(credentials)
+
+
+def _norm_text(text: str) -> str:
+    return " ".join(re.sub(r"[^a-z0-9 ]+", " ", text.lower()).split())
+
+
+#: least fuzzy score (0-100, edit-distance ratio) for a skill to be offered as "Did you mean";
+#: partial-match scores are not used: they offer "R" for "bar exam"
+SKILL_FUZZY_SUGGEST = 60
+
+
 def _unknown_skill(P: Any, phrase: str, key: str, exact: dict[str, set[str]]) -> str:
     from rapidfuzz import fuzz, process
 
     names: list[str] = []
-    for text, _, _ in process.extract(key, list(exact), scorer=fuzz.WRatio, limit=20):
+    for text, _, _ in process.extract(
+        key, list(exact), scorer=fuzz.ratio, limit=20, score_cutoff=SKILL_FUZZY_SUGGEST
+    ):
         for iri in sorted(exact[text]):
             name = _skill_label(P, iri)
             if name not in names:
@@ -320,7 +418,9 @@ def _unknown_skill(P: Any, phrase: str, key: str, exact: dict[str, set[str]]) ->
     message = f"Unknown skill '{phrase}' in --have."
     if names:
         return message + " Did you mean: " + "; ".join(names[:3]) + "?"
-    return message + " The graph names no skills."
+    if not exact:
+        return message + " The graph names no skills."
+    return message + " No skill has a close name; `careergraph show ROLE` lists a role's skills."
 
 
 # ---------------------------------------------------------------------------
@@ -344,6 +444,9 @@ class SkillDelta:
         True when a role has no skill profile, so the delta is not known.
     curated : bool
         True when ``to_gain`` comes from the move's stored skills to gain.
+    estimated_from : tuple of str
+        When a role O*NET has not rated stands in through its SOC group: the
+        rated roles whose average ratings were compared.
     """
 
     to_gain: tuple[str, ...] = ()
@@ -351,6 +454,7 @@ class SkillDelta:
     levels: dict[str, tuple[float, float]] | None = None
     unknown: bool = False
     curated: bool = False
+    estimated_from: tuple[str, ...] = ()
 
     def given(self, held: dict[str, float], level_rise: float = 1.0) -> SkillDelta:
         """The delta for someone who already holds ``held`` (``{skill: level}``).
@@ -430,9 +534,19 @@ def skill_delta(P: Any, source: str, target: str, weights: Weights | None = None
     if unknown:
         delta = SkillDelta(unknown=True)
     else:
-        tgt: dict[str, Any] = P.nodes[target].get("skills") or {}
+        tgt = _skills(P, target)
         kept = _profile(P, source, weights)[0] & tgt.keys() - gain
-        delta = SkillDelta(_order(tgt, P, gain), _order(tgt, P, kept), levels, curated=curated)
+        # an import's stored delta out of an unrated occupation was computed the same way
+        estimated = tuple(
+            peer
+            for role in (source, target)
+            for peer in (P.nodes[role].get("est_from") or ())
+            if _uses_estimate(P, role)
+        )
+        delta = SkillDelta(
+            _order(tgt, P, gain), _order(tgt, P, kept), levels, curated=curated,
+            estimated_from=tuple(dict.fromkeys(estimated)),
+        )
     memo[(source, target)] = delta
     return delta
 
@@ -442,7 +556,7 @@ def _profile(P: Any, role: str, weights: Weights) -> tuple[frozenset[str], froze
     memo = _memo(P).setdefault(("profile", weights.min_importance), {})
     found = memo.get(role)
     if found is None:
-        skills: dict[str, Any] = P.nodes[role].get("skills") or {}
+        skills = _skills(P, role)
         important = frozenset(
             s
             for s, r in skills.items()
@@ -451,6 +565,40 @@ def _profile(P: Any, role: str, weights: Weights) -> tuple[frozenset[str], froze
         levels = {s: r["level"] for s, r in skills.items() if r.get("level") is not None}
         found = memo[role] = (frozenset(skills), important, levels)
     return found  # type: ignore[no-any-return]
+
+
+def _uses_estimate(P: Any, role: str) -> bool:
+    """Whether a role stands in through its SOC group's ratings (see graph.network)."""
+    data = P.nodes[role]
+    return bool(data.get("est_from")) or False
+
+
+def _unrated(P: Any, role: str) -> bool:
+    """An O*NET occupation without ratings of its own nor of its SOC group: its delta is unknown."""
+    return role in _unrated_roles(P)[1]
+
+
+def _unrated_roles(P: Any) -> tuple[frozenset[str], frozenset[str]]:
+    """O*NET occupations without ratings of their own, and those of them without a stand-in."""
+    memo = _memo(P)
+    if "unrated" not in memo:
+        from graph.network import is_unrated
+
+        unrated = frozenset(r for r, data in P.nodes(data=True) if is_unrated(data))
+        memo["unrated"] = (unrated, frozenset(r for r in unrated if not P.nodes[r].get("est_from")))
+    return memo["unrated"]  # type: ignore[no-any-return]
+
+
+def _skills(P: Any, role: str) -> dict[str, Any]:
+    """A role's skill profile; an unrated O*NET occupation's technology plus its SOC group's
+    average ratings."""
+    data = P.nodes[role]
+    if data.get("est_from"):
+        memo = _memo(P).setdefault("est_profiles", {})
+        if role not in memo:
+            memo[role] = {**(data.get("skills") or {}), **data["est_skills"]}
+        return memo[role]  # type: ignore[no-any-return]
+    return data.get("skills") or {}  # type: ignore[no-any-return]
 
 
 def _gain(
@@ -470,10 +618,13 @@ def _gain(
     }
     edge = P.get_edge_data(source, target) or {}
     stored = frozenset(s for s in edge.get("skills_to_gain") or () if s)
+    if stored and target in _unrated_roles(P)[0]:
+        # the import could compare only technology with an unrated target: not a delta
+        stored = frozenset()
     if stored:
         levels = {s: lv for s, lv in levels.items() if s in stored}
         found = (stored, levels, False, True)
-    elif not src_keys or not tgt_keys:
+    elif not src_keys or not tgt_keys or _unrated(P, source) or _unrated(P, target):
         found = (frozenset(), {}, True, False)
     else:
         gain = (tgt_important - src_keys) | levels.keys()
@@ -533,6 +684,37 @@ def _relative_change(P: Any, source: str, target: str) -> float | None:
     return change / float(base)
 
 
+def preparation(
+    P: Any, source: str, target: str, standing: Standing | None = None
+) -> dict[str, Any]:
+    """The preparation delta of one move (see :func:`graph.preparation.prep_delta`); memoized.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> P = nx.DiGraph()
+    >>> P.add_node("a", prep={"education": 2, "zone": 2})
+    >>> P.add_node("b", prep={"education": 6, "zone": 4})
+    >>> preparation(P, "a", "b")["years_to_ready"]
+    [4.0, 4.0]
+    """
+    memo = _memo(P).setdefault(("prep", standing), {})
+    found = memo.get((source, target))
+    if found is None:
+        found = memo[(source, target)] = prep_delta(
+            P.nodes[source].get("prep") or {}, P.nodes[target].get("prep") or {}, standing
+        )
+    return found  # type: ignore[no-any-return]
+
+
+def years_mid(delta: dict[str, Any]) -> float:
+    """The years of preparation a delta weighs in costs and scores (0 when unknown):
+    study plus a quarter of the experience still to gain (:func:`graph.preparation.burden`)."""
+    from graph.preparation import burden
+
+    return burden(delta) if delta.get("years_to_ready") else 0.0
+
+
 def step_cost(
     P: Any,
     source: str,
@@ -540,6 +722,7 @@ def step_cost(
     kind: str,
     have: frozenset[str] = frozenset(),
     weights: Weights | None = None,
+    standing: Standing | None = None,
 ) -> float:
     """The cost of one step of a route (see :class:`Weights`).
 
@@ -555,6 +738,11 @@ def step_cost(
     2.75
     """
     weights = weights or Weights()
+    memo = _memo(P).setdefault(("cost", weights, have, standing), {})
+    key = (source, target, kind)
+    found = memo.get(key)
+    if found is not None:
+        return found  # type: ignore[no-any-return]
     gain, _, unknown, _ = _gain(P, source, target, weights)
     cost = weights.base(kind)
     if unknown:
@@ -564,6 +752,9 @@ def step_cost(
     change = _relative_change(P, source, target)
     if change is not None and change < 0:
         cost += weights.salary_drop * -change
+    if weights.prep_year:
+        cost += weights.prep_year * years_mid(preparation(P, source, target, standing))
+    memo[key] = cost
     return cost
 
 
@@ -712,6 +903,141 @@ def _no_route(
     return NoRouteError(f"{head} no route within the limits given.", _nearest(P, target, free))
 
 
+def _pair_similarity(P: Any, source: str, target: str) -> float | None:
+    """The similarity of two roles when the target is among the source's stored neighbours."""
+    model = P.graph.get("similarity")
+    if model is None or source not in model or target not in model:
+        return None
+    i, j = model.index[source], model.index[target]
+    for other, score in zip(model.neighbours[i], model.scores[i], strict=True):
+        if other < 0:
+            break
+        if int(other) == j:
+            return round(float(score), 4)
+    return None
+
+
+def route_skills(
+    P: Any,
+    steps: list[tuple[str, str, str]],
+    have: frozenset[str] = frozenset(),
+    weights: Weights | None = None,
+) -> tuple[list[SkillDelta], SkillDelta, tuple[str, ...]]:
+    """What a route asks, step by step and from its start to its finish.
+
+    A step lists what its target asks beyond what the person holds by then:
+    the start role's skills, ``have``, and what earlier steps listed (at the
+    level they asked). A skill an earlier stop needed only a little more of
+    is not learned yet, so level-rise thresholds apply from the start, not
+    per step: splitting a move into steps hides nothing.
+
+    Returns
+    -------
+    (list of SkillDelta, SkillDelta, tuple of str)
+        The per-step deltas; the start-to-finish delta (the direct comparison
+        of the first and last roles, minus ``have``), which is the route's
+        total; and the skills only intermediate stops ask ("on the way").
+    """
+    weights = weights or Weights()
+    start, finish = steps[0][0], steps[-1][1]
+    held = {s: math.inf for s in have}
+    for skill, rating in _skills(P, start).items():
+        level = rating.get("level") if rating else None
+        held[skill] = max(held.get(skill, -math.inf), math.inf if level is None else level)
+    deltas = []
+    for u, v, _kind in steps:
+        delta = skill_delta(P, u, v, weights).given(held, weights.level_rise)
+        target = _skills(P, v)
+        if not delta.unknown and not delta.curated:
+            delta = _against_held(delta, target, held, weights)
+        deltas.append(delta)
+        for skill in delta.to_gain:
+            level = (target.get(skill) or {}).get("level")
+            held[skill] = math.inf if level is None else level
+    total = skill_delta(P, start, finish, weights).given(
+        {s: math.inf for s in have}, weights.level_rise
+    )
+    listed = set(total.to_gain)
+    on_the_way: list[str] = []
+    for delta in deltas[:-1]:
+        on_the_way.extend(s for s in delta.to_gain if s not in listed and s not in on_the_way)
+    return deltas, total, tuple(on_the_way)
+
+
+def _against_held(
+    delta: SkillDelta, target: dict[str, Any], held: dict[str, float], weights: Weights
+) -> SkillDelta:
+    """Add to a step's delta what its target asks beyond what the person holds by then:
+    a level an earlier stop needed only a little more of is still the start's level."""
+    extra = []
+    levels = dict(delta.levels or {})
+    for skill, rating in target.items():
+        if skill in delta.to_gain or not rating:
+            continue
+        importance, level = rating.get("importance"), rating.get("level")
+        if importance is None or importance < weights.min_importance:
+            continue
+        have = held.get(skill)
+        if have is None:
+            extra.append(skill)
+        elif level is not None and not math.isinf(have) and level - have > weights.level_rise:
+            extra.append(skill)
+            levels[skill] = (have, level)
+    if not extra:
+        return delta
+    return replace(
+        delta,
+        to_gain=delta.to_gain + tuple(extra),
+        kept=tuple(s for s in delta.kept if s not in extra),
+        levels=levels,
+    )
+
+
+def route_cost(
+    P: Any,
+    steps: list[tuple[str, str, str]],
+    have: frozenset[str] = frozenset(),
+    weights: Weights | None = None,
+    standing: Standing | None = None,
+) -> float:
+    """A whole route's cost: its moves' base costs and pay cuts, plus ``skill`` per skill it asks
+    from start to finish (and on the way), plus ``prep_year`` per year to ready start to finish.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> P = nx.DiGraph()
+    >>> P.add_nodes_from("abc", skills={"x": {}})
+    >>> P.nodes["c"]["skills"] = {"x": {}, "y": {}}
+    >>> route_cost(P, [("a", "b", "progression"), ("b", "c", "progression")])
+    2.25
+    """
+    weights = weights or Weights()
+    _, total, on_the_way = route_skills(P, steps, have, weights)
+    cost = sum(weights.base(kind) for _, _, kind in steps)
+    for u, v, _ in steps:
+        change = _relative_change(P, u, v)
+        if change is not None and change < 0:
+            cost += weights.salary_drop * -change
+        if _gain(P, u, v, weights)[2]:
+            cost += weights.unknown
+    if not total.unknown:
+        cost += weights.skill * (len(total.to_gain) + len(on_the_way))
+    if weights.prep_year:
+        cost += weights.prep_year * years_mid(route_preparation(P, steps, standing))
+    return cost
+
+
+def route_preparation(
+    P: Any, steps: list[tuple[str, str, str]], standing: Standing | None = None
+) -> dict[str, Any]:
+    """The preparation a route asks from start to finish (:func:`graph.preparation.route_prep`)."""
+    from graph.preparation import route_prep
+
+    roles = [steps[0][0], *(v for _, v, _ in steps)]
+    return route_prep([P.nodes[r].get("prep") or {} for r in roles], standing)
+
+
 def k_routes(
     P: Any,
     source: str,
@@ -721,8 +1047,16 @@ def k_routes(
     max_steps: int | None = None,
     avoid: Iterable[str] = (),
     weights: Weights | None = None,
+    standing: Standing | None = None,
+    max_years: float | None = None,
 ) -> list[tuple[float, list[tuple[str, str, str]]]]:
     """The ``k`` cheapest simple routes from ``source`` to ``target``.
+
+    Candidates come from Yen's algorithm over per-step costs
+    (:func:`step_cost`), always including the direct move (a suggested one
+    when no curated move exists), so a direct comparison competes with
+    chains; they are then ranked by their whole cost (:func:`route_cost`),
+    which counts what a route asks from its start to its finish.
 
     Parameters
     ----------
@@ -739,6 +1073,11 @@ def k_routes(
     avoid : iterable of str
         Role IRIs no route may pass through.
     weights : Weights, optional
+    standing : Standing, optional
+        The person's education, years and credentials.
+    max_years : float, optional
+        Keep only routes whose time to ready could be this many years or fewer
+        (the low end of the range).
 
     Returns
     -------
@@ -782,9 +1121,24 @@ def k_routes(
     def cost(u: str, v: str, data: dict[str, Any]) -> float | None:
         if v in avoided or u in avoided:
             return None  # hides the edge from the search
-        return step_cost(P, u, v, data.get("kind", "transition"), have, weights)
+        return step_cost(P, u, v, data.get("kind", "transition"), have, weights, standing)
 
-    routes: list[tuple[float, list[tuple[str, str, str]]]] = []
+    wanted = k + 2
+    candidates: list[tuple[float, list[tuple[str, str, str]]]] = []
+    over_years = 0
+    direct, score = False, None
+    if not R.has_edge(source, target) and weights.suggest_top > 0:
+        score = _pair_similarity(P, source, target)
+        if score is not None and score >= weights.suggest_min:
+            direct = True
+        elif not _gain(P, source, target, weights)[2]:
+            # not among the source's most similar roles, but the two share skills: the direct
+            # move is a candidate too (ESCO's software developer -> ICT project manager)
+            direct = _coverage(P, source, target, frozenset(), weights) > 0
+    if direct:
+        # the direct comparison competes with chains, even when the target is not among the
+        # source's few most similar roles
+        R.add_edge(source, target, kind="suggested", similarity=score)
     try:
         paths = nx.shortest_simple_paths(R, source, target, weight=cost)
         for n, path in enumerate(paths):
@@ -796,15 +1150,31 @@ def k_routes(
                 (u, v, R.edges[u, v].get("kind", "transition"))
                 for u, v in zip(path, path[1:], strict=False)
             ]
-            total = sum(step_cost(P, u, v, kind, have, weights) for u, v, kind in steps)
-            routes.append((round(total, 4), steps))
-            if len(routes) >= k:
+            if max_years is not None:
+                span = route_preparation(P, steps, standing).get("years_to_ready")
+                if span and span[0] > max_years:
+                    over_years += 1
+                    continue
+            total = route_cost(P, steps, have, weights, standing)
+            candidates.append((round(total, 4), steps))
+            if len(candidates) >= wanted:
                 break
     except nx.NetworkXNoPath:
         pass
-    if not routes:
+    finally:
+        if direct:
+            R.remove_edge(source, target)
+    if not candidates:
+        if over_years:
+            raise NoRouteError(
+                f"No route from '{_label(P, source)}' to '{_label(P, target)}' is ready within "
+                f"{max_years:g} years (--max-years); {over_years} route(s) take longer. "
+                "Raise --max-years.",
+                [],
+            )
         raise _no_route(P, R, source, target, avoided, max_steps, weights)
-    return routes
+    candidates.sort(key=lambda c: (c[0], len(c[1])))
+    return candidates[:k]
 
 
 def _step(
@@ -816,12 +1186,16 @@ def _step(
     weights: Weights,
     similarity: float | None = None,
     held: dict[str, float] | None = None,
+    standing: Standing | None = None,
+    delta: SkillDelta | None = None,
 ) -> dict[str, Any]:
     """One step as the reports print it; ``held`` is what the person holds by then."""
-    if held is None:
-        held = {s: math.inf for s in have}
-    delta = skill_delta(P, source, target, weights).given(held, weights.level_rise)
+    if delta is None:
+        if held is None:
+            held = {s: math.inf for s in have}
+        delta = skill_delta(P, source, target, weights).given(held, weights.level_rise)
     levels = delta.levels or {}
+    prep = preparation(P, source, target, standing)
     step: dict[str, Any] = {
         "from": _label(P, source),
         "to": _label(P, target),
@@ -832,24 +1206,124 @@ def _step(
         "currency": P.nodes[target].get("currency") or "USD",
         "from_id": source,
         "to_id": target,
-        "cost": round(step_cost(P, source, target, kind, have, weights), 4),
+        "cost": round(step_cost(P, source, target, kind, have, weights, standing), 4),
         "level_changes": [
             {"skill": _skill_label(P, s), "from": levels[s][0], "to": levels[s][1]}
             for s in delta.to_gain
             if s in levels
         ],
         "skills_unknown": delta.unknown,
+        "skills_note": skills_note(P, source, target, delta),
+        "skills_estimated_from": [_label(P, r) for r in delta.estimated_from],
+        "preparation": prep,
+        "years_to_ready": prep["years_to_ready"],
     }
     if similarity is not None:
         step["similarity"] = similarity
     return step
 
 
-def _coverage(P: Any, source: str, target: str, have: frozenset[str]) -> float:
+def skills_note(P: Any, source: str, target: str, delta: SkillDelta) -> str | None:
+    """One line saying what a delta could not see, or compared through a stand-in; else None.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> P = nx.DiGraph()
+    >>> P.add_node("a", label="A", skills={"x": {}})
+    >>> P.add_node("b", label="B", skills={})
+    >>> skills_note(P, "a", "b", SkillDelta(unknown=True))
+    'What B asks is unknown: it has no skill profile.'
+    """
+    from graph.network import is_unrated
+
+    if delta.unknown:
+        for role in (target, source):
+            data = P.nodes[role]
+            if is_unrated(data):
+                return (
+                    f"What {_label(P, target) if role == target else 'the move'} asks is "
+                    f"unknown: O*NET has not rated {_label(P, role)}, nor any occupation of "
+                    "its SOC group."
+                )
+            if not data.get("skills"):
+                who = _label(P, role) if role != target else "it"
+                return f"What {_label(P, target)} asks is unknown: {who} has no skill profile."
+        return "The skill delta is unknown."
+    if delta.estimated_from:
+        names = [_label(P, r) for r in delta.estimated_from]
+        rated = "; ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+        standing_in = [_label(P, r) for r in (source, target) if _uses_estimate(P, r)]
+        return (
+            f"O*NET has not rated {' or '.join(standing_in)}; compared through the rated "
+            f"occupations of its SOC group ({rated})."
+        )
+    return None
+
+
+def _coverage(
+    P: Any, source: str, target: str, have: frozenset[str], weights: Weights | None = None
+) -> float:
+    """How much of the target's profile the source (plus ``have``) covers, 0-1, level-aware.
+
+    Where the target is rated, only rated elements count (technology examples
+    would swamp them), each by its importance, and a skill held at a lower
+    level counts in proportion (level 2 of a needed 4 covers half).
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> P = nx.DiGraph()
+    >>> P.add_node("a", skills={"x": {"importance": 4.0, "level": 2.0}})
+    >>> P.add_node("b", skills={"x": {"importance": 4.0, "level": 4.0},
+    ...                         "y": {"importance": 4.0, "level": 3.0}})
+    >>> _coverage(P, "a", "b", frozenset())
+    0.25
+    """
     from graph.similarity import overlap
 
-    src = set(P.nodes[source].get("skills") or ()) | have
-    return overlap(src, P.nodes[target].get("skills") or {})
+    src, tgt = _skills(P, source), _skills(P, target)
+    rated = {s: r for s, r in tgt.items() if r and r.get("importance") is not None}
+    if not rated:
+        return overlap(set(src) | have, tgt)
+    total = covered = 0.0
+    for skill, rating in rated.items():
+        weight = float(rating["importance"])
+        total += weight
+        if skill in have:
+            covered += weight
+        elif skill in src:
+            want, got = rating.get("level"), (src[skill] or {}).get("level")
+            if want and got is not None:
+                covered += weight * min(1.0, got / want)
+            else:
+                covered += weight
+    return round(covered / total, 4) if total else 0.0
+
+
+def _why(option: dict[str, Any], kind: str, coverage: float, change: float | None) -> str:
+    """A few words on why an option ranks where it does, strongest reasons first."""
+    prep = option["preparation"]
+    span = prep.get("years_to_ready")
+    reasons: list[tuple[float, str]] = []
+    if option["skills_unknown"]:
+        reasons.append((0.5, "skills unknown"))
+    else:
+        reasons.append((coverage, f"{round(coverage * 100)}% of its skills held"))
+    if kind in ("progression", "transition"):
+        reasons.append((0.3, f"a curated {kind}"))
+    if span is None:
+        reasons.append((0.1, "preparation unknown"))
+    elif span[1] <= 0:
+        reasons.append((0.4, "no extra preparation"))
+    else:
+        what = prep.get("education_to") if (prep.get("education_years") or [0, 0])[1] else None
+        detail = f" ({what})" if what else ""
+        reasons.append((0.2 + 0.2 * min(span[1], 10), f"ready in {years_text(span)}{detail}"))
+    if change is not None and abs(change) >= 0.05:
+        reasons.append((abs(change), f"pay {'+' if change > 0 else '-'}{abs(change):.0%}"))
+    reasons.sort(key=lambda r: -r[0])
+    return "; ".join(text for _, text in reasons[:3])
 
 
 def next_moves(
@@ -858,15 +1332,22 @@ def next_moves(
     top: int = 10,
     have: frozenset[str] = frozenset(),
     weights: Weights | None = None,
+    standing: Standing | None = None,
+    step_downs: bool = False,
+    max_years: float | None = None,
 ) -> list[dict[str, Any]]:
     """One-step moves from ``role``, curated and suggested, best first.
 
-    ``score = overlap + kind bonus + next_salary x relative pay change``
-    where ``overlap`` (0-1) is how much of the target's skill profile the
-    source (plus ``have``) covers, weighted by importance; the kind bonus is
-    ``next_progression``, ``next_transition`` or 0 for suggested moves; the
-    pay change is clipped to -100%..+100%. Suggested moves are the similar
-    roles (at least ``suggest_min``) with no curated move.
+    ``score = coverage + kind bonus + next_salary x relative pay change
+    - next_prep x years to ready``, where ``coverage`` (0-1) is how much of
+    the target's skill profile the source (plus ``have``) covers, weighted by
+    importance and level-aware; the kind bonus is ``next_progression``,
+    ``next_transition`` or 0 for suggested moves; the pay change is clipped to
+    -100%..+100%; the years to ready are the middle of the preparation
+    range (capped at 10). Moves to roles that ask less preparation (a lower
+    Job Zone or ISCO skill level) are left out unless ``step_downs``; with
+    ``max_years`` only moves that could be ready within that many years stay.
+    Each option says ``why`` it ranks where it does.
 
     Examples
     --------
@@ -876,29 +1357,48 @@ def next_moves(
     >>> P.add_node("b", label="B", skills={"x": {}, "y": {}, "z": {}})
     >>> P.add_edge("a", "b", kind="progression")
     >>> [(o["role"], o["overlap"], o["score"]) for o in next_moves(P, "a")]
-    [('B', 0.6667, 0.8667)]
+    [('B', 0.6667, 0.9667)]
     """
     weights = weights or Weights()
     curated = {v: d.get("kind", "transition") for _, v, d in P.out_edges(role, data=True)}
     similar_to = dict(
         _suggestions(
-            P, role, max(top, int(weights.suggest_top)), weights.suggest_min, set(curated) | {role}
+            P,
+            role,
+            max(2 * top, 20, int(weights.suggest_top)),
+            weights.suggest_min,
+            set(curated) | {role},
         )
     )
     options = []
     for target, kind in [*curated.items(), *((t, "suggested") for t in similar_to)]:
-        step = _step(P, role, target, kind, have, weights, similar_to.get(target))
-        overlap = _coverage(P, role, target, have)
+        step = _step(P, role, target, kind, have, weights, similar_to.get(target), None, standing)
+        prep = step["preparation"]
+        if prep["step_down"] and not step_downs:
+            continue
+        span = prep["years_to_ready"]
+        if max_years is not None and span and span[0] > max_years:
+            continue
+        if step["skills_unknown"]:
+            coverage = similar_to.get(target) or 0.0
+        else:
+            coverage = _coverage(P, role, target, have, weights)
         change = _relative_change(P, role, target)
         bonus = {
             "progression": weights.next_progression,
             "transition": weights.next_transition,
         }.get(kind, 0.0)
-        score = overlap + bonus + weights.next_salary * max(-1.0, min(1.0, change or 0.0))
+        score = (
+            coverage
+            + bonus
+            + (weights.next_salary if (change or 0.0) > 0 else weights.next_salary_drop)
+            * max(-1.0, min(1.0, change or 0.0))
+            - weights.next_prep * min(10.0, years_mid(prep))
+        )
         option = {
             "role": step["to"],
             "kind": kind,
-            "overlap": overlap,
+            "overlap": coverage,
             "skills_to_gain": step["skills_to_gain"],
             "salary_change": step["salary_change"],
             "score": round(score, 4),
@@ -906,7 +1406,12 @@ def next_moves(
             "id": target,
             "level_changes": step["level_changes"],
             "skills_unknown": step["skills_unknown"],
+            "skills_note": step["skills_note"],
+            "skills_estimated_from": step["skills_estimated_from"],
+            "preparation": prep,
+            "years_to_ready": span,
         }
+        option["why"] = _why(option, kind, coverage, change)
         if kind == "suggested":
             option["similarity"] = similar_to[target]
         options.append(option)

@@ -40,6 +40,7 @@ from pathlib import Path
 from typing import Any
 
 from graph.errors import CareerGraphError, UsageError
+from graph.preparation import prep_lines, years_text
 
 __all__ = [
     "NODE_KINDS",
@@ -268,6 +269,7 @@ def _normalise_routes(P: Any, paths: Any) -> list[dict[str, Any]]:
                 "from": source, "to": target, "kind": kind, "skills": skills,
                 "fromLabel": P.nodes[source]["label"], "toLabel": P.nodes[target]["label"],
                 "salaryChange": _change_text(step.get("salary_change"), step.get("currency")),
+                "prep": "; ".join(prep_lines(step.get("preparation"))),
             })
         if steps:
             routes.append({
@@ -276,6 +278,10 @@ def _normalise_routes(P: Any, paths: Any) -> list[dict[str, Any]]:
                 "steps": steps,
                 "skills": list(route.get("skills_to_gain") or []),
                 "salaryChange": _change_text(route.get("salary_change"), route.get("currency")),
+                "prep": "; ".join(prep_lines(route.get("preparation"), short=False)),
+                "prepBasis": (route.get("preparation") or {}).get("basis") or "",
+                "ready": years_text(route["years_to_ready"]) if route.get("years_to_ready")
+                else "",
             })
     return routes
 
@@ -476,6 +482,8 @@ def page_data(
                 edge["label"] = _step_label(step["skills"])
                 if step["salaryChange"]:
                     edge["pay"] = step["salaryChange"]
+                if step["prep"]:
+                    edge["prep"] = step["prep"]
     if focus is not None:
         nodes[focus]["focus"] = True
     _attach(P, attached, kinds, nodes, edges)

@@ -8,7 +8,6 @@ them, resolves the names (:mod:`graph.resolve`), runs the algorithms of
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable
 from dataclasses import replace
 from typing import Any
@@ -18,6 +17,7 @@ import networkx as nx
 from graph.errors import NoRouteError, UsageError
 from graph.paths import (
     WIDE_SUGGEST_TOP,
+    Standing,
     Weights,
     _label,
     _order,
@@ -26,9 +26,11 @@ from graph.paths import (
     _step,
     k_routes,
     next_moves,
-    resolve_skills,
+    route_preparation,
+    route_skills,
     routing_graph,
     salary_change,
+    split_have,
 )
 
 __all__ = ["path_report", "next_report", "gap_report", "similar_report"]
@@ -44,17 +46,35 @@ def _resolve_avoid(P: Any, avoid: Iterable[str]) -> set[str]:
     return {_resolve(P, name) for name in avoid}
 
 
-def _held(P: Any, role: str, have: frozenset[str]) -> dict[str, float]:
-    """Skills (and levels) a person in ``role`` who has ``have`` holds."""
-    held = {s: math.inf for s in have}
-    _learn(held, P.nodes[role].get("skills") or {})
-    return held
+def _standing(
+    P: Any, have: Iterable[str], education: str | None, years: float | None
+) -> tuple[frozenset[str], Standing, dict[str, Any]]:
+    """The person: skill IRIs they have, their :class:`Standing`, and the report's echo of it."""
+    from graph.preparation import education_label, education_rank
+
+    skills, credentials = split_have(P, have)
+    rank = education_rank(education) if education else None
+    if years is not None and not (0 <= years < 80):
+        raise UsageError(f"--years {years:g}: give the years of experience you have, 0 or more.")
+    standing = Standing(rank, years, frozenset(credentials))
+    echo = {
+        "education": education_label(rank),
+        "years": years,
+        "credentials": list(credentials),
+    }
+    return skills, standing, echo
 
 
-def _learn(held: dict[str, float], profile: dict[str, Any]) -> None:
-    for skill, rating in profile.items():
-        level = rating.get("level") if rating else None
-        held[skill] = max(held.get(skill, -math.inf), math.inf if level is None else level)
+def _standing_after(P: Any, role: str, standing: Standing) -> Standing:
+    """A person's standing once they hold ``role``: at least what it asks."""
+    prep = P.nodes[role].get("prep") or {}
+    education, years = standing.education, standing.years
+    if education is not None and prep.get("education"):
+        education = max(education, int(prep["education"]))
+    if years is not None and prep.get("experience"):
+        years = max(years, float(prep["experience"][0]))
+    credentials = standing.credentials | frozenset(prep.get("credentials") or ())
+    return Standing(education, years, credentials)
 
 
 def path_report(
@@ -67,6 +87,9 @@ def path_report(
     max_steps: int | None = None,
     avoid: Iterable[str] = (),
     weights: Weights | None = None,
+    education: str | None = None,
+    years: float | None = None,
+    max_years: float | None = None,
 ) -> dict[str, Any]:
     """The ``k`` best routes between two roles named as a person types them.
 
@@ -75,8 +98,13 @@ def path_report(
     dict
         ``{"from": {"id", "label"}, "to": {"id", "label"}, "routes": [{"cost",
         "steps": [{"from", "to", "kind", "skills_to_gain", "skills_kept",
-        "salary_change", ...}], "skills_to_gain", "salary_change"}], ...}``.
-        A route's ``skills_to_gain`` is the union over its steps minus ``have``.
+        "salary_change", "preparation", "years_to_ready", ...}],
+        "skills_to_gain", "skills_on_the_way", "salary_change", "preparation",
+        "years_to_ready"}], "have", "credentials", "standing", ...}``. A
+        route's ``skills_to_gain`` is what its finish asks of its start (the
+        direct comparison, minus ``have``); ``skills_on_the_way`` what only
+        its intermediate stops ask; ``preparation`` what the most demanding
+        role on it asks of the start, for the person's standing.
 
     Raises
     ------
@@ -93,41 +121,66 @@ def path_report(
     """
     weights = weights or Weights()
     src, dst = _resolve(P, source), _resolve(P, target)
-    have_iris = resolve_skills(P, have)
+    have_iris, standing, echo = _standing(P, have, education, years)
     avoided = _resolve_avoid(P, avoid)
+    args = (k, have_iris, max_steps, avoided)
+    found: list[Any] = []
+    error: NoRouteError | None = None
     try:
-        found = k_routes(P, src, dst, k, have_iris, max_steps, avoided, weights)
-    except NoRouteError:
-        # a graph with few curated moves (ESCO has none): when no chain of moves connects the
-        # two roles at all, let every role suggest more of its similar roles and look again
-        narrow = routing_graph(P, weights)
-        if not 0 < weights.suggest_top < WIDE_SUGGEST_TOP or nx.has_path(narrow, src, dst):
+        found = k_routes(P, src, dst, *args, weights, standing, max_years)
+    except NoRouteError as exc:
+        if not 0 < weights.suggest_top < WIDE_SUGGEST_TOP:
             raise
-        weights = replace(weights, suggest_top=WIDE_SUGGEST_TOP)
-        found = k_routes(P, src, dst, k, have_iris, max_steps, avoided, weights)
+        error = exc
+    # a graph with few curated moves (ESCO has none): when no chain of moves connects the two
+    # roles (the direct comparison aside), let every role suggest more of its similar roles
+    # and look again; the chains found compete with the direct move on cost
+    narrow = routing_graph(P, weights)
+    if len(found) < k and 0 < weights.suggest_top < WIDE_SUGGEST_TOP and not nx.has_path(
+        narrow, src, dst
+    ):
+        wide = replace(weights, suggest_top=WIDE_SUGGEST_TOP)
+        try:
+            more = k_routes(P, src, dst, *args, wide, standing, max_years)
+        except NoRouteError:
+            if not found:
+                raise
+            more = []
+        seen = {tuple(steps) for _, steps in found}
+        found = sorted(
+            found + [(c, s) for c, s in more if tuple(s) not in seen],
+            key=lambda c: (c[0], len(c[1])),
+        )[:k]
+        if more:
+            weights = wide
+    if not found and error is not None:
+        raise error
     routes = []
+    R = routing_graph(P, weights)
     for cost, steps in found:
-        similarity = {
-            (u, v): routing_graph(P, weights).edges[u, v].get("similarity") for u, v, _ in steps
-        }
-        # what earlier steps taught is not to gain again later on the same route
-        held = _held(P, src, have_iris)
+        deltas, total, on_the_way = route_skills(P, steps, have_iris, weights)
         rows = []
-        for u, v, kind in steps:
-            rows.append(_step(P, u, v, kind, have_iris, weights, similarity[u, v], held))
-            _learn(held, P.nodes[v].get("skills") or {})
-            for skill in (P.get_edge_data(u, v) or {}).get("skills_to_gain") or ():
-                held.setdefault(skill, math.inf)
-        union: list[str] = []
-        for row in rows:
-            union.extend(s for s in row["skills_to_gain"] if s not in union)
+        at = standing
+        for (u, v, kind), delta in zip(steps, deltas, strict=True):
+            similarity = R.edges[u, v].get("similarity") if R.has_edge(u, v) else None
+            if similarity is None and kind == "suggested":
+                from graph.paths import _pair_similarity
+
+                similarity = _pair_similarity(P, u, v)
+            rows.append(_step(P, u, v, kind, have_iris, weights, similarity, None, at, delta))
+            at = _standing_after(P, v, at)
+        prep = route_preparation(P, steps, standing)
         routes.append(
             {
                 "cost": cost,
                 "steps": rows,
-                "skills_to_gain": union,
+                "skills_to_gain": [_skill_label(P, s) for s in total.to_gain],
+                "skills_on_the_way": [_skill_label(P, s) for s in on_the_way],
+                "skills_unknown": total.unknown,
                 "salary_change": salary_change(P, src, dst),
                 "currency": P.nodes[dst].get("currency") or "USD",
+                "preparation": prep,
+                "years_to_ready": prep["years_to_ready"],
             }
         )
     return {
@@ -136,11 +189,22 @@ def path_report(
         "routes": routes,
         "have": sorted(_skill_label(P, s) for s in have_iris),
         "avoid": sorted(_label(P, r) for r in avoided),
+        "credentials": echo["credentials"],
+        "standing": echo,
     }
 
 
 def next_report(
-    P: Any, role: str, *, top: int = 10, have: Iterable[str] = (), weights: Weights | None = None
+    P: Any,
+    role: str,
+    *,
+    top: int = 10,
+    have: Iterable[str] = (),
+    weights: Weights | None = None,
+    education: str | None = None,
+    years: float | None = None,
+    max_years: float | None = None,
+    step_downs: bool = False,
 ) -> dict[str, Any]:
     """Ranked one-step moves from a role named as a person types it.
 
@@ -148,7 +212,9 @@ def next_report(
     -------
     dict
         ``{"role": {"id", "label"}, "options": [{"role", "kind", "overlap",
-        "skills_to_gain", "salary_change", "score", ...}]}``.
+        "skills_to_gain", "salary_change", "score", "why", "preparation",
+        "years_to_ready", ...}], "have", "credentials", "standing",
+        "step_downs"}``.
 
     Examples
     --------
@@ -159,16 +225,26 @@ def next_report(
     3
     """
     iri = _resolve(P, role)
-    have_iris = resolve_skills(P, have)
+    have_iris, standing, echo = _standing(P, have, education, years)
     return {
         "role": _ref(P, iri),
-        "options": next_moves(P, iri, top, have_iris, weights),
+        "options": next_moves(P, iri, top, have_iris, weights, standing, step_downs, max_years),
         "have": sorted(_skill_label(P, s) for s in have_iris),
+        "credentials": echo["credentials"],
+        "standing": echo,
+        "step_downs": step_downs,
     }
 
 
 def gap_report(
-    P: Any, source: str, target: str, *, have: Iterable[str] = (), weights: Weights | None = None
+    P: Any,
+    source: str,
+    target: str,
+    *,
+    have: Iterable[str] = (),
+    weights: Weights | None = None,
+    education: str | None = None,
+    years: float | None = None,
 ) -> dict[str, Any]:
     """The skill delta between any two roles, whether or not a route joins them.
 
@@ -201,10 +277,10 @@ def gap_report(
         raise UsageError(
             f"FROM and TO are the same role ('{_label(P, src)}'); name two different roles."
         )
-    have_iris = resolve_skills(P, have)
+    have_iris, standing, echo = _standing(P, have, education, years)
     edge = P.get_edge_data(src, dst)
     kind = edge.get("kind", "transition") if edge else None
-    step = _step(P, src, dst, kind or "suggested", have_iris, weights)
+    step = _step(P, src, dst, kind or "suggested", have_iris, weights, standing=standing)
     tgt_skills = P.nodes[dst].get("skills") or {}
     target_gaps = set(P.nodes[dst].get("gaps") or ()) - have_iris
     source_gaps = (set(P.nodes[src].get("gaps") or ()) & set(tgt_skills)) - have_iris
@@ -225,6 +301,14 @@ def gap_report(
             _skill_label(P, s) for s in _order(tgt_skills, P, source_gaps)
         ],
         "have": sorted(_skill_label(P, s) for s in have_iris),
+        "skills_note": step["skills_note"],
+        "skills_estimated_from": step["skills_estimated_from"],
+        "preparation": step["preparation"],
+        "years_to_ready": step["years_to_ready"],
+        "credentials": echo["credentials"],
+        "standing": echo,
+        "has_guide": {"from": bool(P.nodes[src].get("has_guide")),
+                      "to": bool(P.nodes[dst].get("has_guide"))},
     }
 
 

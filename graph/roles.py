@@ -249,7 +249,110 @@ def role_card(store: Any, role: str) -> dict[str, Any]:
         "close_matches": [
             {"id": m["match"], "label": m.get("label"), "code": m.get("code")} for m in matches
         ],
+        "preparation": role_preparation(store, role),
     }
+
+
+def role_preparation(store: Any, role: str) -> dict[str, Any]:
+    """What a role asks before you start: Job Zone, education, experience, training, credentials.
+
+    Returns
+    -------
+    dict
+        ``job_zone`` ({"zone", "meaning"} or None), ``education`` ({"label",
+        "source"} or None: "O*NET", "its SOC group", "its guide" or the close
+        O*NET match), ``experience`` (list of {"level", "years", "label"}),
+        ``training`` and ``onsite`` (labels), ``isco_skill_level``,
+        ``regulated`` (bool or None) and ``credentials`` (labels).
+
+    Examples
+    --------
+    >>> from graph.store import open_store
+    >>> iri = "https://w3id.org/careergraph/id/role/director-of-technical-program-management"
+    >>> role_preparation(open_store(), iri)["experience"][0]["years"]
+    [10.0, 15.0]
+    """
+    from graph.preparation import JOB_ZONES
+
+    r = sparql_iri(role)
+    rows = store.select(
+        f"""SELECT ?zone ?isco ?regulated WHERE {{
+          OPTIONAL {{ {r} cg:experienceLevel ?z . ?z cg:rank ?zone .
+                     VALUES ?z {{ cg:JobZone1 cg:JobZone2 cg:JobZone3 cg:JobZone4 cg:JobZone5 }} }}
+          OPTIONAL {{ {r} cg:iscoSkillLevel ?isco }}
+          OPTIONAL {{ {r} cg:regulatedProfession ?regulated }}
+        }} LIMIT 1"""
+    )
+    head = rows[0] if rows else {}
+    education = store.select(
+        f"""SELECT ?label ?rank WHERE {{ {r} schema:educationRequirements ?e .
+            ?e skos:prefLabel ?label ; cg:rank ?rank }} ORDER BY ?rank LIMIT 1"""
+    )
+    scales = store.select(
+        f"""SELECT ?scale ?label (COUNT(?from) AS ?estimated) WHERE {{
+          {r} cg:preparation ?p . ?p cg:preparationScale/skos:notation ?scale ; rdfs:label ?label .
+          OPTIONAL {{ ?p cg:estimatedFrom ?from }}
+        }} GROUP BY ?scale ?label"""
+    )
+    by_scale = {row["scale"]: row for row in scales}
+    edu: dict[str, Any] | None = None
+    if education:
+        rl = by_scale.get("RL")
+        source = "its guide" if role_has_guide(store, role) else "O*NET"
+        if rl and int(rl.get("estimated") or 0):
+            source = f"O*NET, estimated from {rl['estimated']} occupation(s) of its SOC group"
+        edu = {"label": str(education[0]["label"]), "source": source}
+    else:
+        close = store.select(
+            f"""SELECT ?label ?occupation ?rank WHERE {{ {r} skos:closeMatch ?o .
+                ?o schema:educationRequirements ?e ; skos:prefLabel ?occupation .
+                ?e skos:prefLabel ?label ; cg:rank ?rank }} ORDER BY ?rank ?occupation"""
+        )
+        if close:
+            # the middle of what its close matches ask (the higher of two), as route search uses
+            middle = close[len(close) // 2]
+            edu = {
+                "label": str(middle["label"]),
+                "source": f"its close O*NET match {middle['occupation']}",
+            }
+    experience = store.select(
+        f"""SELECT ?level ?min ?max ?label ?rank WHERE {{
+          {r} schema:experienceRequirements ?x . ?x cg:minYears ?min .
+          OPTIONAL {{ ?x cg:maxYears ?max }} OPTIONAL {{ ?x rdfs:label ?label }}
+          OPTIONAL {{ ?x cg:experienceLevel ?lv . ?lv skos:prefLabel ?level ; cg:rank ?rank }}
+        }} ORDER BY ?rank"""
+    )
+    credentials = store.select(
+        f"""SELECT ?label WHERE {{ {r} cg:credential ?c . ?c rdfs:label ?label }} ORDER BY ?label"""
+    )
+    zone = int(head["zone"]) if head.get("zone") is not None else None
+    rw = by_scale.get("RW")
+    return {
+        "job_zone": {"zone": zone, "meaning": JOB_ZONES.get(zone, "")} if zone else None,
+        "education": edu,
+        "experience": [
+            {
+                "level": row.get("level"),
+                "years": [float(row["min"]), None if row.get("max") is None else float(row["max"])],
+                "label": str(rw["label"]) if rw and not row.get("level") else row.get("label"),
+            }
+            for row in experience
+        ],
+        "training": str(by_scale["OJ"]["label"]) if "OJ" in by_scale else None,
+        "onsite": str(by_scale["PT"]["label"]) if "PT" in by_scale else None,
+        "isco_skill_level": int(head["isco"]) if head.get("isco") is not None else None,
+        "regulated": (
+            str(head["regulated"]).lower() in ("true", "1")
+            if head.get("regulated") is not None
+            else None
+        ),
+        "credentials": [str(row["label"]) for row in credentials],
+    }
+
+
+def role_has_guide(store: Any, role: str) -> bool:
+    """Whether a guide describes the role."""
+    return bool(store.select(f"SELECT ?g WHERE {{ {sparql_iri(role)} cg:guide ?g }} LIMIT 1"))
 
 
 def _float(value: Any) -> float | None:

@@ -65,6 +65,65 @@ def roles_table(rows: list[dict[str, Any]]) -> None:
     console().print(table, markup=False)
 
 
+def _preparation_view(out: Any, prep: dict[str, Any] | None) -> None:
+    """The preparation block of a role card: Job Zone, education, experience, training."""
+    from graph.preparation import years_text
+
+    if not prep:
+        return
+    lines = []
+    if prep.get("job_zone"):
+        zone = prep["job_zone"]
+        lines.append(f"O*NET Job Zone {zone['zone']}: {zone['meaning']}")
+    if prep.get("isco_skill_level"):
+        lines.append(f"ISCO-08 skill level {prep['isco_skill_level']} (of 4)")
+    if prep.get("education"):
+        lines.append(f"Typical education: {prep['education']['label']} "
+                     f"(from {prep['education']['source']})")
+    for exp in prep.get("experience") or ():
+        years = years_text(exp["years"])
+        if exp.get("level"):
+            lines.append(f"Experience at {exp['level']}: {years}")
+        else:
+            lines.append(f"Related work experience: {years}"
+                         + (f" ({exp['label']})" if exp.get("label") else ""))
+    if prep.get("training"):
+        lines.append(f"On-the-job training: {prep['training']}")
+    if prep.get("onsite"):
+        lines.append(f"On-site training: {prep['onsite']}")
+    for credential in prep.get("credentials") or ():
+        lines.append(f"Needs: {credential}")
+    if prep.get("regulated"):
+        lines.append("A regulated profession in at least one EU country (ESCO): "
+                     "a licence or registration may be needed")
+    if not lines:
+        return
+    out.print()
+    out.print("Preparation", style="bold cyan", markup=False)
+    for line in lines:
+        _wrapped(out, line)
+
+
+def _wrapped(out: Any, text: str, bullet: str = "  - ") -> None:
+    import textwrap
+
+    width = max(40, out.width - 1)
+    out.print(
+        textwrap.fill(text, width, initial_indent=bullet, subsequent_indent=" " * len(bullet)),
+        markup=False, highlight=False, crop=False, soft_wrap=True,
+    )
+
+
+def _typical_years(card: dict[str, Any]) -> str:
+    """The related experience a role asks, for a wage band that names none (O*NET)."""
+    from graph.preparation import years_text
+
+    for exp in (card.get("preparation") or {}).get("experience") or ():
+        if not exp.get("level"):
+            return f"typically {years_text(exp['years'])}"
+    return ""
+
+
 def role_card_view(card: dict[str, Any]) -> None:
     """Print a role card, section by section, in the guide's order."""
     out = console()
@@ -78,6 +137,7 @@ def role_card_view(card: dict[str, Any]) -> None:
         )
     if card.get("labels"):
         out.print("Also known as: " + "; ".join(card["labels"]), markup=False)
+    _preparation_view(out, card.get("preparation"))
 
     def section(title: str, items: list[str], numbered: bool = False) -> None:
         if not items:
@@ -119,7 +179,8 @@ def role_card_view(card: dict[str, Any]) -> None:
             rng = f"{money(band['min'], band['currency'])}–{top}"
             if band.get("median") is not None:
                 rng += f" (median {money(band['median'], band['currency'])})"
-            table.add_row(band["level"] or "", rng, band.get("years") or "", band.get("note") or "")
+            years = band.get("years") or _typical_years(card)
+            table.add_row(band["level"] or "", rng, years, band.get("note") or "")
         out.print()
         out.print(table, markup=False)
     if card.get("growth_trend"):
@@ -161,7 +222,8 @@ def signed_money(value: float | None, currency: str | None = "USD") -> str:
 def _skills_cell(item: dict[str, Any]) -> str:
     """Skills to gain, one a line, with level rises spelled out."""
     if item.get("skills_unknown"):
-        return "unknown (a role has no skill profile)"
+        note = item.get("skills_note") or ""
+        return "unknown (not rated)" if "O*NET" in note else "unknown (a role has no skill profile)"
     levels = {c["skill"]: c for c in item.get("level_changes") or ()}
     lines = []
     for skill in item["skills_to_gain"]:
@@ -170,6 +232,28 @@ def _skills_cell(item: dict[str, Any]) -> str:
             skill += f" (level {change['from']:g} -> {change['to']:g})"
         lines.append(skill)
     return "\n".join(lines) or "none"
+
+
+def _prep_cell(item: dict[str, Any]) -> str:
+    from graph.preparation import prep_lines
+
+    return "\n".join(prep_lines(item.get("preparation")))
+
+
+def _ready_cell(item: dict[str, Any]) -> str:
+    """Time to ready, and the education it takes when study is needed."""
+    from graph.preparation import years_text
+
+    prep = item.get("preparation") or {}
+    span = prep.get("years_to_ready")
+    if not span:
+        return "unknown"
+    text = years_text(span)
+    if (prep.get("education_years") or [0, 0])[1] > 0 and prep.get("education_to"):
+        text += f"\n({prep['education_to']})"
+    for credential in prep.get("credentials") or ():
+        text += f"\n+ {credential}"
+    return text
 
 
 def _kind_cell(item: dict[str, Any]) -> str:
@@ -206,6 +290,26 @@ def _say(out: Any, text: str, style: str | None = None, indent: str = "") -> Non
 def _note_have(out: Any, report: dict[str, Any]) -> None:
     if report.get("have"):
         _say(out, "Not counted as to gain (--have): " + "; ".join(report["have"]), "dim")
+    standing = report.get("standing") or {}
+    said = []
+    if standing.get("education"):
+        said.append(f"education {standing['education']}")
+    if standing.get("years") is not None:
+        said.append(f"{standing['years']:g} years of experience")
+    if standing.get("credentials"):
+        said.append("holds " + ", ".join(standing["credentials"]))
+    if said:
+        _say(out, "You: " + "; ".join(said), "dim")
+
+
+def _notes(out: Any, items: list[dict[str, Any]]) -> None:
+    """The skill notes of steps (unknown deltas, SOC-group stand-ins), each once."""
+    seen: list[str] = []
+    for item in items:
+        note = item.get("skills_note")
+        if note and note not in seen:
+            seen.append(note)
+            _say(out, "Note: " + note, "dim", indent="  ")
 
 
 def routes_view(report: dict[str, Any]) -> None:
@@ -232,6 +336,7 @@ def routes_view(report: dict[str, Any]) -> None:
         table.add_column("Move", overflow="fold", max_width=48)
         table.add_column("Kind")
         table.add_column("Skills to gain", overflow="fold")
+        table.add_column("Preparation", overflow="fold", max_width=26)
         table.add_column("Pay change", justify="right")
         for i, step in enumerate(steps, 1):
             table.add_row(
@@ -239,17 +344,33 @@ def routes_view(report: dict[str, Any]) -> None:
                 f"{step['from']}\n-> {step['to']}",
                 _kind_cell(step),
                 _skills_cell(step),
+                _prep_cell(step),
                 signed_money(step["salary_change"], step.get("currency")),
                 end_section=i < len(steps),
             )
         out.print()
         _emit(out, table)
         gain = route["skills_to_gain"]
-        _say(
-            out,
-            f"Skills to gain on this route ({len(gain)}): " + ("; ".join(gain) or "none"),
-            indent="  ",
-        )
+        if route.get("skills_unknown"):
+            _say(out, "Skills to gain on this route: unknown (see the note)", indent="  ")
+        else:
+            _say(
+                out,
+                f"Skills to gain on this route, start to finish ({len(gain)}): "
+                + ("; ".join(gain) or "none"),
+                indent="  ",
+            )
+        if route.get("skills_on_the_way"):
+            way = route["skills_on_the_way"]
+            _say(out, f"Also asked on the way ({len(way)}): " + "; ".join(way), indent="  ")
+        prep = route.get("preparation")
+        if prep:
+            from graph.preparation import prep_lines
+
+            lines = prep_lines(prep, short=False)
+            _say(out, "Preparation on this route: " + "; ".join(lines), indent="  ")
+            _say(out, "Basis: " + prep["basis"], "dim", indent="  ")
+        _notes(out, steps)
 
 
 def next_view(report: dict[str, Any]) -> None:
@@ -261,9 +382,10 @@ def next_view(report: dict[str, Any]) -> None:
     table = _table()
     table.add_column("#", justify="right")
     table.add_column("Role", overflow="fold", max_width=30)
-    table.add_column("Kind")
+    table.add_column("Kind", min_width=11)
     table.add_column("Overlap", justify="right")
     table.add_column("Skills to gain", overflow="fold")
+    table.add_column("Ready in", overflow="fold", max_width=12)
     table.add_column("Pay change", justify="right")
     table.add_column("Score", justify="right")
     for i, option in enumerate(options, 1):
@@ -273,6 +395,7 @@ def next_view(report: dict[str, Any]) -> None:
             _kind_cell(option),
             f"{option['overlap']:.0%}",
             _skills_cell(option),
+            _ready_cell(option),
             signed_money(option["salary_change"], option.get("currency")),
             f"{option['score']:.2f}",
             end_section=i < len(options),
@@ -281,6 +404,14 @@ def next_view(report: dict[str, Any]) -> None:
         out.print("No moves: no guide names one and no role is similar enough.", markup=False)
         return
     _emit(out, table)
+    if any(option.get("why") for option in options):
+        out.print()
+        _say(out, "Why they rank so", "bold")
+        for i, option in enumerate(options, 1):
+            _say(out, f"{i}. {option['role']}: {option.get('why') or ''}", indent="  ")
+    _notes(out, options)
+    if not report.get("step_downs"):
+        _say(out, "Moves to roles that ask less preparation are left out (--step-downs).", "dim")
 
 
 def gap_view(report: dict[str, Any]) -> None:
@@ -294,7 +425,21 @@ def gap_view(report: dict[str, Any]) -> None:
         + f" Pay change: {signed_money(report['salary_change'], report.get('currency'))}.",
     )
     _note_have(out, report)
-    if report.get("skills_unknown"):
+    prep = report.get("preparation")
+    if prep:
+        from graph.preparation import prep_lines
+
+        out.print()
+        _say(out, "Preparation", "bold cyan")
+        for line in prep_lines(prep, short=False):
+            out.print(f"  - {line}", markup=False)
+        if prep.get("training"):
+            out.print(f"  - then on-the-job training: {prep['training']}", markup=False)
+        _say(out, "Basis: " + prep["basis"], "dim", indent="  ")
+    if report.get("skills_note"):
+        out.print()
+        _say(out, report["skills_note"])
+    elif report.get("skills_unknown"):
         out.print(
             "The skill delta is unknown: a role has no skill profile (no guide).", markup=False
         )

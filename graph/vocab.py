@@ -28,15 +28,20 @@ class CG(DefinedNamespace):
 
     _NS = Namespace(CG_IRI)
     _fail = True
-
     AllLevels: URIRef
+    AssociateDegree: URIRef
     AuthoredGuide: URIRef
+    BachelorDegree: URIRef
     CareerGuide: URIRef
+    Credential: URIRef
     Dataset: URIRef
+    DoctoralDegree: URIRef
+    EducationLevel: URIRef
     Employer: URIRef
     EntryLevel: URIRef
     ExperienceLevel: URIRef
     GuideOrigin: URIRef
+    HighSchoolDiploma: URIRef
     JobZone1: URIRef
     JobZone2: URIRef
     JobZone3: URIRef
@@ -44,9 +49,22 @@ class CG(DefinedNamespace):
     JobZone5: URIRef
     Knowledge: URIRef
     LateralTransition: URIRef
+    LessThanHighSchool: URIRef
+    MasterDegree: URIRef
     MidLevel: URIRef
     NextStep: URIRef
+    OnSiteTraining: URIRef
+    OnTheJobTraining: URIRef
+    PostBaccalaureateCertificate: URIRef
+    PostDoctoralTraining: URIRef
+    PostMasterCertificate: URIRef
+    PostSecondaryCertificate: URIRef
+    PreparationRequirement: URIRef
+    PreparationScale: URIRef
+    ProfessionalDegree: URIRef
     Progression: URIRef
+    RelatedWorkExperience: URIRef
+    RequiredEducation: URIRef
     Responsibility: URIRef
     Role: URIRef
     SalaryBand: URIRef
@@ -56,6 +74,7 @@ class CG(DefinedNamespace):
     Skill: URIRef
     SkillGap: URIRef
     SkillRequirement: URIRef
+    SomeCollege: URIRef
     Source: URIRef
     Technology: URIRef
     Transition: URIRef
@@ -65,10 +84,13 @@ class CG(DefinedNamespace):
     canLeadTo: URIRef
     canTransitionTo: URIRef
     commonlyMissingSkill: URIRef
+    credential: URIRef
     describes: URIRef
     developmentSuggestions: URIRef
+    distribution: URIRef
     employer: URIRef
     essential: URIRef
+    estimatedFrom: URIRef
     experienceLevel: URIRef
     fileName: URIRef
     fromRole: URIRef
@@ -77,6 +99,7 @@ class CG(DefinedNamespace):
     hotTechnology: URIRef
     importance: URIRef
     inDemand: URIRef
+    iscoSkillLevel: URIRef
     level: URIRef
     maxYears: URIRef
     minYears: URIRef
@@ -85,7 +108,10 @@ class CG(DefinedNamespace):
     origin: URIRef
     phrase: URIRef
     position: URIRef
+    preparation: URIRef
+    preparationScale: URIRef
     rank: URIRef
+    regulatedProfession: URIRef
     relatedIndex: URIRef
     relatedTier: URIRef
     requiresSkill: URIRef
@@ -98,8 +124,8 @@ class CG(DefinedNamespace):
     skillToGain: URIRef
     toRole: URIRef
     transitionKind: URIRef
+    typicalCategory: URIRef
     yearsOfExperience: URIRef
-
 
 ID = Namespace(ID_IRI)
 SCHEMA = Namespace(PREFIXES["schema"])

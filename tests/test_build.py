@@ -295,3 +295,61 @@ def test_small_graph_matches_the_golden_turtle():
 def test_build_report_is_json_serialisable(tmp_path):
     report = build_graph(tmp_path / "g")
     assert json.loads(json.dumps(report.to_dict()))["counts"]["roles"] == report.counts["roles"]
+
+
+def _with_education(section: str) -> str:
+    text = (FIXTURES / "build" / "site-reliability-engineer.txt").read_text(encoding="utf-8")
+    return text.replace("Salary & Demand", section + "Salary & Demand", 1)
+
+
+def test_a_guide_education_section_becomes_preparation():
+    from graph.guides.parser import parse_text
+    from graph.vocab import CG
+
+    guide = parse_text(
+        _with_education(
+            "Education & Certifications\nEducation: Bachelor's degree in computer science or "
+            "equivalent experience\n- Certification: CKA (Certified Kubernetes Administrator)\n"
+            "- State engineering licence\n"
+        ),
+        "sre.txt",
+    )
+    assert guide.education.startswith("Bachelor's degree")
+    assert guide.certifications == [
+        "CKA (Certified Kubernetes Administrator)", "State engineering licence"
+    ]
+    assert guide.to_dict()["certifications"] == guide.certifications
+    data, _ = guide_graph([guide])
+    roles = {s for s, _ in data.subject_objects(CG.credential)}
+    assert len(roles) == 1
+    role = roles.pop()
+    from graph.vocab import SCHEMA
+
+    assert data.value(role, SCHEMA.educationRequirements) == CG.BachelorDegree
+    categories = sorted(
+        str(data.value(c, SCHEMA.credentialCategory)) for c in data.objects(role, CG.credential)
+    )
+    assert categories == ["certification", "licence"]
+    assert validate_graph(data + ontology_graph()) == []
+
+
+def test_guides_without_the_section_keep_their_json():
+    guide = parse_file(FIXTURES / "build" / "site-reliability-engineer.txt")
+    assert "education" not in guide.to_dict() and "certifications" not in guide.to_dict()
+    assert not any("Education" in w for w in guide.warnings)
+
+
+def test_salary_band_years_become_experience_requirements(store):
+    rows = store.select(
+        f"""SELECT ?level ?min ?max ?months WHERE {{
+          {sparql_iri(role_iri("Director of Technical Program Management"))}
+              schema:experienceRequirements ?x .
+          ?x cg:experienceLevel/skos:prefLabel ?level ; cg:minYears ?min ;
+             schema:monthsOfExperience ?months .
+          OPTIONAL {{ ?x cg:maxYears ?max }} }} ORDER BY ?min"""
+    )
+    got = [(r["level"], int(r["min"]), r.get("max") and int(r["max"]), int(r["months"]))
+           for r in rows]
+    assert got == [
+        ("Entry Level", 10, 15, 120), ("Mid Level", 12, 18, 144), ("Senior Level", 15, None, 180)
+    ]

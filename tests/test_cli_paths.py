@@ -56,7 +56,11 @@ def test_path_json_contract(run):
             assert all(isinstance(s, str) for s in step["skills_to_gain"] + step["skills_kept"])
             assert step["salary_change"] is None or isinstance(step["salary_change"], float)
             union += [s for s in step["skills_to_gain"] if s not in union]
-        assert route["skills_to_gain"] == union
+            assert "preparation" in step and "years_to_ready" in step
+        # the listed total is what the finish asks of the start, the same for every route;
+        # what only the stops ask is listed apart
+        assert route["skills_to_gain"] == data["routes"][0]["skills_to_gain"]
+        assert set(route["skills_on_the_way"]) <= set(union)
     first = data["routes"][0]["steps"]
     assert [(s["to"], s["kind"]) for s in first] == [(DIRECTOR, "progression")]
     assert "Executive communication" in first[0]["skills_to_gain"]
@@ -69,7 +73,9 @@ def test_path_table(run):
     assert lines[0] == f"3 routes from {TPM} to {SA}"
     assert any(line.startswith("Route 1: 1 step, cost ") for line in lines)
     assert "transition" in result.stdout and "Cloud architecture" in result.stdout
-    assert "Skills to gain on this route (8): Cloud architecture;" in result.stdout
+    assert "Skills to gain on this route, start to finish (8): Cloud architecture;" in (
+        result.stdout
+    )
 
 
 def test_path_have_shrinks_deltas(run):
@@ -143,7 +149,8 @@ def test_path_weight_override_changes_costs(run):
             2,
             "Error: Unknown weight 'skil' in --weight skil=1. Known weights: progression, "
             "transition, suggested, skill, unknown, salary_drop, suggest_top, suggest_min, "
-            "min_importance, level_rise, next_progression, next_transition, next_salary.",
+            "min_importance, level_rise, next_progression, next_transition, next_salary, "
+            "next_salary_drop, prep_year, next_prep.",
         ),
         (
             ("path", "tpm", DIRECTOR, "--weight", "skill"),
@@ -173,8 +180,9 @@ def test_path_ambiguous_role_lists_candidates(run):
 def test_path_unknown_have_skill(run):
     result = run("path", "tpm", DIRECTOR, "--have", "Underwater basket weaving")
     assert result.exit_code == 2
-    assert result.stderr.startswith(
-        "Error: Unknown skill 'Underwater basket weaving' in --have. Did you mean: "
+    assert result.stderr == (
+        "Error: Unknown skill 'Underwater basket weaving' in --have. No skill has a close name; "
+        "`careergraph show ROLE` lists a role's skills.\n"
     )
 
 
@@ -315,3 +323,67 @@ def test_help(runner, command):
     result = runner.invoke(cli, [command, "--help"])
     assert result.exit_code == 0
     assert "--format" in result.stdout and "--graph" in result.stdout
+
+
+# --- preparation and the person's standing ---------------------------------------------------
+
+
+def test_years_on_the_guide_graph_say_what_the_director_guide_expects(run):
+    data = json_of(run("path", "TPM", DIRECTOR, "--years", "4", "--k", "1", "--format", "json"))
+    route = data["routes"][0]
+    assert data["standing"] == {"education": None, "years": 4.0, "credentials": []}
+    prep = route["preparation"]
+    assert prep["experience_expected"] == [10.0, 15.0]
+    assert prep["experience_years"] == [6.0, 11.0]
+    assert route["years_to_ready"] == [6.0, 11.0]
+    assert prep["basis"] == "10-15 yrs of related experience expected, 6-11 yrs to go"
+    table = run("path", "TPM", DIRECTOR, "--years", "4", "--k", "1")
+    assert "You: 4 years of experience" in table.stdout
+    assert "Basis: 10-15 yrs of related experience expected, 6-11 yrs to go" in table.stdout
+
+
+def test_max_years_keeps_moves_ready_in_time(run):
+    options = json_of(run("next", "TPM", "--max-years", "1", "--format", "json"))["options"]
+    assert options and all(o["years_to_ready"][0] <= 1 for o in options)
+    assert DIRECTOR not in [o["role"] for o in options]
+    result = run("path", "TPM", DIRECTOR, "--max-years", "2")
+    assert result.exit_code == 1
+    assert result.stderr.startswith(
+        f"Error: No route from '{TPM}' to '{DIRECTOR}' is ready within 2 years (--max-years); "
+    )
+
+
+def test_bad_education_is_a_usage_error(run):
+    result = run("next", "TPM", "--education", "wizard school")
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "Error: Unknown education level 'wizard school' in --education. Use one of: less than "
+        "high school, high school, certificate, some college, associate, bachelor, masters, "
+        "professional, phd, postdoc.\n"
+    )
+
+
+def test_have_accepts_credentials_without_bogus_suggestions(run):
+    data = json_of(run("gap", "TPM", DIRECTOR, "--have", "PMP", "--have", "bar exam",
+                       "--format", "json"))
+    assert data["credentials"] == ["PMP", "bar exam"]
+    table = run("gap", "TPM", DIRECTOR, "--have", "PMP", "--education", "masters")
+    assert "You: education Master's degree; holds PMP" in table.stdout
+
+
+def test_next_says_why_and_leaves_out_step_downs(run):
+    data = json_of(run("next", "TPM", "--top", "3", "--format", "json"))
+    assert data["step_downs"] is False
+    assert all(o["why"] and "preparation" in o for o in data["options"])
+    table = run("next", "TPM", "--top", "3")
+    assert "Why they rank so" in table.stdout
+    assert "Moves to roles that ask less preparation are left out (--step-downs)." in table.stdout
+
+
+def test_show_prints_preparation_near_the_top(run):
+    result = run("show", DIRECTOR)
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    at = lines.index("Preparation")
+    assert at < lines.index("Key responsibilities")
+    assert lines[at + 1] == "  - Experience at Entry Level: 10-15 yrs"

@@ -15,8 +15,10 @@ from graph.errors import ImportDataError
 from graph.importers.common import Quads, read_table
 from graph.importers.esco import esco_quads, import_esco, read_esco
 from graph.importers.onet import (
+    OnetData,
     estimate_ratings,
     import_onet,
+    is_progression,
     onet_quads,
     read_mapping,
     read_onet,
@@ -151,6 +153,73 @@ def test_onet_quads_make_the_expected_graph() -> None:
     assert licence == [("https://creativecommons.org/licenses/by/4.0/",)]
 
 
+def test_onet_preparation() -> None:
+    data = read_onet(ONET)
+    # the median respondent, not the largest category; a flagged category still counts
+    assert data.preparation["15-1251.00"]["RL"][6] == 60.0
+    # every RL category of 15-1299.09 is flagged: estimated from its group instead
+    assert "RL" not in data.preparation["15-1299.09"]
+    q = Quads()
+    onet_quads(data, q)
+    store = _store(q)
+    education = _select(
+        store,
+        """SELECT ?code ?edu WHERE { ?r skos:notation ?code ; schema:educationRequirements ?e .
+           BIND(STRAFTER(STR(?e), "#") AS ?edu) }""",
+    )
+    assert education == [
+        ("11-3021.00", "BachelorDegree"),  # 55% bachelor's, 45% master's: the median is 6
+        ("15-1251.00", "BachelorDegree"),
+        ("15-1252.00", "BachelorDegree"),  # not surveyed: from its SOC group
+        ("15-1299.09", "BachelorDegree"),  # every category flagged: from its SOC group
+        ("35-2014.00", "HighSchoolDiploma"),
+    ]
+    estimated = _select(
+        store,
+        """SELECT ?scale ?from WHERE { <{ID}onet/15-1252.00> cg:preparation ?p .
+           ?p cg:preparationScale ?s ; cg:estimatedFrom/skos:notation ?from .
+           BIND(STRAFTER(STR(?s), "#") AS ?scale) }""",
+    )
+    assert estimated == [
+        ("OnSiteTraining", "15-1251.00"), ("OnTheJobTraining", "15-1251.00"),
+        ("RelatedWorkExperience", "15-1251.00"), ("RequiredEducation", "15-1251.00"),
+    ]
+    rows = _select(
+        store,
+        """SELECT ?label ?cat ?dist ?min ?max WHERE { <{ID}onet/11-3021.00> cg:preparation ?p .
+           ?p cg:preparationScale cg:RelatedWorkExperience ; rdfs:label ?label ;
+              cg:typicalCategory ?cat ; cg:distribution ?dist ; cg:minYears ?min ;
+              cg:maxYears ?max }""",
+    )
+    assert rows == [(
+        "Over 4 years, up to and including 6 years", "8", "1:0 2:0 3:0 4:0 5:0 6:0 7:20 8:50 "
+        "9:30 10:0 11:0", "4", "6",
+    )]
+    months = _select(
+        store,
+        """SELECT ?m WHERE { <{ID}onet/11-3021.00> schema:experienceRequirements ?x .
+           ?x schema:monthsOfExperience ?m }""",
+    )
+    assert months == [("48",)]
+
+
+def test_progression_means_a_step_up_in_the_same_field() -> None:
+    data = OnetData()
+    data.job_zones = {"13-1031.00": 3, "23-1011.00": 5, "41-2011.00": 2, "41-1011.00": 2,
+                      "29-1141.00": 3, "29-1171.00": 5, "29-1214.00": 5}
+    data.preparation = {
+        "13-1031.00": {"RL": {6: 100.0}}, "23-1011.00": {"RL": {10: 100.0}},
+        "41-2011.00": {"RL": {2: 100.0}}, "41-1011.00": {"RL": {2: 100.0}},
+        "29-1141.00": {"RL": {6: 100.0}}, "29-1171.00": {"RL": {8: 100.0}},
+        "29-1214.00": {"RL": {12: 100.0}},
+    }
+    assert not is_progression(data, "13-1031.00", "23-1011.00")  # claims adjuster -> lawyer
+    assert is_progression(data, "41-2011.00", "41-1011.00")  # cashier -> retail supervisor
+    assert not is_progression(data, "41-1011.00", "41-2011.00")
+    assert is_progression(data, "29-1141.00", "29-1171.00")  # RN -> nurse practitioner
+    assert not is_progression(data, "29-1141.00", "29-1214.00")  # RN -> physician: med school
+
+
 def test_wage_bands() -> None:
     data = read_onet(ONET)
     wages, table = read_oews(OEWS)
@@ -195,6 +264,28 @@ def test_import_onet_writes_a_graph_folder(tmp_path: Path) -> None:
         "skos:closeMatch ?o }"
     )
     assert {r["o"] for r in rows} >= {ID + "onet/15-1299.09"}
+    # the projection reads the preparation back from the RDF
+    from graph.network import build_projection
+    from graph.reports import gap_report
+
+    P = build_projection(store)
+    managers = P.nodes[ID + "onet/11-3021.00"]["prep"]
+    assert (managers["zone"], managers["education"], managers["experience"]) == (5, 6, (4.0, 6.0))
+    assert managers["training"] == "over 6 months, up to and including 1 year"
+    # a guide role takes the education of its closest O*NET occupation
+    tpm = P.nodes[ID + "role/technical-program-manager-infrastructure-delivery"]["prep"]
+    assert (tpm["education"], tpm["education_source"]) == (6, "close match")
+    assert tpm["experience"] == (0.0, 3.0)  # its guide's entry level
+    # Software Developers: not rated, compared through its SOC group, and said so
+    gap = gap_report(P, "Software Developers", "Computer and Information Systems Managers")
+    assert gap["skills_unknown"] is False and gap["skills_to_gain"]
+    assert gap["skills_estimated_from"] == ["Computer Programmers"]
+    assert gap["preparation"]["job_zone_to"] == 5
+    # the preparation triples meet the shapes
+    from graph.build import validate_folder
+
+    violations, _ = validate_folder(tmp_path / "g")
+    assert violations == []
 
 
 def test_missing_file_names_itself(onet_copy: Path) -> None:
@@ -275,7 +366,7 @@ def test_esco_quads() -> None:
     data = read_esco(ESCO)
     q = Quads()
     counts = esco_quads(data, q)
-    assert counts["roles"] == 3 and counts["skills"] == 4 and counts["requirements"] == 6
+    assert counts["roles"] == 4 and counts["skills"] == 4 and counts["requirements"] == 6
     store = _store(q)
     dev = "http://data.europa.eu/esco/occupation/o-dev"
     assert _select(store, f"SELECT ?l WHERE {{ <{dev}> skos:altLabel ?l }}") == [
@@ -297,6 +388,19 @@ def test_esco_quads() -> None:
     ]
     assert _select(store, "SELECT ?s WHERE { ?s a cg:Knowledge }") == [
         ("http://data.europa.eu/esco/skill/s-python",)
+    ]
+    # preparation: the ISCO skill level of the group, the regulated-profession flag as stated
+    prep = _select(
+        store,
+        """SELECT ?label ?level ?reg WHERE { ?r a cg:Role ; skos:prefLabel ?label ;
+             cg:iscoSkillLevel ?level . OPTIONAL { ?r cg:regulatedProfession ?regulated }
+             BIND(COALESCE(STR(?regulated), "") AS ?reg) }""",
+    )
+    assert sorted(prep) == [
+        ("ICT project manager", "4", ""),
+        ("cook", "2", ""),
+        ("nurse responsible for general care", "4", "true"),
+        ("software developer", "4", "false"),
     ]
     assert any("o-missing" in w for w in data.warnings)
 

@@ -19,6 +19,7 @@ from graph.paths import (
     routing_graph,
     salary_change,
     skill_delta,
+    split_have,
     step_cost,
 )
 from graph.reports import gap_report, next_report, path_report, similar_report
@@ -125,7 +126,8 @@ def test_weights_prefer_curated_moves():
             ["nope=1"],
             "Unknown weight 'nope' in --weight nope=1. Known weights: progression, "
             "transition, suggested, skill, unknown, salary_drop, suggest_top, suggest_min, "
-            "min_importance, level_rise, next_progression, next_transition, next_salary.",
+            "min_importance, level_rise, next_progression, next_transition, next_salary, "
+            "next_salary_drop, prep_year, next_prep.",
         ),
     ],
 )
@@ -329,9 +331,24 @@ def test_resolve_skills_labels_alt_labels_fuzzy(P):
 def test_resolve_skills_unknown(P):
     with pytest.raises(UsageError) as err:
         resolve_skills(P, ["Underwater basket weaving"])
-    assert str(err.value).startswith(
-        "Unknown skill 'Underwater basket weaving' in --have. Did you mean: "
+    assert str(err.value) == (
+        "Unknown skill 'Underwater basket weaving' in --have. No skill has a close name; "
+        "`careergraph show ROLE` lists a role's skills."
     )
+    with pytest.raises(UsageError) as err:
+        resolve_skills(P, ["exec communication"])
+    assert str(err.value).startswith(
+        "Unknown skill 'exec communication' in --have. Did you mean: Executive communication"
+    )
+
+
+def test_split_have_takes_credentials_without_bogus_suggestions(P):
+    skills, credentials = split_have(P, ["Executive communication", "bar exam", "PMP"])
+    assert credentials == ("bar exam", "PMP")
+    assert len(skills) == 1
+    with pytest.raises(UsageError) as err:
+        split_have(P, ["Underwater basket weaving"])
+    assert "Did you mean" not in str(err.value)
 
 
 # --- reports ------------------------------------------------------------------------
@@ -355,7 +372,11 @@ def test_path_report_contract(P):
         ["Executive communication"],
         ["Budgeting", "People management"],
     ]
-    assert two["skills_to_gain"] == ["Executive communication", "Budgeting", "People management"]
+    # the route's total is what the finish asks of the start, whatever the stops
+    assert sorted(two["skills_to_gain"]) == [
+        "Budgeting", "Executive communication", "People management"
+    ]
+    assert two["skills_on_the_way"] == []
 
 
 def test_path_report_have_shrinks_deltas(P):
@@ -401,7 +422,7 @@ def test_next_moves_rank_curated_and_suggested(P):
     ]
     senior = options[0]
     assert senior["overlap"] == 0.75
-    assert senior["score"] == round(0.75 + 0.2 + 0.5 * (50000 / 170000), 4)
+    assert senior["score"] == round(0.75 + 0.3 + 0.3 * (50000 / 170000), 4)
     assert options[2]["similarity"] == pytest.approx(0.4)
     assert options[3]["skills_unknown"] is True and options[3]["overlap"] == 0.0
     assert next_moves(P, "tpm", top=2)[1]["role"] == "Director"
@@ -448,3 +469,142 @@ def test_computed_delta_keeps_only_the_most_common_technologies():
     add_role(P, "d", unrated("t7"), None)
     gain = skill_delta(P, "a", "b").to_gain
     assert len(gain) == 5 and {"t7", "t6"} <= set(gain) and "t0" not in gain
+
+
+# --- preparation, honest deltas, feasibility ------------------------------------------------
+
+
+def rated(**levels: float) -> dict[str, dict]:
+    return {n: {"importance": 4.0, "level": lv} for n, lv in levels.items()}
+
+
+@pytest.fixture
+def onet_like() -> nx.DiGraph:
+    """A small O*NET-like projection: rated occupations with codes, Job Zones and education.
+
+    rn (29-1141.00) -> np (29-1171.00, master's) and -> doc (29-1214.00, unrated, medical
+    school, much better paid); doc's SOC group has one rated occupation, fam (29-1215.00);
+    odd (29-9999.00) is unrated and alone in its group; aide (31-1131.00) is a step down."""
+    from graph.network import _estimate_skills
+
+    P = nx.DiGraph()
+    P.graph["skills"] = {k: {"label": k.title(), "type": "skill"} for k in "abcdef"}
+    P.graph["skills"]["t"] = {"label": "Some App", "type": "technology"}
+
+    def occ(name, code, skills, mid, edu, zone, exp=(1.0, 2.0)):
+        add_role(P, name, skills, mid, code=code,
+                 prep={"education": edu, "zone": zone, "experience": exp, "credentials": []})
+
+    occ("rn", "29-1141.00", rated(a=4, b=4, c=3), 90000.0, 6, 3)
+    occ("np", "29-1171.00", rated(a=4.5, b=4, c=3.5, d=3), 120000.0, 8, 5)
+    occ("doc", "29-1214.00", {"t": {"importance": None, "level": None}}, 300000.0, 12, 5)
+    occ("fam", "29-1215.00", rated(a=6, b=5, e=5), 250000.0, 12, 5)
+    occ("odd", "29-9999.00", {"t": {"importance": None, "level": None}}, 95000.0, 6, 3)
+    occ("aide", "31-1131.00", rated(a=3, b=3), 38000.0, 2, 2)
+    for target in ("np", "doc", "odd", "aide"):
+        P.add_edge("rn", target, kind="progression", skills_to_gain=["t"])
+    P.graph["label_index"] = {n: {n} for n in P}
+    _estimate_skills(P)
+    return P
+
+
+def test_an_unrated_target_is_compared_through_its_soc_group(onet_like):
+    report = gap_report(onet_like, "rn", "doc")
+    # not the technology-only delta the import stored, not an empty one
+    # A rises 4 -> 6, E is new; B's rise (4 -> 5) is not above the threshold
+    assert report["skills_to_gain"][:2] == ["A", "E"]
+    assert report["skills_unknown"] is False
+    assert report["skills_estimated_from"] == ["Fam"]
+    assert report["skills_note"] == (
+        "O*NET has not rated Doc; compared through the rated occupations of its SOC group (Fam)."
+    )
+
+
+def test_an_unrated_target_without_a_rated_group_is_unknown(onet_like):
+    report = gap_report(onet_like, "rn", "odd")
+    assert report["skills_unknown"] is True and report["skills_to_gain"] == []
+    assert report["skills_note"] == (
+        "What Odd asks is unknown: O*NET has not rated Odd, nor any occupation of its SOC group."
+    )
+
+
+def test_every_step_carries_its_preparation(onet_like):
+    step = path_report(onet_like, "rn", "np", k=1)["routes"][0]["steps"][0]
+    prep = step["preparation"]
+    assert (prep["education_from"], prep["education_to"]) == ("Bachelor's degree",
+                                                              "Master's degree")
+    # a year or two of study, and up to a year more of related experience
+    assert step["years_to_ready"] == [1.0, 3.0]
+    assert prep["basis"].startswith("Bachelor's degree -> Master's degree: 1-2 yrs of study")
+
+
+def test_next_never_lets_pay_outrank_years_of_schooling(onet_like):
+    options = next_moves(onet_like, "rn")
+    names = [o["role"] for o in options]
+    # doc pays 233% more and shares most skills, but is 6-9 years of school away
+    assert names.index("Np") < names.index("Doc")
+    doc = options[names.index("Doc")]
+    assert "ready in 6-10 yrs" in doc["why"] and doc["years_to_ready"] == [6.0, 10.0]
+    # the best possible pay bonus is worth less than two years of preparation
+    w = Weights()
+    assert w.next_salary * 1.0 < w.next_prep * 2
+
+
+def test_step_downs_only_when_asked(onet_like):
+    assert "Aide" not in [o["role"] for o in next_moves(onet_like, "rn")]
+    assert "Aide" in [o["role"] for o in next_moves(onet_like, "rn", step_downs=True)]
+
+
+def test_standing_and_max_years(onet_like):
+    from graph.preparation import Standing
+
+    options = next_moves(onet_like, "rn", max_years=3)
+    assert "Doc" not in [o["role"] for o in options] and "Np" in [o["role"] for o in options]
+    report = next_report(onet_like, "rn", education="masters", years=5)
+    np_ = next(o for o in report["options"] if o["role"] == "Np")
+    assert np_["years_to_ready"] == [0.0, 0.0]
+    assert report["standing"] == {"education": "Master's degree", "years": 5.0,
+                                  "credentials": []}
+    assert next_moves(onet_like, "rn", standing=Standing(education=8))[0]["role"] == "Np"
+    with pytest.raises(NoRouteError) as err:
+        path_report(onet_like, "rn", "doc", max_years=2)
+    assert "ready within 2 years (--max-years)" in str(err.value)
+
+
+def test_have_takes_a_credential(onet_like):
+    report = gap_report(onet_like, "rn", "np", have=["NCLEX-RN", "board certification"])
+    assert report["credentials"] == ["NCLEX-RN", "board certification"]
+
+
+def test_route_totals_apply_level_rises_start_to_finish():
+    """a: x at level 2; b: x at 2.9 (a rise of 0.9, under the threshold); c: x at 3.8.
+    Step by step no rise passes 1.0, start to finish it is 1.8: the route must list x."""
+    P = nx.DiGraph()
+    P.graph["skills"] = {"x": {"label": "X", "type": "skill"}, "y": {"label": "Y", "type": "skill"}}
+    add_role(P, "a", rated(x=2.0, y=3.0), 100.0)
+    add_role(P, "b", rated(x=2.9, y=3.0), 100.0)
+    add_role(P, "c", rated(x=3.8, y=3.0), 100.0)
+    P.add_edge("a", "b", kind="progression", skills_to_gain=[])
+    P.add_edge("b", "c", kind="progression", skills_to_gain=[])
+    P.graph["label_index"] = {n: {n} for n in P}
+    report = path_report(P, "a", "c", k=1)
+    route = report["routes"][0]
+    assert [s["to"] for s in route["steps"]] == ["B", "C"]
+    assert route["skills_to_gain"] == ["X"]
+    assert route["steps"][1]["skills_to_gain"] == ["X"]  # 3.8 against the start's 2.0
+    assert route["skills_to_gain"] == gap_report(P, "a", "c")["skills_to_gain"]
+
+
+def test_a_direct_comparison_competes_with_chains():
+    """a and c share a skill but c is not among a's similar roles; the chain a-b-c is made of
+    suggested moves. The direct move is a candidate and, asking the same, costs less."""
+    P = nx.DiGraph()
+    P.graph["skills"] = {k: {"label": k.upper(), "type": "skill"} for k in "xyz"}
+    add_role(P, "a", unrated("x", "y"), None)
+    add_role(P, "b", unrated("x", "y", "z"), None)
+    add_role(P, "c", unrated("x", "z"), None)
+    P.graph["similarity"] = model_of({("a", "b"): 0.9, ("b", "c"): 0.9}, ["a", "b", "c"])
+    P.graph["label_index"] = {n: {n} for n in P}
+    routes = k_routes(P, "a", "c", k=2)
+    assert [[s[1] for s in steps] for _, steps in routes] == [["c"], ["b", "c"]]
+    assert not routing_graph(P).has_edge("a", "c")  # the search left the shared graph as it was

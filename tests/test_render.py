@@ -348,3 +348,23 @@ def test_viz_help_lists_its_options(runner):
     assert result.exit_code == 0
     for option in ("--focus", "--depth", "--path", "--types", "-o, --output", "--open"):
         assert option in result.stdout
+
+
+def test_route_panel_and_move_tooltips_carry_preparation(small):
+    prep = {"education_from": "Bachelor's degree", "education_to": "Master's degree",
+            "education_years": [1.0, 2.0], "experience_expected": [2.0, 4.0],
+            "years_to_ready": [2.0, 5.0], "credentials": [IMG], "regulated": False,
+            "basis": f"Bachelor's degree -> Master's degree: 1-2 yrs of study; needs {IMG}"}
+    report = {"routes": [{
+        "cost": 2.0, "skills_to_gain": [], "preparation": prep, "years_to_ready": [2.0, 5.0],
+        "steps": [{"from": "x", "from_id": "r:c", "to": "y", "to_id": "r:d",
+                   "kind": "progression", "skills_to_gain": [], "preparation": prep}]}]}
+    data = page_data(small, paths=report)
+    route = data["routes"][0]
+    assert route["ready"] == "2-5 yrs"
+    assert route["prep"].startswith("Bachelor's degree -> Master's degree; 2-4 yrs related")
+    assert f"needs {IMG}" in route["steps"][0]["prep"]
+    edge = next(e for e in data["edges"] if e.get("routes"))
+    assert edge["prep"] == route["steps"][0]["prep"]
+    html = render_page(small, paths=report)
+    assert IMG not in html  # the credential reaches the page only as escaped JSON

@@ -382,6 +382,10 @@ def test_builtin_ladder_and_gaps_from_the_seed_role(store: LocalStore) -> None:
     }
     gaps = select(store, "skills-to-gain", **{"from": "TPM", "to": "Director of TPM"})
     assert gaps and all(r["skill"].startswith(S) for r in gaps)
+    prep = select(store, "move-preparation", **{"from": "TPM", "to": "Director of TPM"})
+    assert [(r["aspect"], r["fromValue"], r["toValue"]) for r in prep] == [
+        ("experience (years, entry level)", "0", "10")
+    ]
 
 
 # ---------------------------------------------------------------------------

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-__all__ = ["SalaryBand", "Guide", "GUIDE_KEYS"]
+__all__ = ["SalaryBand", "Guide", "GUIDE_KEYS", "OPTIONAL_KEYS"]
 
 #: The JSON keys of a parsed guide, in order; a contract other tools rely on.
 GUIDE_KEYS = (
@@ -23,6 +23,9 @@ GUIDE_KEYS = (
     "next_steps",
     "adjacent_titles",
 )
+
+#: Keys the JSON has only when the guide gives them (the optional education section).
+OPTIONAL_KEYS = ("education", "certifications")
 
 
 @dataclass
@@ -60,6 +63,10 @@ class Guide:
     sectors: list[str] = field(default_factory=list)
     next_steps: list[str] = field(default_factory=list)
     adjacent_titles: list[str] = field(default_factory=list)
+    #: the optional "Education & Certifications" section: the education the role asks (as
+    #: written) and the certifications, licences or exams it names; in the JSON only when given
+    education: str = ""
+    certifications: list[str] = field(default_factory=list)
     #: where the guide came from (a file path), not part of the JSON contract
     source: str | None = field(default=None, compare=False)
     #: "seed", "authored" (shipped) or "user"; set by the build, not part of the JSON contract
@@ -70,11 +77,15 @@ class Guide:
     def to_dict(self) -> dict[str, Any]:
         """Return the guide as the JSON contract: exactly :data:`GUIDE_KEYS`."""
         data = asdict(self)
-        return {key: data[key] for key in GUIDE_KEYS}
+        out = {key: data[key] for key in GUIDE_KEYS}
+        for key in OPTIONAL_KEYS:
+            if data[key]:
+                out[key] = data[key]
+        return out
 
     @classmethod
     def from_dict(cls, data: dict[str, Any], source: str | None = None) -> Guide:
         """Rebuild a guide from :meth:`to_dict` output."""
-        kwargs = {key: data[key] for key in GUIDE_KEYS if key in data}
+        kwargs = {key: data[key] for key in (*GUIDE_KEYS, *OPTIONAL_KEYS) if key in data}
         kwargs["salary"] = [SalaryBand(**band) for band in data.get("salary", [])]
         return cls(source=source, **kwargs)

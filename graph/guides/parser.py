@@ -24,7 +24,7 @@ from graph.errors import GuideError
 from graph.guides.model import Guide, SalaryBand
 from graph.guides.splitting import Split, split_names, split_phrases, split_sectors
 
-__all__ = ["parse_text", "parse_file", "HEADINGS", "REQUIRED_SECTIONS"]
+__all__ = ["parse_text", "parse_file", "HEADINGS", "REQUIRED_SECTIONS", "OPTIONAL_SECTIONS"]
 
 #: The known headings in the order a guide has them; containers hold the sections after them.
 HEADINGS = (
@@ -37,6 +37,7 @@ HEADINGS = (
     "Common Skill Gaps",
     "Often Missing Skills",
     "Development Suggestions",
+    "Education & Certifications",
     "Salary & Demand",
     "Median Salary Range",
     "Growth Trend",
@@ -45,6 +46,9 @@ HEADINGS = (
     "Industry Sectors",
     "Recommended Next Steps",
 )
+
+#: Sections a guide may leave out without a warning.
+OPTIONAL_SECTIONS = ("Education & Certifications",)
 
 #: Sections without which a guide is refused.
 REQUIRED_SECTIONS = ("Key Responsibilities", "Top Skills for Success", "Can Lead To")
@@ -59,7 +63,12 @@ _CONTAINERS = {
 }
 # containers whose lines are not Title Case, so a Title Case first line is a heading
 _TITLED_CONTAINERS = ("Common Skill Gaps", "Salary & Demand")
-_ALIASES = {"Salary and Demand": "Salary & Demand"}
+_ALIASES = {
+    "Salary and Demand": "Salary & Demand",
+    "Education and Certifications": "Education & Certifications",
+    "Education & Certification": "Education & Certifications",
+    "Education and Certification": "Education & Certifications",
+}
 _SPELLINGS = sorted([*HEADINGS, *_ALIASES], key=len, reverse=True)
 _CANONICAL = {h.lower(): h for h in HEADINGS} | {a.lower(): h for a, h in _ALIASES.items()}
 # sections whose text is a paragraph; their heading may be followed by a space and the text
@@ -384,6 +393,33 @@ class _Reader:
                 break
             bands.append(_parse_salary(ln.text.strip(), ln.number, self))
         return bands
+
+    def education(self) -> tuple[str, list[str]]:
+        """The optional 'Education & Certifications' section.
+
+        A line starting "Education:" gives the education the role asks; every
+        other line (bulleted or not, "Certification:"/"Licence:" prefixes
+        dropped) names a certification, licence or exam.
+        """
+        name = "Education & Certifications"
+        education = ""
+        items: list[tuple[int, str]] = []
+        for ln in self.section_lines(name):
+            text = ln.text.strip()
+            match = _BULLET.match(text)
+            text = text[match.end() :].strip() if match else text
+            head, sep, rest = text.partition(":")
+            key = head.strip().lower()
+            if sep and key in ("education", "degree"):
+                if education:
+                    self.warn(ln.number, name, "second 'Education:' line ignored")
+                else:
+                    education = rest.strip()
+                continue
+            if sep and key.rstrip("s") in ("certification", "licence", "license", "exam"):
+                text = rest.strip()
+            items.append((ln.number, text))
+        return education, self.unique(name, [it for it in items if it[1]])
 
     def next_steps(self) -> list[str]:
         return _parse_steps(self.section_lines("Recommended Next Steps"), self)
@@ -743,6 +779,8 @@ def parse_text(text: str, source: str | None = None) -> Guide:
     title = reader.read_structure()
     reader.check_required()
     for name in HEADINGS:
+        if name in OPTIONAL_SECTIONS and name not in reader.sections:
+            continue
         if name not in reader.sections and name not in _CONTAINERS:
             line, where = reader.expected_at(name)
             reader.warn(line, name, f"section missing (expected {where})")
@@ -751,6 +789,7 @@ def parse_text(text: str, source: str | None = None) -> Guide:
         ].lines:
             reader.warn(reader.sections[name].line, name, "section is empty")
     steps = reader.next_steps()
+    education, certifications = reader.education()
     guide = Guide(
         title=title,
         responsibilities=reader.bullets("Key Responsibilities"),
@@ -765,6 +804,8 @@ def parse_text(text: str, source: str | None = None) -> Guide:
         sectors=reader.run_together("Industry Sectors", split_sectors),
         next_steps=steps,
         adjacent_titles=_adjacent_titles(steps, reader),
+        education=education,
+        certifications=certifications,
         source=source,
     )
     guide.warnings = reader.warnings

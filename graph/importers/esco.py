@@ -29,6 +29,7 @@ from graph.importers.common import (
     read_table,
     write_import,
 )
+from graph.preparation import isco_skill_level
 
 __all__ = ["ESCO_META", "FILES", "ESSENTIAL", "OPTIONAL", "EscoData", "read_esco", "esco_quads",
            "import_esco"]
@@ -59,7 +60,7 @@ ESCO = "http://data.europa.eu/esco/"
 FILES: dict[str, tuple[list[str], str]] = {
     "occupations_en.csv": (
         ["conceptUri", "iscoGroup", "preferredLabel", "altLabels", "hiddenLabels", "description",
-         "code"],
+         "code", "regulatedProfessionNote"],
         "the occupations (every role)",
     ),
     "skills_en.csv": (
@@ -196,10 +197,21 @@ def esco_quads(
         q.add(node, dsource, src)
         counts["isco_groups"] += 1
     occupations: set[str] = set()
-    for uri, _isco, label, alts, hiddens, desc, code in t["occupations_en.csv"].rows:
+    for uri, isco_code, label, alts, hiddens, desc, code, regulated in t[
+        "occupations_en.csv"
+    ].rows:
         occupations.add(uri)
         node = q.iri(uri)
         q.labelled(node, label, q.cg("Role"), q.schema("Occupation"), concept)
+        # preparation: the ISCO-08 skill level of its group, and ESCO's regulated-profession flag
+        skill_level = isco_skill_level(isco_code.strip())
+        if skill_level is not None:
+            q.add(node, q.cg("iscoSkillLevel"), q.integer(skill_level))
+            counts["isco_skill_levels"] += 1
+        if regulated.strip():
+            is_regulated = regulated.strip().rstrip("/").endswith("/regulated")
+            q.add(node, q.cg("regulatedProfession"), q.boolean(is_regulated))
+            counts["regulated"] += int(is_regulated)
         q.add(node, in_scheme, occ_scheme)
         q.add(node, dsource, src)
         if code:

@@ -14,9 +14,16 @@ emits, for every occupation:
 - a requirement per Technology Skill example (``cgr:onet-tech/<slug>``, its
   UNSPSC commodity as ``skos:broader``) with the hot and in-demand flags;
 - a ``cg:Responsibility`` per task statement;
+- its preparation from Education, Training, and Experience (optional files):
+  a ``cg:PreparationRequirement`` per scale (required education, related work
+  experience, on-site and on-the-job training) with the distribution and the
+  typical category (the median respondent's), ``schema:educationRequirements``
+  and ``schema:experienceRequirements``; an occupation not surveyed takes its
+  SOC group's average (``cg:estimatedFrom``), see :func:`estimate_preparation`;
 - a ``cg:Transition`` per Related Occupation, keeping its tier and index: a
-  ``cg:Progression`` when the Job Zone rises, else a lateral move. Its skills
-  to gain are level-aware, see :func:`skills_to_gain`.
+  ``cg:Progression`` when it is a step up a person would call one (see
+  :func:`is_progression`), else a lateral move. Its skills to gain are
+  level-aware, see :func:`skills_to_gain`.
 
 Ratings flagged "Recommend Suppress" (too few respondents or too uncertain)
 are dropped: a suppressed importance drops the requirement, a suppressed level
@@ -57,6 +64,9 @@ __all__ = [
     "onet_quads",
     "skills_to_gain",
     "estimate_ratings",
+    "estimate_preparation",
+    "is_progression",
+    "PREP_SCALES",
     "read_mapping",
     "import_onet",
 ]
@@ -145,6 +155,24 @@ FILES: dict[str, tuple[list[str], str, bool]] = {
         "the definitions of skills and knowledge areas (optional)",
         False,
     ),
+    "Education, Training, and Experience.txt": (
+        ["O*NET-SOC Code", "Scale ID", "Category", "Data Value", "Recommend Suppress"],
+        "the education, experience and training each occupation asks (optional)",
+        False,
+    ),
+    "Education, Training, and Experience Categories.txt": (
+        ["Scale ID", "Category", "Category Description"],
+        "the names of the education, experience and training categories (optional)",
+        False,
+    ),
+}
+
+#: O*NET preparation scales -> their ontology terms
+PREP_SCALES = {
+    "RL": "RequiredEducation",
+    "RW": "RelatedWorkExperience",
+    "PT": "OnSiteTraining",
+    "OJ": "OnTheJobTraining",
 }
 
 #: an element is "important" to an occupation from this importance on (IM scale 1-5: 3 = Important)
@@ -190,6 +218,10 @@ class OnetData:
     alt_titles: dict[str, list[tuple[str, str, int]]] = field(default_factory=dict)
     tasks: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     related: list[tuple[str, str, str, int]] = field(default_factory=list)
+    #: code -> scale -> {category: percent of respondents}
+    preparation: dict[str, dict[str, dict[int, float]]] = field(default_factory=dict)
+    #: (scale, category) -> O*NET's description of the category
+    categories: dict[tuple[str, int], str] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     rows: dict[str, int] = field(default_factory=dict)
 
@@ -250,6 +282,21 @@ def _task_check(cells: list[str]) -> str | None:
     return None
 
 
+def _prep_check(cells: list[str]) -> str | None:
+    why = _code_check(cells)
+    if why or cells[1] not in PREP_SCALES:
+        return why
+    if not cells[2].isdigit():
+        return f"Category '{cells[2]}' is not a number"
+    try:
+        value = float(cells[3])
+    except ValueError:
+        return f"Data Value '{cells[3]}' is not a number"
+    if not 0 <= value <= 100:
+        return f"Data Value {cells[3]} is not a percentage"
+    return None
+
+
 def _related_check(cells: list[str]) -> str | None:
     why = _code_check(cells)
     if why:
@@ -271,6 +318,8 @@ _CHECKS = {
     "Task Statements.txt": _task_check,
     "Related Occupations.txt": _related_check,
     "Content Model Reference.txt": None,
+    "Education, Training, and Experience.txt": _prep_check,
+    "Education, Training, and Experience Categories.txt": None,
 }
 
 
@@ -389,6 +438,30 @@ def read_onet(
         if known(code, "Task Statements.txt"):
             data.tasks.setdefault(code, []).append((task_id, task))
 
+    # O*NET flags single categories as imprecise ("Recommend Suppress"); the median respondent
+    # is still well estimated, so a scale is dropped (and estimated from its SOC group) only
+    # when every one of its categories is flagged
+    suppressed: dict[tuple[str, str], bool] = {}
+    for code, scale, category, value, suppress in (
+        tables["Education, Training, and Experience.txt"].rows
+        if "Education, Training, and Experience.txt" in tables
+        else []
+    ):
+        if scale not in PREP_SCALES or not known(code, "Education, Training, and Experience.txt"):
+            continue
+        suppressed[(code, scale)] = suppressed.get((code, scale), True) and suppress == "Y"
+        data.preparation.setdefault(code, {}).setdefault(scale, {})[int(category)] = float(value)
+    for (code, scale), every in suppressed.items():
+        if every:
+            del data.preparation[code][scale]
+    for scale, category, text in (
+        tables["Education, Training, and Experience Categories.txt"].rows
+        if "Education, Training, and Experience Categories.txt" in tables
+        else []
+    ):
+        if scale in PREP_SCALES and category.isdigit():
+            data.categories[(scale, int(category))] = text
+
     if "Related Occupations.txt" in tables:
         for code, other, tier, index in tables["Related Occupations.txt"].rows:
             if known(code, "Related Occupations.txt") and known(other, "Related Occupations.txt"):
@@ -478,6 +551,126 @@ def estimate_ratings(data: OnetData, code: str) -> tuple[dict[str, Rating], list
         for eid, (imp, lv, k) in sums.items()
     }
     return out, peers
+
+
+def estimate_preparation(
+    data: OnetData, code: str, scale: str
+) -> tuple[dict[int, float], list[str]]:
+    """Average preparation distribution of the surveyed occupations of a SOC group.
+
+    Used for an occupation O*NET has not surveyed on ``scale`` (e.g. 29-1214.00
+    Emergency Medicine Physicians in 29.3): the broad group (``29-121``), else
+    the minor group (``29-12``). The graph records the estimate with
+    ``cg:estimatedFrom`` naming the occupations it comes from.
+
+    Returns
+    -------
+    (dict, list of str)
+        ``{category: percent}`` and the codes averaged (both empty when none).
+    """
+    for width in (6, 5):
+        peers = sorted(
+            c for c, scales in data.preparation.items()
+            if c != code and c[:width] == code[:width] and scales.get(scale)
+        )
+        if peers:
+            break
+    else:
+        return {}, []
+    sums: dict[int, float] = defaultdict(float)
+    for peer in peers:
+        for category, share in data.preparation[peer][scale].items():
+            sums[category] += share / len(peers)
+    return dict(sums), peers
+
+
+def _typical_education(data: OnetData, code: str) -> int | None:
+    from graph.preparation import typical_category
+
+    distribution = data.preparation.get(code, {}).get("RL") or {}
+    if not sum(distribution.values()):
+        distribution, _ = estimate_preparation(data, code, "RL")
+    return typical_category(distribution) if sum(distribution.values()) else None
+
+
+def is_progression(data: OnetData, code: str, other: str) -> bool:
+    """Whether a related occupation is a step up a person would call a progression.
+
+    The target's Job Zone is higher, or it supervises or manages (at no lower
+    a Job Zone) while the source does not; it is in the same SOC major group (the
+    same field of work) or it manages or supervises (SOC major group 11, or a
+    first-line supervisor group ``NN-10``); and its typical education is at
+    most one level above (a bachelor's to a master's, never a bachelor's to a
+    medical degree). Anything else is a transition: Claims Adjusters -> Lawyers
+    changes field and needs a law degree.
+    """
+    zone_from, zone_to = data.job_zones.get(code, 0), data.job_zones.get(other, 0)
+
+    def leads(soc: str) -> bool:
+        return soc.startswith("11-") or soc[3:5] == "10"
+
+    # a step up: more preparation, or supervising the work one did (Cashiers -> First-Line
+    # Supervisors of Retail Sales Workers share Job Zone 2)
+    up = zone_to > zone_from or (leads(other) and not leads(code) and zone_to >= zone_from)
+    if not (up and zone_from > 0) or not (code[:2] == other[:2] or leads(other)):
+        return False
+    edu_from, edu_to = _typical_education(data, code), _typical_education(data, other)
+    if edu_from is None or edu_to is None:
+        return zone_to - zone_from == 1
+    return edu_to - edu_from <= 2
+
+
+def _preparation_quads(data: OnetData, q: Quads, code: str, role: Any, src: Any) -> int:
+    """Emit one occupation's preparation (O*NET Education, Training, and Experience)."""
+    from graph.preparation import EDUCATION, category_years, typical_category, years_text
+
+    emitted = 0
+    for scale, term in PREP_SCALES.items():
+        distribution = data.preparation.get(code, {}).get(scale) or {}
+        peers: list[str] = []
+        if not distribution or not sum(distribution.values()):
+            distribution, peers = estimate_preparation(data, code, scale)
+        if not distribution or not sum(distribution.values()):
+            continue
+        typical = typical_category(distribution)
+        try:
+            lo, hi = category_years(scale, typical)
+        except KeyError:
+            continue
+        node = q.id(f"onet-prep/{code}/{scale}")
+        q.add(node, q.type, q.cg("PreparationRequirement"))
+        q.add(node, q.cg("preparationScale"), q.cg(term))
+        q.add(node, q.cg("typicalCategory"), q.integer(typical))
+        name = data.categories.get((scale, typical))
+        if scale == "RL":
+            name = EDUCATION[typical][1]
+        q.add(node, q.rdfs("label"), q.text(name or years_text((lo, hi))))
+        q.add(node, q.cg("distribution"), q.text(
+            " ".join(f"{c}:{round(v, 2):g}" for c, v in sorted(distribution.items()))
+        ))
+        q.add(node, q.cg("minYears"), q.decimal(round(lo, 3)))
+        q.add(node, q.cg("maxYears"), q.decimal(round(hi, 3)))
+        q.add(node, q.dct("source"), src)
+        for peer in peers:
+            q.add(node, q.cg("estimatedFrom"), q.id(f"onet/{peer}"))
+        if peers:
+            q.add(node, q.rdfs("comment"), q.text(
+                f"O*NET has not surveyed {data.occupations[code][0]} on this scale; this is the "
+                f"average of {len(peers)} occupation(s) of its SOC group."
+            ))
+        q.add(role, q.cg("preparation"), node)
+        if scale == "RL":
+            q.add(role, q.schema("educationRequirements"), q.cg(EDUCATION[typical][0]))
+        elif scale == "RW":
+            exp = q.id(f"onet-experience/{code}")
+            q.add(exp, q.type, q.schema("OccupationalExperienceRequirements"))
+            q.add(exp, q.schema("monthsOfExperience"), q.decimal(round(lo * 12, 2)))
+            q.add(exp, q.cg("minYears"), q.decimal(round(lo, 3)))
+            q.add(exp, q.cg("maxYears"), q.decimal(round(hi, 3)))
+            q.add(exp, q.dct("source"), src)
+            q.add(role, q.schema("experienceRequirements"), exp)
+        emitted += 1
+    return emitted
 
 
 def read_mapping(path: Path | None = None) -> list[tuple[str, str, int]]:
@@ -598,6 +791,7 @@ def onet_quads(
         zone = data.job_zones.get(code)
         if zone:
             q.add(role, q.cg("experienceLevel"), q.cg(f"JobZone{zone}"))
+        counts["preparation"] += _preparation_quads(data, q, code, role, src)
         seen = {normalize(title)}
         kept = 0
         ranked = sorted(data.alt_titles.get(code, []), key=lambda t: (-t[2], len(t[0]), t[0]))
@@ -658,7 +852,7 @@ def onet_quads(
     for code, other, tier, index in data.related:
         node = q.id(f"onet-transition/{code}--{other}")
         a, b = q.id(f"onet/{code}"), q.id(f"onet/{other}")
-        up = data.job_zones.get(other, 0) > data.job_zones.get(code, 0) > 0
+        up = is_progression(data, code, other)
         q.add(node, q.type, q.cg("Transition"))
         q.add(node, label, q.text(f"{data.occupations[code][0]} → {data.occupations[other][0]}"))
         q.add(node, q.cg("fromRole"), a)

@@ -85,6 +85,7 @@
       field(dl, "Skills to gain", e.skills && e.skills.length ? list(e.skills, 0)
         : "none listed");
       if (e.pay) field(dl, "Pay change (band midpoints)", e.pay);
+      if (e.prep) field(dl, "Preparation", e.prep);
       card.appendChild(dl);
     }
     return card;
@@ -346,7 +347,13 @@
         (route.steps.length === 1 ? " step" : " steps");
       if (gain) head += " · " + gain + (gain === 1 ? " skill" : " skills") + " to gain";
       if (route.salaryChange) head += " · pay " + route.salaryChange;
+      if (route.ready) head += " · ready in " + route.ready;
       li.appendChild(el("div", head, "route-head"));
+      if (route.prep) {
+        var prep = el("div", "Preparation: " + route.prep, "gain");
+        if (route.prepBasis) prep.title = route.prepBasis;
+        li.appendChild(prep);
+      }
       var steps = el("ol", null, "route-steps");
       route.steps.forEach(function (step) {
         var s = el("li");
@@ -355,6 +362,7 @@
         if (step.salaryChange) s.appendChild(el("span", "pay " + step.salaryChange, "kind-tag"));
         s.appendChild(el("div", step.skills.length ? "Gain: " + step.skills.join(", ")
           : "No new skills listed", "gain"));
+        if (step.prep) s.appendChild(el("div", "Preparation: " + step.prep, "gain"));
         steps.appendChild(s);
       });
       li.appendChild(steps);

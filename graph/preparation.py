@@ -1,0 +1,505 @@
+"""Preparation: the education, experience, training and credentials a role asks, and the delta.
+
+Plain data and functions, no graph access: the projection
+(:mod:`graph.network`) gives every role a ``prep`` dict read from the RDF
+(``schema:educationRequirements``, ``schema:experienceRequirements``,
+``cg:preparation``, ``cg:iscoSkillLevel``, ``cg:credential``), and
+:func:`prep_delta` compares two of them for a person's :class:`Standing`.
+
+The time to ready of a move is a low-high range of years:
+
+    years of study between the two education levels (cg:EducationLevel
+    cg:minYears/cg:maxYears, years after high school)
+  + the related experience the target expects, minus the years the person has
+
+On-the-job training happens after hiring and is shown, not counted. A
+credential is listed when a source names it; its time is not guessed.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from graph.errors import UsageError
+
+__all__ = [
+    "EDUCATION",
+    "JOB_ZONES",
+    "Standing",
+    "education_rank",
+    "education_label",
+    "category_years",
+    "typical_category",
+    "isco_skill_level",
+    "prep_delta",
+    "route_prep",
+    "years_text",
+    "burden",
+    "is_step_down",
+    "merge_prep",
+    "prep_lines",
+]
+
+#: O*NET Required Level of Education categories: rank -> (ontology term, label, years of study
+#: after high school low, high). The same table is in ontology/careers.ttl (cg:EducationLevel).
+EDUCATION: dict[int, tuple[str, str, float, float]] = {
+    1: ("LessThanHighSchool", "Less than a high school diploma", 0, 0),
+    2: ("HighSchoolDiploma", "High school diploma or equivalent", 0, 0),
+    3: ("PostSecondaryCertificate", "Post-secondary certificate", 0.5, 1),
+    4: ("SomeCollege", "Some college courses", 0.5, 2),
+    5: ("AssociateDegree", "Associate's degree", 2, 2),
+    6: ("BachelorDegree", "Bachelor's degree", 4, 4),
+    7: ("PostBaccalaureateCertificate", "Post-baccalaureate certificate", 4.5, 5),
+    8: ("MasterDegree", "Master's degree", 5, 6),
+    9: ("PostMasterCertificate", "Post-master's certificate", 6, 7),
+    10: ("ProfessionalDegree", "First professional degree (e.g. law, medicine, pharmacy)", 7, 8),
+    11: ("DoctoralDegree", "Doctoral degree", 8, 10),
+    12: ("PostDoctoralTraining", "Post-doctoral training (e.g. medical residency)", 10, 13),
+}
+
+#: how people type an education level -> rank
+_EDUCATION_WORDS: dict[str, int] = {
+    "none": 1, "no diploma": 1, "less than high school": 1,
+    "high school": 2, "highschool": 2, "hs": 2, "ged": 2, "secondary": 2, "diploma": 2,
+    "certificate": 3, "post secondary certificate": 3, "vocational": 3, "trade school": 3,
+    "some college": 4,
+    "associate": 5, "associates": 5, "associate degree": 5, "aa": 5, "as": 5,
+    "bachelor": 6, "bachelors": 6, "bachelor degree": 6, "ba": 6, "bs": 6, "bsc": 6,
+    "undergraduate": 6, "college": 6, "degree": 6, "university": 6,
+    "post baccalaureate": 7, "graduate certificate": 7,
+    "master": 8, "masters": 8, "master degree": 8, "ms": 8, "msc": 8, "ma": 8, "mba": 8,
+    "post master": 9, "post masters": 9,
+    "professional": 10, "professional degree": 10, "jd": 10, "md": 10, "law degree": 10,
+    "medical degree": 10, "pharmd": 10, "dds": 10,
+    "phd": 11, "doctorate": 11, "doctoral": 11, "doctor": 11,
+    "postdoc": 12, "post doctoral": 12, "postdoctoral": 12, "post doctoral training": 12,
+    "residency": 12,
+}
+
+#: O*NET Job Zones: number -> what it means (Job Zone Reference)
+JOB_ZONES: dict[int, str] = {
+    1: "little or no preparation needed",
+    2: "some preparation needed",
+    3: "medium preparation needed",
+    4: "considerable preparation needed",
+    5: "extensive preparation needed",
+}
+
+#: the education a Job Zone usually asks (Job Zone Reference), used only when a role has no
+#: education rating of its own or of its SOC group
+ZONE_EDUCATION = {1: 2, 2: 2, 3: 5, 4: 6, 5: 8}
+
+#: ISCO-08 skill level -> years of study after secondary school (ILO: 3 = 1-3 years of
+#: tertiary education, 4 = a degree of 3-6 years)
+ISCO_STUDY: dict[int, tuple[float, float]] = {1: (0, 0), 2: (0, 0), 3: (1, 3), 4: (3, 6)}
+
+#: years of each category of O*NET's Related Work Experience (RW, 1-11) and training scales
+#: (PT and OJ, 1-9), from "Education, Training, and Experience Categories"
+CATEGORY_YEARS: dict[str, dict[int, tuple[float, float]]] = {
+    "RW": {1: (0, 0), 2: (0, 1 / 12), 3: (1 / 12, 0.25), 4: (0.25, 0.5), 5: (0.5, 1),
+           6: (1, 2), 7: (2, 4), 8: (4, 6), 9: (6, 8), 10: (8, 10), 11: (10, 12)},
+    "PT": {1: (0, 0), 2: (0, 1 / 12), 3: (1 / 12, 0.25), 4: (0.25, 0.5), 5: (0.5, 1),
+           6: (1, 2), 7: (2, 4), 8: (4, 10), 9: (10, 12)},
+}
+CATEGORY_YEARS["OJ"] = CATEGORY_YEARS["PT"]
+CATEGORY_YEARS["RL"] = {rank: (lo, hi) for rank, (_, _, lo, hi) in EDUCATION.items()}
+
+
+def category_years(scale: str, category: int) -> tuple[float, float]:
+    """Years (low, high) of one category of an O*NET preparation scale.
+
+    Examples
+    --------
+    >>> category_years("RW", 7), category_years("RL", 6)
+    ((2, 4), (4, 4))
+    """
+    return CATEGORY_YEARS[scale][category]
+
+
+def typical_category(distribution: dict[int, float]) -> int:
+    """The category of the median respondent: where the cumulative share first reaches half.
+
+    Examples
+    --------
+    >>> typical_category({1: 10.0, 2: 30.0, 6: 45.0, 8: 15.0})
+    6
+    """
+    total = sum(distribution.values())
+    running = 0.0
+    for category in sorted(distribution):
+        running += distribution[category]
+        if total and running >= total / 2:
+            return category
+    return max(distribution)
+
+
+def education_rank(text: str) -> int:
+    """The education level (1-12) named as people type it.
+
+    Raises
+    ------
+    UsageError
+        The text names no level; the message lists what is understood.
+
+    Examples
+    --------
+    >>> education_rank("High School"), education_rank("masters"), education_rank("PhD")
+    (2, 8, 11)
+    >>> education_rank("Bachelor's degree")
+    6
+    """
+    key = re.sub(r"[^a-z ]+", " ", text.lower().replace("'s", "s").replace("’s", "s"))
+    key = " ".join(key.split())
+    if key.isdigit():
+        key = ""
+    if key in _EDUCATION_WORDS:
+        return _EDUCATION_WORDS[key]
+    for words in (key.removesuffix(" degree"), key.removesuffix(" diploma")):
+        if words in _EDUCATION_WORDS:
+            return _EDUCATION_WORDS[words]
+    for rank, (_, label, _, _) in EDUCATION.items():
+        if key and key == " ".join(re.sub(r"[^a-z ]+", " ", label.lower()).split()):
+            return rank
+    raise UsageError(
+        f"Unknown education level '{text}' in --education. Use one of: less than high school, "
+        "high school, certificate, some college, associate, bachelor, masters, professional, "
+        "phd, postdoc."
+    )
+
+
+def education_label(rank: int | None) -> str | None:
+    """The label of an education level, or None."""
+    return EDUCATION[rank][1] if rank in EDUCATION else None
+
+
+def isco_skill_level(code: str) -> int | None:
+    """The ISCO-08 skill level (1-4) of an ISCO group code (ILO's table of major groups).
+
+    Examples
+    --------
+    >>> isco_skill_level("2221"), isco_skill_level("1411"), isco_skill_level("5321")
+    (4, 3, 2)
+    >>> isco_skill_level("9112"), isco_skill_level("")
+    (1, None)
+    """
+    if not code or not code[0].isdigit():
+        return None
+    major = code[0]
+    if major == "1":
+        return 3 if code.startswith("14") else 4
+    if major == "0":
+        return {"01": 4, "02": 2, "03": 1}.get(code[:2], 2)
+    return {"2": 4, "3": 3, "4": 2, "5": 2, "6": 2, "7": 2, "8": 2, "9": 1}[major]
+
+
+@dataclass(frozen=True)
+class Standing:
+    """What a person brings: education rank, years of experience, credentials held.
+
+    ``None`` means "not said": the person is then taken to have what their
+    current role typically asks.
+    """
+
+    education: int | None = None
+    years: float | None = None
+    credentials: frozenset[str] = field(default_factory=frozenset)
+
+
+def _norm(text: str) -> str:
+    return " ".join(re.sub(r"[^a-z0-9 ]+", " ", text.lower()).split())
+
+
+def years_text(span: tuple[float, float | None] | list[float] | None) -> str:
+    """A years range as people read it.
+
+    Examples
+    --------
+    >>> years_text((0, 0)), years_text((3, 4)), years_text((0.25, 0.5)), years_text((10, None))
+    ('0 yrs', '3-4 yrs', '3-6 months', '10+ yrs')
+    """
+    if span is None:
+        return "unknown"
+    lo, hi = span[0], span[1]
+    if hi is None or (isinstance(hi, float) and math.isinf(hi)):
+        return f"{_num(lo)}+ yrs"
+    if hi < 1 and hi > 0:
+        return f"{_num(lo * 12)}-{_num(hi * 12)} months" if lo != hi else f"{_num(hi * 12)} months"
+    if lo == hi:
+        return f"{_num(lo)} yrs"
+    return f"{_num(lo)}-{_num(hi)} yrs"
+
+
+def _num(x: float) -> str:
+    return f"{x:.1f}".rstrip("0").rstrip(".") if x != int(x) else str(int(x))
+
+
+def _education(prep: dict[str, Any]) -> tuple[int | None, str]:
+    """A role's education rank and where it comes from (rated, SOC group, Job Zone)."""
+    if prep.get("education"):
+        return int(prep["education"]), "group" if prep.get("education_estimated") else "rated"
+    zone = prep.get("zone")
+    if zone in ZONE_EDUCATION:
+        return ZONE_EDUCATION[zone], "zone"
+    return None, ""
+
+
+def _study(prep: dict[str, Any], rank: int | None) -> tuple[float, float] | None:
+    if rank in EDUCATION:
+        return EDUCATION[rank][2], EDUCATION[rank][3]
+    if prep.get("isco") in ISCO_STUDY:
+        return ISCO_STUDY[prep["isco"]]
+    return None
+
+
+def _experience(prep: dict[str, Any]) -> tuple[float, float | None] | None:
+    span = prep.get("experience")
+    if span is None:
+        return None
+    return float(span[0]), (None if span[1] is None else float(span[1]))
+
+
+def _level_of(prep: dict[str, Any]) -> tuple[str, int] | None:
+    """The measure to tell a step down: education rank, else Job Zone, else ISCO level."""
+    rank, how = _education(prep)
+    if rank is not None and how != "zone":
+        return "education", rank
+    if prep.get("zone"):
+        return "zone", int(prep["zone"])
+    if prep.get("isco"):
+        return "isco", int(prep["isco"])
+    return None
+
+
+def is_step_down(src: dict[str, Any], dst: dict[str, Any]) -> bool:
+    """True when the target asks clearly less preparation than the source.
+
+    Compared on the first measure both have: Job Zone, ISCO skill level, then
+    education rank (two ranks down).
+
+    Examples
+    --------
+    >>> is_step_down({"isco": 4}, {"isco": 2}), is_step_down({"zone": 3}, {"zone": 3})
+    (True, False)
+    """
+    if src.get("zone") and dst.get("zone"):
+        return int(dst["zone"]) < int(src["zone"])
+    if src.get("isco") and dst.get("isco"):
+        return int(dst["isco"]) < int(src["isco"])
+    a, b = _level_of(src), _level_of(dst)
+    if a and b and a[0] == b[0] == "education":
+        return b[1] <= a[1] - 2
+    return False
+
+
+def prep_delta(
+    src: dict[str, Any], dst: dict[str, Any], standing: Standing | None = None
+) -> dict[str, Any]:
+    """What moving from a role with preparation ``src`` to ``dst`` asks, for a person.
+
+    Parameters
+    ----------
+    src, dst : dict
+        The ``prep`` attributes of two roles (see :mod:`graph.network`).
+    standing : Standing, optional
+        The person's education, years and credentials; what is not given is
+        taken as what the source role typically asks.
+
+    Returns
+    -------
+    dict
+        ``education_from``, ``education_to`` (labels or None),
+        ``education_years`` ([low, high] of study, or None if unknown),
+        ``experience_expected`` ([low, high] the target expects, high None if
+        open-ended), ``experience_years`` ([low, high] still to gain),
+        ``training`` (on-the-job training the target gives, a label),
+        ``credentials`` (still to obtain), ``regulated`` (bool),
+        ``job_zone_from``, ``job_zone_to``, ``isco_from``, ``isco_to``,
+        ``years_to_ready`` ([low, high] or None when nothing is known),
+        ``basis`` (one line saying how it was estimated) and ``step_down``.
+
+    Examples
+    --------
+    >>> rn = {"education": 6, "experience": (1, 2), "zone": 3}
+    >>> np_ = {"education": 8, "experience": (2, 4), "zone": 5}
+    >>> d = prep_delta(rn, np_)
+    >>> d["education_years"], d["experience_years"], d["years_to_ready"]
+    ([1.0, 2.0], [1.0, 3.0], [2.0, 5.0])
+    >>> for part in d["basis"].split("; "): print(part)
+    Bachelor's degree -> Master's degree: 1-2 yrs of study
+    2-4 yrs of related experience expected, 1-3 yrs to go
+    >>> prep_delta(rn, np_, Standing(education=8, years=5))["years_to_ready"]
+    [0.0, 0.0]
+    """
+    standing = standing or Standing()
+    src_rank, _ = _education(src)
+    dst_rank, dst_how = _education(dst)
+    held_rank = standing.education if standing.education is not None else src_rank
+    out: dict[str, Any] = {
+        "education_from": education_label(held_rank),
+        "education_to": education_label(dst_rank),
+        "education_estimated": {"group": "from its SOC group", "zone": "from its Job Zone"}.get(
+            dst_how
+        ),
+        "education_years": None,
+        "experience_expected": None,
+        "experience_years": None,
+        "training": dst.get("training"),
+        "credentials": [],
+        "regulated": bool(dst.get("regulated")),
+        "job_zone_from": src.get("zone"),
+        "job_zone_to": dst.get("zone"),
+        "isco_from": src.get("isco"),
+        "isco_to": dst.get("isco"),
+        "years_to_ready": None,
+        "basis": "",
+        "step_down": is_step_down(src, dst),
+    }
+    parts: list[str] = []
+    lo = hi = 0.0
+    known = False
+    have_study = _study(src, held_rank) if standing.education is None else _study({}, held_rank)
+    want_study = _study(dst, dst_rank)
+    if want_study is not None and have_study is not None:
+        e_lo = max(0.0, want_study[0] - have_study[1])
+        e_hi = max(0.0, want_study[1] - have_study[0])
+        if e_lo > e_hi:
+            e_lo = e_hi
+        if held_rank and dst_rank and held_rank >= dst_rank:
+            e_lo = e_hi = 0.0
+        elif not dst_rank and (src.get("isco") or 0) >= (dst.get("isco") or 0):
+            e_lo = e_hi = 0.0
+        e_lo, e_hi = float(e_lo), float(e_hi)
+        out["education_years"] = [e_lo, e_hi]
+        lo, hi, known = lo + e_lo, hi + e_hi, True
+        if held_rank and dst_rank:
+            move = f"{education_label(held_rank)} -> {education_label(dst_rank)}"
+        else:
+            move = f"ISCO skill level {src.get('isco')} -> {dst.get('isco')}"
+        if e_hi > 0:
+            parts.append(f"{move}: {years_text((e_lo, e_hi))} of study")
+        else:
+            parts.append(f"{out['education_to'] or 'education'} already held")
+    want_exp = _experience(dst)
+    if want_exp is not None:
+        out["experience_expected"] = [want_exp[0], want_exp[1]]
+        if standing.years is not None:
+            held = float(standing.years)
+        elif src.get("experience_held") is not None:
+            held = float(src["experience_held"])
+        else:
+            have_exp = _experience(src)
+            held = have_exp[0] if have_exp else 0.0
+        top = want_exp[1] if want_exp[1] is not None else want_exp[0]
+        x_lo, x_hi = max(0.0, want_exp[0] - held), max(0.0, top - held)
+        out["experience_years"] = [x_lo, x_hi]
+        lo, hi, known = lo + x_lo, hi + x_hi, True
+        expected = years_text(want_exp)
+        if x_hi > 0:
+            to_go = years_text((x_lo, x_hi))
+            parts.append(f"{expected} of related experience expected, {to_go} to go")
+        else:
+            parts.append(f"{expected} of related experience expected, already met")
+    held_creds = {_norm(c) for c in standing.credentials}
+    out["credentials"] = [c for c in dst.get("credentials") or () if _norm(c) not in held_creds]
+    if out["credentials"]:
+        parts.append("needs " + ", ".join(out["credentials"]) + " (time not estimated)")
+    if out["regulated"] and not out["credentials"]:
+        parts.append("a regulated profession: a licence may be needed")
+    if known:
+        out["years_to_ready"] = [round(lo, 2), round(hi, 2)]
+    out["basis"] = "; ".join(parts) if parts else "no preparation data for these roles"
+    return out
+
+
+#: experience still to gain weighs this much against a year of study in costs and scores:
+#: it is gained while working and paid, study is not
+EXPERIENCE_WEIGHT = 0.25
+
+
+def burden(delta: dict[str, Any]) -> float:
+    """Years of preparation a move really costs: the middle of the study range plus
+    :data:`EXPERIENCE_WEIGHT` times the middle of the experience still to gain.
+
+    Examples
+    --------
+    >>> burden({"education_years": [3.0, 4.0], "experience_years": [2.0, 4.0]})
+    4.25
+    """
+    study = delta.get("education_years") or [0.0, 0.0]
+    experience = delta.get("experience_years") or [0.0, 0.0]
+    return (study[0] + study[1]) / 2 + EXPERIENCE_WEIGHT * (experience[0] + experience[1]) / 2
+
+
+def merge_prep(preps: list[dict[str, Any]]) -> dict[str, Any]:
+    """The most any of ``preps`` asks: the target of a whole route, start to finish."""
+    merged: dict[str, Any] = {}
+    for prep in preps:
+        for key in ("education", "zone", "isco"):
+            if prep.get(key) and (not merged.get(key) or prep[key] > merged[key]):
+                merged[key] = prep[key]
+        if prep.get("experience") is not None:
+            cur = merged.get("experience")
+            if cur is None or prep["experience"][0] > cur[0]:
+                merged["experience"] = prep["experience"]
+        creds = merged.setdefault("credentials", [])
+        creds.extend(c for c in prep.get("credentials") or () if c not in creds)
+        merged["regulated"] = merged.get("regulated") or bool(prep.get("regulated"))
+        if prep.get("education_estimated") and prep.get("education") == merged.get("education"):
+            merged["education_estimated"] = prep["education_estimated"]
+    if preps:
+        merged["training"] = preps[-1].get("training")
+    return merged
+
+
+def route_prep(
+    preps: list[dict[str, Any]], standing: Standing | None = None
+) -> dict[str, Any]:
+    """Preparation of a whole route, start (``preps[0]``) to finish: what the most
+    demanding role on it asks of the start.
+
+    Examples
+    --------
+    >>> r = route_prep([{"education": 2}, {"education": 5}, {"education": 6}])
+    >>> r["education_years"], r["education_to"]
+    ([4.0, 4.0], "Bachelor's degree")
+    """
+    return prep_delta(preps[0], merge_prep(preps[1:]), standing)
+
+
+def prep_lines(prep: dict[str, Any] | None, short: bool = True) -> list[str]:
+    """A preparation delta as lines: education, experience, credentials, time to ready.
+
+    Examples
+    --------
+    >>> prep_lines({"education_from": "Bachelor's degree", "education_to": "Master's degree",
+    ...             "education_years": [1.0, 2.0], "experience_expected": [2.0, 4.0],
+    ...             "experience_years": [1.0, 3.0], "years_to_ready": [2.0, 5.0],
+    ...             "credentials": [], "regulated": False, "job_zone_from": 3, "job_zone_to": 5})
+    ["Bachelor's degree -> Master's degree", '2-4 yrs related experience', 'Job Zone 3 -> 5', \
+'ready in 2-5 yrs']
+    """
+    if not prep:
+        return []
+    lines = []
+    if (prep.get("education_years") or [0, 0])[1] > 0:
+        lines.append(f"{prep.get('education_from') or '?'} -> {prep.get('education_to')}")
+    elif prep.get("education_to") and not short:
+        lines.append(f"{prep['education_to']} (held)")
+    if prep.get("experience_expected"):
+        lines.append(f"{years_text(prep['experience_expected'])} related experience")
+    zone_from, zone_to = prep.get("job_zone_from"), prep.get("job_zone_to")
+    if zone_from and zone_to and zone_from != zone_to:
+        lines.append(f"Job Zone {zone_from} -> {zone_to}")
+    isco_from, isco_to = prep.get("isco_from"), prep.get("isco_to")
+    if isco_from and isco_to and isco_from != isco_to:
+        lines.append(f"ISCO skill level {isco_from} -> {isco_to}")
+    for credential in prep.get("credentials") or ():
+        lines.append(f"needs {credential}")
+    if prep.get("regulated") and not prep.get("credentials"):
+        lines.append("regulated profession")
+    span = prep.get("years_to_ready")
+    lines.append(f"ready in {years_text(span)}" if span else "time to ready unknown")
+    return lines
