@@ -20,9 +20,9 @@ drop``; all of it lives in :class:`Weights`. The k cheapest simple routes are
 found with Yen's algorithm (:func:`networkx.shortest_simple_paths`).
 
 A step's skill delta is what the target role needs that the source lacks:
-a skill the source does not list (when rated, only if its importance is at
-least ``min_importance``), or one whose required level rises by more than
-``level_rise`` ("from level X to Y"). A curated move's stored
+a skill the source does not list, or one whose required level rises by more
+than ``level_rise`` ("from level X to Y"); either only when the target rates
+its importance at least ``min_importance`` (unrated guide skills always count). A curated move's stored
 ``skills_to_gain`` (``cg:skillToGain``) is used when it has any.
 """
 
@@ -97,8 +97,9 @@ class Weights:
     suggest_min : float
         Least similarity (0-1) for a suggested move.
     min_importance : float
-        A rated skill (O*NET/ESCO importance) the source lacks counts as to
-        gain only at this importance or above; unrated (guide) skills always count.
+        A rated skill (O*NET/ESCO importance) counts as to gain, whether the
+        source lacks it or needs it at a lower level, only when the target rates
+        it at this importance or above; unrated (guide) skills always count.
     level_rise : float
         A skill both roles rate counts as to gain when the target's level
         exceeds the source's by more than this.
@@ -463,13 +464,19 @@ def _gain(
         return found  # type: ignore[no-any-return]
     src_keys, _, src_levels = _profile(P, source, weights)
     tgt_keys, tgt_important, tgt_levels = _profile(P, target, weights)
+    # a level rise counts only where the target rates the skill important enough, like a new skill
     levels = {
         s: (src_levels[s], tgt_levels[s])
-        for s in src_levels.keys() & tgt_levels.keys()
+        for s in src_levels.keys() & tgt_levels.keys() & tgt_important
         if tgt_levels[s] - src_levels[s] > weights.level_rise
     }
     edge = P.get_edge_data(source, target) or {}
-    stored = frozenset(s for s in edge.get("skills_to_gain") or () if s)
+    # a stored skill the target rates below min_importance is not asked for either
+    stored = frozenset(
+        s
+        for s in edge.get("skills_to_gain") or ()
+        if s and (s in tgt_important or s not in tgt_keys)
+    )
     if stored:
         levels = {s: lv for s, lv in levels.items() if s in stored}
         found = (stored, levels, False, True)

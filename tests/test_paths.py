@@ -189,6 +189,23 @@ def test_delta_level_aware():
     assert skill_delta(P, "a", "b", Weights(level_rise=0.5)).to_gain == ("y", "x", "z")
 
 
+def test_min_importance_applies_to_level_rises_and_stored_skills():
+    """Cashiers -> Tellers: a level rise of a skill the target rates 1.88 of 5 is not to gain."""
+    P = nx.DiGraph()
+    add_role(P, "a", {"qca": {"importance": 1.38, "level": 0.38},
+                      "mon": {"importance": 3.0, "level": 2.0}}, None)
+    add_role(P, "b", {"qca": {"importance": 1.88, "level": 1.5},
+                      "mon": {"importance": 4.0, "level": 4.25}}, None)
+    assert skill_delta(P, "a", "b").to_gain == ("mon",)
+    assert skill_delta(P, "a", "b", Weights(min_importance=1.5)).to_gain == ("mon", "qca")
+    assert skill_delta(P, "a", "b", Weights(min_importance=5)).to_gain == ()
+    # a curated move's stored skills follow the same rule (a new graph: deltas are memoized)
+    P = P.copy()
+    P.add_edge("a", "b", kind="transition", skills_to_gain=["qca", "mon", "guide-skill"])
+    assert skill_delta(P, "a", "b").to_gain == ("mon", "guide-skill")
+    assert skill_delta(P, "a", "b", Weights(min_importance=5)).to_gain == ("guide-skill",)
+
+
 def test_given_drops_held_skills_unless_the_level_rises_further():
     d = SkillDelta(("x", "y"), ("k",), {"x": (2.0, 5.0)})
     assert d.given({}) is d
