@@ -22,8 +22,9 @@ found with Yen's algorithm (:func:`networkx.shortest_simple_paths`).
 A step's skill delta is what the target role needs that the source lacks:
 a skill the source does not list, or one whose required level rises by more
 than ``level_rise`` ("from level X to Y"); either only when the target rates
-its importance at least ``min_importance`` (unrated guide skills always count). A curated move's stored
-``skills_to_gain`` (``cg:skillToGain``) is used when it has any.
+its importance at least ``min_importance`` (unrated guide skills always count).
+A curated move's stored ``skills_to_gain`` (``cg:skillToGain``) is used when it
+has any.
 """
 
 from __future__ import annotations
