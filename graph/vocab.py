@@ -44,6 +44,7 @@ class CG(DefinedNamespace):
     JobZone5: URIRef
     Knowledge: URIRef
     LateralTransition: URIRef
+    LevelAnchor: URIRef
     MidLevel: URIRef
     NextStep: URIRef
     Progression: URIRef
@@ -62,6 +63,7 @@ class CG(DefinedNamespace):
     TransitionKind: URIRef
     UserGuide: URIRef
     adjacentRole: URIRef
+    anchorLevel: URIRef
     canLeadTo: URIRef
     canTransitionTo: URIRef
     commonlyMissingSkill: URIRef
@@ -78,6 +80,7 @@ class CG(DefinedNamespace):
     importance: URIRef
     inDemand: URIRef
     level: URIRef
+    levelAnchor: URIRef
     maxYears: URIRef
     minYears: URIRef
     nextStep: URIRef
@@ -85,6 +88,7 @@ class CG(DefinedNamespace):
     origin: URIRef
     phrase: URIRef
     position: URIRef
+    proxyWage: URIRef
     rank: URIRef
     relatedIndex: URIRef
     relatedTier: URIRef
@@ -98,6 +102,8 @@ class CG(DefinedNamespace):
     skillToGain: URIRef
     toRole: URIRef
     transitionKind: URIRef
+    wageLine: URIRef
+    wageLineTitle: URIRef
     yearsOfExperience: URIRef
 
 
