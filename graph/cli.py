@@ -500,6 +500,11 @@ WEIGHT_HELP = (
 )
 
 
+ALL_SKILLS_HELP = (
+    "List every skill to gain (with levels as numbers), not only the few that matter most."
+)
+
+
 def _projection(ctx: click.Context, graph_dir: Path | None) -> Any:
     from graph.network import load_projection
 
@@ -526,6 +531,7 @@ def _projection(ctx: click.Context, graph_dir: Path | None) -> Any:
     "--avoid", multiple=True, metavar="ROLE", help="A role no route may pass through; repeatable."
 )
 @click.option("--weight", "weights", multiple=True, metavar="NAME=VALUE", help=WEIGHT_HELP)
+@click.option("--all-skills", is_flag=True, help=ALL_SKILLS_HELP)
 @graph_option
 @format_option("table", "json")
 @click.pass_context
@@ -539,6 +545,7 @@ def path_command(
     max_steps: int | None,
     avoid: tuple[str, ...],
     weights: tuple[str, ...],
+    all_skills: bool,
     graph_dir: Path | None,
     fmt: str,
 ) -> None:
@@ -567,7 +574,7 @@ def path_command(
         return
     from graph.tables import routes_view
 
-    routes_view(report)
+    routes_view(report, all_skills=all_skills)
 
 
 @cli.command("next")
@@ -581,6 +588,7 @@ def path_command(
 )
 @click.option("--have", multiple=True, metavar="SKILL", help=HAVE_HELP)
 @click.option("--weight", "weights", multiple=True, metavar="NAME=VALUE", help=WEIGHT_HELP)
+@click.option("--all-skills", is_flag=True, help=ALL_SKILLS_HELP)
 @graph_option
 @format_option("table", "json")
 @click.pass_context
@@ -591,6 +599,7 @@ def next_command(
     top: int,
     have: tuple[str, ...],
     weights: tuple[str, ...],
+    all_skills: bool,
     graph_dir: Path | None,
     fmt: str,
 ) -> None:
@@ -611,13 +620,14 @@ def next_command(
         return
     from graph.tables import next_view
 
-    next_view(report)
+    next_view(report, all_skills=all_skills)
 
 
 @cli.command("gap")
 @click.argument("from_role", metavar="FROM")
 @click.argument("to_role", metavar="TO")
 @click.option("--have", multiple=True, metavar="SKILL", help=HAVE_HELP)
+@click.option("--all-skills", is_flag=True, help=ALL_SKILLS_HELP)
 @graph_option
 @format_option("table", "json")
 @click.pass_context
@@ -627,6 +637,7 @@ def gap_command(
     from_role: str,
     to_role: str,
     have: tuple[str, ...],
+    all_skills: bool,
     graph_dir: Path | None,
     fmt: str,
 ) -> None:
@@ -645,7 +656,7 @@ def gap_command(
         return
     from graph.tables import gap_view
 
-    gap_view(report)
+    gap_view(report, all_skills=all_skills)
 
 
 @cli.command("similar")

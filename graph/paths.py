@@ -39,6 +39,7 @@ from typing import Any
 import networkx as nx
 
 from graph.errors import NoRouteError, UsageError
+from graph.skillview import useful_technology
 
 __all__ = [
     "Weights",
@@ -480,36 +481,29 @@ def _gain(
     )
     if stored:
         levels = {s: lv for s, lv in levels.items() if s in stored}
-        found = (stored, levels, False, True)
+        found = (_cap_technology(P, stored, target), levels, False, True)
     elif not src_keys or not tgt_keys:
         found = (frozenset(), {}, True, False)
     else:
         gain = (tgt_important - src_keys) | levels.keys()
-        found = (_cap_technology(P, gain), levels, False, False)
+        found = (_cap_technology(P, gain, target), levels, False, False)
     memo[(source, target)] = found
     return found
 
 
-def _cap_technology(P: Any, gain: frozenset[str]) -> frozenset[str]:
-    """Keep at most MAX_TECH_TO_GAIN technologies, the most widely required ones.
+def _cap_technology(P: Any, gain: frozenset[str], target: str) -> frozenset[str]:
+    """Keep the technologies worth learning for ``target``, at most MAX_TECH_TO_GAIN.
 
     O*NET lists dozens of technology examples per occupation; counting every
-    one the source does not list would swamp the skills that matter.
+    one the source does not list would swamp the skills that matter. Which
+    are kept: :func:`graph.skillview.useful_technology`.
     """
     skills = P.graph.get("skills", {})
     tech = [s for s in gain if skills.get(s, {}).get("type") == "technology"]
-    if len(tech) <= MAX_TECH_TO_GAIN:
+    if not tech:
         return gain
-    memo = _memo(P)
-    if "tech_df" not in memo:
-        df: dict[str, int] = {}
-        for _, profile in P.nodes(data="skills"):
-            for skill in profile or ():
-                df[skill] = df.get(skill, 0) + 1
-        memo["tech_df"] = df
-    df = memo["tech_df"]
-    tech.sort(key=lambda s: (-df.get(s, 0), s))
-    return gain - frozenset(tech[MAX_TECH_TO_GAIN:])
+    kept = useful_technology(P, target, tech)[:MAX_TECH_TO_GAIN]
+    return (gain - frozenset(tech)) | frozenset(kept)
 
 
 def salary_change(P: Any, source: str, target: str) -> float | None:

@@ -30,6 +30,8 @@ from graph.paths import (
     routing_graph,
     salary_change,
 )
+from graph.payview import pay_facts
+from graph.skillview import rank_skills, select_skills
 
 __all__ = ["path_report", "next_report", "gap_report", "similar_report"]
 
@@ -42,6 +44,34 @@ def _resolve(P: Any, text: str) -> str:
 
 def _resolve_avoid(P: Any, avoid: Iterable[str]) -> set[str]:
     return {_resolve(P, name) for name in avoid}
+
+
+def _skill_iris(P: Any, target: str, labels: list[str]) -> list[str]:
+    """The skill IRIs behind a step's labels (labels are unique: see ``_skill_label``)."""
+    by_label = {_skill_label(P, s): s for s in P.graph.get("skills", {})}
+    for s in P.nodes[target].get("skills") or ():
+        by_label[_skill_label(P, s)] = s
+    return [by_label.get(label, label) for label in labels]
+
+
+def _readable(P: Any, row: dict[str, Any], source: str, target: str) -> dict[str, Any]:
+    """Add to a step (or move, or gap) what a person reads first.
+
+    ``skills_shown``: the skills that matter most (importance x gap, levels in
+    words; :mod:`graph.skillview`), ``skills_more``: how many more
+    ``skills_to_gain`` holds, ``pay``: what the pay figures rest on
+    (:mod:`graph.payview`).
+    """
+    by_name = {c["skill"]: (c["from"], c["to"]) for c in row.get("level_changes") or ()}
+    iris = _skill_iris(P, target, row["skills_to_gain"])
+    levels = {iri: by_name[name] for iri, name in zip(iris, row["skills_to_gain"], strict=True)
+              if name in by_name}
+    ranked = rank_skills(P, source, target, iris, levels, label=lambda s: _skill_label(P, s))
+    shown = select_skills(ranked)
+    row["skills_shown"] = shown
+    row["skills_more"] = len(ranked) - len(shown)
+    row["pay"] = pay_facts(P, source, target)
+    return row
 
 
 def _held(P: Any, role: str, have: frozenset[str]) -> dict[str, float]:
@@ -75,8 +105,13 @@ def path_report(
     dict
         ``{"from": {"id", "label"}, "to": {"id", "label"}, "routes": [{"cost",
         "steps": [{"from", "to", "kind", "skills_to_gain", "skills_kept",
-        "salary_change", ...}], "skills_to_gain", "salary_change"}], ...}``.
-        A route's ``skills_to_gain`` is the union over its steps minus ``have``.
+        "salary_change", ..., "skills_shown", "skills_more", "pay"}],
+        "skills_to_gain", "salary_change", "pay"}], ...}``.
+        A route's ``skills_to_gain`` is the union over its steps minus ``have``;
+        a step's ``skills_shown`` are its skills that matter most (importance x
+        gap, levels in words; :mod:`graph.skillview`) and ``skills_more`` how
+        many more it has; ``pay`` says what the pay figures rest on
+        (:func:`graph.payview.pay_facts`).
 
     Raises
     ------
@@ -114,7 +149,8 @@ def path_report(
         held = _held(P, src, have_iris)
         rows = []
         for u, v, kind in steps:
-            rows.append(_step(P, u, v, kind, have_iris, weights, similarity[u, v], held))
+            step = _step(P, u, v, kind, have_iris, weights, similarity[u, v], held)
+            rows.append(_readable(P, step, u, v))
             _learn(held, P.nodes[v].get("skills") or {})
             for skill in (P.get_edge_data(u, v) or {}).get("skills_to_gain") or ():
                 held.setdefault(skill, math.inf)
@@ -128,6 +164,7 @@ def path_report(
                 "skills_to_gain": union,
                 "salary_change": salary_change(P, src, dst),
                 "currency": P.nodes[dst].get("currency") or "USD",
+                "pay": pay_facts(P, src, dst),
             }
         )
     return {
@@ -148,7 +185,8 @@ def next_report(
     -------
     dict
         ``{"role": {"id", "label"}, "options": [{"role", "kind", "overlap",
-        "skills_to_gain", "salary_change", "score", ...}]}``.
+        "skills_to_gain", "salary_change", "score", ..., "skills_shown",
+        "skills_more", "pay"}]}`` (see :func:`path_report`).
 
     Examples
     --------
@@ -160,9 +198,12 @@ def next_report(
     """
     iri = _resolve(P, role)
     have_iris = resolve_skills(P, have)
+    options = next_moves(P, iri, top, have_iris, weights)
+    for option in options:
+        _readable(P, option, iri, option["id"])
     return {
         "role": _ref(P, iri),
-        "options": next_moves(P, iri, top, have_iris, weights),
+        "options": options,
         "have": sorted(_skill_label(P, s) for s in have_iris),
     }
 
@@ -182,6 +223,9 @@ def gap_report(
         role's guide says people moving into it often lack) and
         ``missing_per_source_guide`` (skills the FROM role's guide says its
         holders often lack, that TO requires). Both leave out ``have``.
+        Then ``skills_shown`` and ``skills_more`` (the skills that matter
+        most, see :mod:`graph.skillview`), ``pay`` (:func:`graph.payview.pay_facts`)
+        and ``has_guide`` (``{"from", "to"}``: whether a guide describes each role).
 
     Raises
     ------
@@ -208,6 +252,7 @@ def gap_report(
     tgt_skills = P.nodes[dst].get("skills") or {}
     target_gaps = set(P.nodes[dst].get("gaps") or ()) - have_iris
     source_gaps = (set(P.nodes[src].get("gaps") or ()) & set(tgt_skills)) - have_iris
+    readable = _readable(P, dict(step), src, dst)
     return {
         "from": _ref(P, src),
         "to": _ref(P, dst),
@@ -225,6 +270,13 @@ def gap_report(
             _skill_label(P, s) for s in _order(tgt_skills, P, source_gaps)
         ],
         "have": sorted(_skill_label(P, s) for s in have_iris),
+        "skills_shown": readable["skills_shown"],
+        "skills_more": readable["skills_more"],
+        "pay": readable["pay"],
+        "has_guide": {
+            "from": bool(P.nodes[src].get("has_guide")),
+            "to": bool(P.nodes[dst].get("has_guide")),
+        },
     }
 
 

@@ -158,10 +158,23 @@ def signed_money(value: float | None, currency: str | None = "USD") -> str:
     return ("+" if value >= 0 else "-") + money(abs(value), currency)
 
 
-def _skills_cell(item: dict[str, Any]) -> str:
-    """Skills to gain, one a line, with level rises spelled out."""
+def _skills_cell(item: dict[str, Any], all_skills: bool = False, words: bool = True) -> str:
+    """Skills to gain, one a line: the few that matter most, or all with level rises spelled out.
+
+    ``words``: the level needed in words (else only the name, "higher level" for a rise).
+    """
     if item.get("skills_unknown"):
         return "unknown (a role has no skill profile)"
+    if not all_skills and "skills_shown" in item:
+        lines = [
+            _shown_line(row)
+            if words
+            else row["skill"] + (" (higher level)" if row.get("from_level") else "")
+            for row in item["skills_shown"]
+        ]
+        if item.get("skills_more"):
+            lines.append(f"... and {item['skills_more']} more (--all-skills)")
+        return "\n".join(lines) or "none"
     levels = {c["skill"]: c for c in item.get("level_changes") or ()}
     lines = []
     for skill in item["skills_to_gain"]:
@@ -170,6 +183,75 @@ def _skills_cell(item: dict[str, Any]) -> str:
             skill += f" (level {change['from']:g} -> {change['to']:g})"
         lines.append(skill)
     return "\n".join(lines) or "none"
+
+
+def _shown_line(row: dict[str, Any], now: bool = False) -> str:
+    """One shown skill: its name and the level needed, in words where O*NET gives them.
+
+    Examples
+    --------
+    >>> row = {"skill": "Monitoring", "from_level": 2.38, "to_level": 4.25,
+    ...        "from_words": '"Proofread a letter"', "to_words": '"Monitor a meeting"'}
+    >>> _shown_line(row, now=True)
+    'Monitoring: from "Proofread a letter" up to "Monitor a meeting"'
+    >>> _shown_line(row)
+    'Monitoring, up to "Monitor a meeting"'
+    >>> _shown_line({"skill": "Speaking", "to_level": 3.0, "to_words": '"Greet tourists"'})
+    'Speaking: "Greet tourists"'
+    """
+    text = str(row["skill"])
+    rise = bool(row.get("from_level"))
+    if row.get("to_words"):
+        if rise and now and row.get("from_words"):
+            return f"{text}: from {row['from_words']} up to {row['to_words']}"
+        return f"{text}, up to {row['to_words']}" if rise else f"{text}: {row['to_words']}"
+    if rise and row.get("to_level") is not None:
+        text += f" (level {row['from_level']:g} -> {row['to_level']:g} of 7)"
+    return text
+
+
+def _pay_cell(item: dict[str, Any]) -> str:
+    """A pay change, or why there is none, with what a newcomer earns and a proxy warning."""
+    pay = item.get("pay") or {}
+    currency = item.get("currency")
+    if pay.get("same_wage_line"):
+        lines = ["n/a: one", "wage line"]
+    else:
+        lines = [signed_money(item["salary_change"], currency)]
+    entry = pay.get("entry")
+    if entry and entry.get("pct25") is not None:
+        lines.append(f"start ~{money(entry['pct25'], currency)}")
+    if pay.get("proxy"):
+        lines.append("(proxy wage)")
+    return "\n".join(lines)
+
+
+def _pay_notes(pay: dict[str, Any] | None, labels: tuple[str, str], currency: Any) -> list[str]:
+    """Sentences on what pay figures rest on: shared lines, proxies, newcomers' pay."""
+    if not pay:
+        return []
+    notes = []
+    a, b = pay.get("from"), pay.get("to")
+    if pay.get("same_wage_line") and b:
+        notes.append(
+            f"Both roles take their pay from one wage line (SOC {b['line']} {b['title']}): "
+            "the data cannot tell their pay apart."
+        )
+    for name, side in zip(labels, (a, b), strict=True):
+        if side and side.get("proxy") and not pay.get("same_wage_line"):
+            notes.append(
+                f"The pay of {name} is a proxy: the figures of SOC {side['line']} "
+                f"{side['title']}, a wage line {side['shared_by']} roles share."
+            )
+    entry = pay.get("entry")
+    if entry and b and entry.get("pct25") is not None:
+        low = money(entry["pct10"], currency) + "-" if entry.get("pct10") is not None else ""
+        notes.append(
+            f"Someone moving into {labels[1]} would likely earn {low}"
+            f"{money(entry['pct25'], currency)} (10th-25th percentile) at first; the median is "
+            f"{money(b['median'], currency)}."
+        )
+    return notes
 
 
 def _kind_cell(item: dict[str, Any]) -> str:
@@ -208,7 +290,7 @@ def _note_have(out: Any, report: dict[str, Any]) -> None:
         _say(out, "Not counted as to gain (--have): " + "; ".join(report["have"]), "dim")
 
 
-def routes_view(report: dict[str, Any]) -> None:
+def routes_view(report: dict[str, Any], all_skills: bool = False) -> None:
     """Print the routes of ``careergraph path``: each with its steps and skills to gain."""
     out = console()
     routes = report["routes"]
@@ -238,21 +320,33 @@ def routes_view(report: dict[str, Any]) -> None:
                 str(i),
                 f"{step['from']}\n-> {step['to']}",
                 _kind_cell(step),
-                _skills_cell(step),
-                signed_money(step["salary_change"], step.get("currency")),
+                _skills_cell(step, all_skills),
+                _pay_cell(step),
                 end_section=i < len(steps),
             )
         out.print()
         _emit(out, table)
         gain = route["skills_to_gain"]
+        shown = gain
+        if not all_skills and any("skills_shown" in step for step in steps):
+            first = [r["skill"] for step in steps for r in step.get("skills_shown") or ()]
+            shown = [g for g in dict.fromkeys(first) if g in gain]
+        more = len(gain) - len(shown)
         _say(
             out,
-            f"Skills to gain on this route ({len(gain)}): " + ("; ".join(gain) or "none"),
+            f"Skills to gain on this route ({len(gain)}): "
+            + ("; ".join(shown) or "none")
+            + (f"; ... and {more} more (--all-skills)" if more else ""),
             indent="  ",
         )
+        for note in _pay_notes(
+            route.get("pay"), (report["from"]["label"], report["to"]["label"]),
+            route.get("currency"),
+        ):
+            _say(out, note, "dim", indent="  ")
 
 
-def next_view(report: dict[str, Any]) -> None:
+def next_view(report: dict[str, Any], all_skills: bool = False) -> None:
     """Print the ranked moves of ``careergraph next``."""
     out = console()
     options = report["options"]
@@ -272,8 +366,8 @@ def next_view(report: dict[str, Any]) -> None:
             option["role"],
             _kind_cell(option),
             f"{option['overlap']:.0%}",
-            _skills_cell(option),
-            signed_money(option["salary_change"], option.get("currency")),
+            _skills_cell(option, all_skills, words=False),
+            _pay_cell(option),
             f"{option['score']:.2f}",
             end_section=i < len(options),
         )
@@ -283,16 +377,27 @@ def next_view(report: dict[str, Any]) -> None:
     _emit(out, table)
 
 
-def gap_view(report: dict[str, Any]) -> None:
+def gap_view(report: dict[str, Any], all_skills: bool = False) -> None:
     """Print the skill delta of ``careergraph gap``."""
     out = console()
     _say(out, f"From {report['from']['label']} to {report['to']['label']}", "bold")
     move = report.get("move")
+    pay = report.get("pay") or {}
+    change = (
+        "not known (one wage line)"
+        if pay.get("same_wage_line")
+        else signed_money(report["salary_change"], report.get("currency"))
+        + (" (from a proxy wage)" if pay.get("proxy") else "")
+    )
     _say(
         out,
         (f"A curated {move}." if move else "No curated move joins them (see 'careergraph path').")
-        + f" Pay change: {signed_money(report['salary_change'], report.get('currency'))}.",
+        + f" Pay change: {change}.",
     )
+    for note in _pay_notes(
+        pay, (report["from"]["label"], report["to"]["label"]), report.get("currency")
+    ):
+        _say(out, note)
     _note_have(out, report)
     if report.get("skills_unknown"):
         out.print(
@@ -311,10 +416,23 @@ def gap_view(report: dict[str, Any]) -> None:
             )
 
     if not report.get("skills_unknown"):
-        section("Skills to gain", _skills_cell(report).splitlines())
+        if all_skills or "skills_shown" not in report:
+            section("Skills to gain", _skills_cell(report, True).splitlines())
+        else:
+            lines = [_shown_line(row, now=True) for row in report["skills_shown"]]
+            title = f"Skills to gain, most important first ({len(report['skills_to_gain'])})"
+            out.print()
+            _say(out, title, "bold cyan")
+            for line in lines or ["none"]:
+                _say(out, f"  - {line}", indent="")
+            if report.get("skills_more"):
+                out.print(f"  ... and {report['skills_more']} more (--all-skills)", markup=False)
         section("Skills kept", report["skills_kept"], limit=15)
     gaining = set(report["skills_to_gain"])
-    if report["missing_per_target_guide"] or not report.get("skills_unknown"):
+    guides = report.get("has_guide") or {"from": True, "to": True}
+    if report["missing_per_target_guide"] or (
+        guides["to"] and not report.get("skills_unknown")
+    ):
         section(
             f"Often missing in people moving into {report['to']['label']} (says its guide)",
             [
@@ -322,7 +440,9 @@ def gap_view(report: dict[str, Any]) -> None:
                 for s in report["missing_per_target_guide"]
             ],
         )
-    if report["missing_per_source_guide"] or not report.get("skills_unknown"):
+    if report["missing_per_source_guide"] or (
+        guides["from"] and not report.get("skills_unknown")
+    ):
         section(
             f"Often missing in {report['from']['label']} (says its guide), "
             f"needed in {report['to']['label']}",
