@@ -350,12 +350,19 @@ def roles(ctx: click.Context, graph_dir: Path | None, guides_only: bool, fmt: st
 
 @cli.command()
 @click.argument("role")
+@click.option(
+    "--all", "full", is_flag=True, help="List every item of long sections (default: the first 12)."
+)
 @graph_option
 @format_option("table", "json")
 @click.pass_context
 @handle_errors
-def show(ctx: click.Context, role: str, graph_dir: Path | None, fmt: str) -> None:
-    """Print ROLE's card: every fact of its guide and its moves."""
+def show(ctx: click.Context, role: str, full: bool, graph_dir: Path | None, fmt: str) -> None:
+    """Print ROLE's card: every fact of its guide and its moves.
+
+    Skills come most important first; long sections stop after 12 items
+    (--all lists them all; --format json always does).
+    """
     from graph.network import load_projection
     from graph.resolve import resolve_role
     from graph.roles import role_card
@@ -367,7 +374,7 @@ def show(ctx: click.Context, role: str, graph_dir: Path | None, fmt: str) -> Non
         return
     from graph.tables import role_card_view
 
-    role_card_view(card)
+    role_card_view(card, full=full)
 
 
 # ---------------------------------------------------------------------------

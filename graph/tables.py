@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["console", "roles_table", "role_card_view", "money"]
+__all__ = ["console", "roles_table", "role_card_view", "money", "CARD_LIMIT"]
 
 
 def console() -> Any:
@@ -65,9 +65,46 @@ def roles_table(rows: list[dict[str, Any]]) -> None:
     console().print(table, markup=False)
 
 
-def role_card_view(card: dict[str, Any]) -> None:
-    """Print a role card, section by section, in the guide's order."""
+#: items a section of ``show`` lists before "... and N more" (``--all`` lists every one)
+CARD_LIMIT = 12
+
+
+def _card_skills(card: dict[str, Any]) -> tuple[list[str], list[str]]:
+    """The card's skills (most important first) and technologies (in demand, hot, then others).
+
+    A label two skills share (O*NET's skill and knowledge area "Mathematics")
+    gets its type, so no line repeats.
+    """
+    skills = [s for s in card["top_skills"] if s.get("type") != "technology"]
+    counts: dict[str, int] = {}
+    for s in skills:
+        counts[s["skill"]] = counts.get(s["skill"], 0) + 1
+    lines = []
+    for s in skills:
+        text = s["as_written"] if s["as_written"] == s["skill"] else (
+            f"{s['as_written']}  [{s['skill']}]"
+        )
+        if counts[s["skill"]] > 1 and s.get("type"):
+            text += f" ({s['type']})"
+        lines.append(text)
+    techs = [s for s in card["top_skills"] if s.get("type") == "technology"]
+    techs.sort(key=lambda s: (not s.get("in_demand"), not s.get("hot"), s["skill"].lower()))
+    tech_lines = [
+        s["skill"]
+        + (" (in demand)" if s.get("in_demand") else " (hot)" if s.get("hot") else "")
+        for s in techs
+    ]
+    return lines, tech_lines
+
+
+def role_card_view(card: dict[str, Any], full: bool = False) -> None:
+    """Print a role card, section by section, in the guide's order.
+
+    Long lists stop after :data:`CARD_LIMIT` items with "... and N more"
+    unless ``full``.
+    """
     out = console()
+    limit = 0 if full else CARD_LIMIT
     out.print(card["label"], style="bold", markup=False)
     guide = card.get("guide")
     if guide:
@@ -77,7 +114,10 @@ def role_card_view(card: dict[str, Any]) -> None:
             markup=False,
         )
     if card.get("labels"):
-        out.print("Also known as: " + "; ".join(card["labels"]), markup=False)
+        names = card["labels"]
+        shown = names[: limit * 2] if limit else names
+        more = f"; ... and {len(names) - len(shown)} more" if len(shown) < len(names) else ""
+        _say(out, "Also known as: " + "; ".join(shown) + more)
 
     def section(title: str, items: list[str], numbered: bool = False) -> None:
         if not items:
@@ -87,24 +127,21 @@ def role_card_view(card: dict[str, Any]) -> None:
         out.print()
         out.print(title, style="bold cyan", markup=False)
         width = max(40, out.width - 1)
-        for n, item in enumerate(items, 1):
+        shown = items[:limit] if limit else items
+        for n, item in enumerate(shown, 1):
             # wrapped lines stay under their item, not under the bullet
             bullet = f"{n:>3}. " if numbered else "  - "
             text = textwrap.fill(
                 item, width, initial_indent=bullet, subsequent_indent=" " * len(bullet)
             )
             out.print(text, markup=False, highlight=False, crop=False, soft_wrap=True)
+        if len(shown) < len(items):
+            out.print(f"  ... and {len(items) - len(shown)} more (--all)", markup=False)
 
+    skills, technologies = _card_skills(card)
     section("Key responsibilities", card["responsibilities"])
-    section(
-        "Top skills",
-        [
-            s["as_written"]
-            if s["as_written"] == s["skill"]
-            else f"{s['as_written']}  [{s['skill']}]"
-            for s in card["top_skills"]
-        ],
-    )
+    section("Top skills", skills)
+    section("Technologies (in demand and hot first)", technologies)
     section("Can lead to", [m["as_written"] for m in card["can_lead_to"]])
     section("Transition opportunities", [m["as_written"] for m in card["transition_opportunities"]])
     section("Often missing skills", [g["as_written"] for g in card["skill_gaps"]])
