@@ -29,6 +29,7 @@ __all__ = [
     "SHOW_SKILLS",
     "SHOW_TECHNOLOGY",
     "GENERIC_SHARE",
+    "GENERIC_MIN",
     "useful_technology",
     "level_words",
     "rank_skills",
@@ -39,8 +40,10 @@ __all__ = [
 SHOW_SKILLS = 6
 #: technologies shown per step besides them
 SHOW_TECHNOLOGY = 2
-#: a technology listed by more than this share of occupations is generic (Microsoft Outlook)
+#: a technology listed by more than this share of occupations is generic (Microsoft Outlook) ...
 GENERIC_SHARE = 0.10
+#: ... when at least this many list it (in a graph of a few roles every tool is widely shared)
+GENERIC_MIN = 10
 #: below the lowest anchor by more than this, a level reads "less than" that anchor
 BELOW_ANCHOR = 1.0
 
@@ -54,8 +57,8 @@ def _memo(P: Any) -> dict[str, Any]:
     return memo
 
 
-def _tech_share(P: Any) -> dict[str, float]:
-    """Technology IRI -> share of the occupations listing any technology that list it."""
+def _tech_share(P: Any) -> dict[str, tuple[float, int]]:
+    """Technology IRI -> (share of the occupations listing any technology that list it, count)."""
     memo = _memo(P)
     if "tech_share" not in memo:
         skills = P.graph.get("skills", {})
@@ -66,7 +69,7 @@ def _tech_share(P: Any) -> dict[str, float]:
             listing += bool(techs)
             for skill in techs:
                 counts[skill] = counts.get(skill, 0) + 1
-        memo["tech_share"] = {s: n / max(1, listing) for s, n in counts.items()}
+        memo["tech_share"] = {s: (n / max(1, listing), n) for s, n in counts.items()}
     return memo["tech_share"]  # type: ignore[no-any-return]
 
 
@@ -74,8 +77,10 @@ def useful_technology(P: Any, target: str, techs: Iterable[str]) -> list[str]:
     """The technologies among ``techs`` worth learning for ``target``, best first.
 
     Kept: those the target's O*NET profile flags Hot Technology or In Demand,
-    unless generic (listed by more than :data:`GENERIC_SHARE` of occupations).
-    In-demand ones come first, then the rarer (more specific to the target).
+    unless generic (listed by more than :data:`GENERIC_SHARE` of occupations,
+    and by at least :data:`GENERIC_MIN`).
+    In-demand ones come first, then the rarer (more specific to the target),
+    then by name.
     A technology without flags in the graph (a graph imported before the flags
     were read) counts as flagged, so nothing is dropped for want of data.
 
@@ -100,11 +105,16 @@ def useful_technology(P: Any, target: str, techs: Iterable[str]) -> list[str]:
     for tech in techs:
         rating = profile.get(tech) or {}
         flagged = rating.get("hot", True) or rating.get("in_demand", True)
-        if flagged and share.get(tech, 0.0) <= GENERIC_SHARE:
+        part, count = share.get(tech, (0.0, 0))
+        if flagged and (part <= GENERIC_SHARE or count < GENERIC_MIN):
             kept.append(tech)
     return sorted(
         kept,
-        key=lambda t: (not (profile.get(t) or {}).get("in_demand", False), share.get(t, 0.0), t),
+        key=lambda t: (
+            not (profile.get(t) or {}).get("in_demand", False),
+            share.get(t, (0.0, 0))[0],
+            t,
+        ),
     )
 
 

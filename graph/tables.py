@@ -276,9 +276,10 @@ def _pay_notes(pay: dict[str, Any] | None, labels: tuple[str, str], currency: An
         )
     for name, side in zip(labels, (a, b), strict=True):
         if side and side.get("proxy") and not pay.get("same_wage_line"):
+            shared = f", shared by {side['shared_by']} roles" if side["shared_by"] > 1 else ""
             notes.append(
                 f"The pay of {name} is a proxy: the figures of SOC {side['line']} "
-                f"{side['title']}, a wage line {side['shared_by']} roles share."
+                f"{side['title']}{shared}."
             )
     entry = pay.get("entry")
     if entry and b and entry.get("pct25") is not None:

@@ -463,8 +463,8 @@ def test_a_delta_keeps_flagged_specific_technologies_not_generic_ones():
     flagged = {"importance": None, "level": None, "hot": True, "in_demand": False}
     demand = {**flagged, "hot": False, "in_demand": True}
     plain = {**flagged, "hot": False}
-    for n in range(20):  # outlook is listed by every occupation, facebook by a fifth
-        add_role(P, f"other{n}", {"outlook": flagged, **({"facebook": flagged} if n < 4 else {})},
+    for n in range(20):  # outlook is listed by every occupation, facebook by half
+        add_role(P, f"other{n}", {"outlook": flagged, **({"facebook": flagged} if n < 10 else {})},
                  None)
     add_role(P, "a", {"outlook": flagged}, None)
     tellers = {"outlook": demand, "facebook": flagged, "freedomware": plain, "t0": demand}
