@@ -183,7 +183,9 @@ def rank_skills(
     src: dict[str, Any] = P.nodes[source].get("skills") or {}
     levels = levels or {}
     name = label or (lambda s: str(skills.get(s, {}).get("label") or s.rsplit("/", 1)[-1]))
-    unrated, rated, techs = [], [], []
+    unrated: list[dict[str, Any]] = []
+    rated: list[dict[str, Any]] = []
+    techs: list[dict[str, Any]] = []
     for skill in to_gain:
         kind = skills.get(skill, {}).get("type") or "skill"
         rating = tgt.get(skill) or {}
@@ -198,7 +200,7 @@ def rank_skills(
         if importance is not None:
             gap = (to_level - from_level) if to_level is not None and from_level is not None else 1
             score = round(importance * gap, 2)
-        row = {
+        row: dict[str, Any] = {
             "skill": name(skill),
             "id": skill,
             "type": kind,
