@@ -235,10 +235,18 @@ def _shown_line(row: dict[str, Any], now: bool = False) -> str:
     'Monitoring, up to "Monitor a meeting"'
     >>> _shown_line({"skill": "Speaking", "to_level": 3.0, "to_words": '"Greet tourists"'})
     'Speaking: "Greet tourists"'
+    >>> _shown_line({**row, "from_words": '"Monitor a meeting"'}, now=True)
+    'Monitoring: more of "Monitor a meeting" (level 2.38 -> 4.25 of 7)'
     """
     text = str(row["skill"])
     rise = bool(row.get("from_level"))
     if row.get("to_words"):
+        if rise and now and row.get("from_words") == row["to_words"]:
+            # both levels are nearest the same anchor: say how far, in numbers
+            return (
+                f"{text}: more of {row['to_words']} "
+                f"(level {row['from_level']:g} -> {row['to_level']:g} of 7)"
+            )
         if rise and now and row.get("from_words"):
             return f"{text}: from {row['from_words']} up to {row['to_words']}"
         return f"{text}, up to {row['to_words']}" if rise else f"{text}: {row['to_words']}"
