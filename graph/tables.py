@@ -466,7 +466,9 @@ def gap_view(report: dict[str, Any], all_skills: bool = False) -> None:
             section("Skills to gain", _skills_cell(report, True).splitlines())
         else:
             lines = [_shown_line(row, now=True) for row in report["skills_shown"]]
-            title = f"Skills to gain, most important first ({len(report['skills_to_gain'])})"
+            ranked = any(row.get("score") is not None for row in report["skills_shown"])
+            title = "Skills to gain" + (", most important first" if ranked else "")
+            title += f" ({len(report['skills_to_gain'])})"
             out.print()
             _say(out, title, "bold cyan")
             for line in lines or ["none"]:
