@@ -473,13 +473,10 @@ def _gain(
         if tgt_levels[s] - src_levels[s] > weights.level_rise
     }
     edge = P.get_edge_data(source, target) or {}
+    raw = frozenset(s for s in edge.get("skills_to_gain") or () if s)
     # a stored skill the target rates below min_importance is not asked for either
-    stored = frozenset(
-        s
-        for s in edge.get("skills_to_gain") or ()
-        if s and (s in tgt_important or s not in tgt_keys)
-    )
-    if stored:
+    stored = frozenset(s for s in raw if s in tgt_important or s not in tgt_keys)
+    if raw:
         levels = {s: lv for s, lv in levels.items() if s in stored}
         found = (_cap_technology(P, stored, target), levels, False, True)
     elif not src_keys or not tgt_keys:

@@ -204,6 +204,11 @@ def test_min_importance_applies_to_level_rises_and_stored_skills():
     P.add_edge("a", "b", kind="transition", skills_to_gain=["qca", "mon", "guide-skill"])
     assert skill_delta(P, "a", "b").to_gain == ("mon", "guide-skill")
     assert skill_delta(P, "a", "b", Weights(min_importance=5)).to_gain == ("guide-skill",)
+    # when min_importance leaves none of the stored skills, the move still asks for none
+    P = P.copy()
+    P.edges["a", "b"]["skills_to_gain"] = ["qca", "mon"]
+    delta = skill_delta(P, "a", "b", Weights(min_importance=5))
+    assert (delta.to_gain, delta.curated) == ((), True)
 
 
 def test_given_drops_held_skills_unless_the_level_rises_further():
