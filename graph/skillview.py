@@ -5,7 +5,7 @@ areas and technologies. This module picks what to show and how to say it:
 
 * :func:`useful_technology` keeps the technologies worth learning for a
   target: those O*NET flags Hot Technology or In Demand for it, leaving out
-  generic ones most occupations list (e-mail, office suites, social media);
+  generic ones many occupations list (e-mail, office suites, social media);
   rarer (more specific to the target) first.
 * :func:`rank_skills` orders skills to gain by importance x gap (the target's
   importance, 1-5, times the rise in level, 0-7) and :func:`select_skills`
@@ -29,6 +29,7 @@ __all__ = [
     "SHOW_SKILLS",
     "SHOW_TECHNOLOGY",
     "GENERIC_SHARE",
+    "IN_DEMAND_SHARE",
     "GENERIC_MIN",
     "useful_technology",
     "level_words",
@@ -40,8 +41,10 @@ __all__ = [
 SHOW_SKILLS = 6
 #: technologies shown per step besides them
 SHOW_TECHNOLOGY = 2
-#: a technology listed by more than this share of occupations is generic (Microsoft Outlook) ...
+#: a technology listed by more than this share of occupations is generic (Facebook) ...
 GENERIC_SHARE = 0.10
+#: ... unless the target flags it In Demand: then only above this share (Microsoft Outlook; not SQL)
+IN_DEMAND_SHARE = 0.25
 #: ... when at least this many list it (in a graph of a few roles every tool is widely shared)
 GENERIC_MIN = 10
 #: below the lowest anchor by more than this, a level reads "less than" that anchor
@@ -77,8 +80,9 @@ def useful_technology(P: Any, target: str, techs: Iterable[str]) -> list[str]:
     """The technologies among ``techs`` worth learning for ``target``, best first.
 
     Kept: those the target's O*NET profile flags Hot Technology or In Demand,
-    unless generic (listed by more than :data:`GENERIC_SHARE` of occupations,
-    and by at least :data:`GENERIC_MIN`).
+    unless generic: listed by at least :data:`GENERIC_MIN` occupations and by
+    more than :data:`GENERIC_SHARE` of them (:data:`IN_DEMAND_SHARE` for one the
+    target flags In Demand: SQL is in demand for data roles, though many list it).
     In-demand ones come first, then the rarer (more specific to the target),
     then by name.
     A technology without flags in the graph (a graph imported before the flags
@@ -104,9 +108,11 @@ def useful_technology(P: Any, target: str, techs: Iterable[str]) -> list[str]:
     kept = []
     for tech in techs:
         rating = profile.get(tech) or {}
-        flagged = rating.get("hot", True) or rating.get("in_demand", True)
+        demand = rating.get("in_demand", True)
+        flagged = rating.get("hot", True) or demand
         part, count = share.get(tech, (0.0, 0))
-        if flagged and (part <= GENERIC_SHARE or count < GENERIC_MIN):
+        limit = IN_DEMAND_SHARE if demand else GENERIC_SHARE
+        if flagged and (part <= limit or count < GENERIC_MIN):
             kept.append(tech)
     return sorted(
         kept,

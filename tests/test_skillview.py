@@ -102,3 +102,16 @@ def test_a_long_list_shows_the_few_that_matter_most():
     # without technologies, their room goes to skills
     assert len(select_skills(ranked[:30])) == SHOW_SKILLS + SHOW_TECHNOLOGY
     assert select_skills(ranked[:3]) == ranked[:3]
+
+
+def test_a_widely_listed_technology_counts_where_the_target_demands_it():
+    """SQL: listed by many occupations, but In Demand for data roles."""
+    P = nx.DiGraph(skills={"sql": {"label": "SQL", "type": "technology"}})
+    hot = {"importance": None, "level": None, "hot": True, "in_demand": False}
+    for n in range(100):  # 20 of 100 occupations list SQL
+        P.add_node(f"o{n}", skills={"sql": dict(hot)} if n < 20 else {"x": {}})
+    P.graph["skills"]["x"] = {"label": "X", "type": "technology"}
+    P.add_node("analyst", skills={"sql": {**hot, "in_demand": True}})
+    P.add_node("clerk", skills={"sql": dict(hot)})
+    assert useful_technology(P, "analyst", ["sql"]) == ["sql"]
+    assert useful_technology(P, "clerk", ["sql"]) == []
