@@ -336,6 +336,10 @@ def _note_have(out: Any, report: dict[str, Any]) -> None:
         _say(out, "Not counted as to gain (--have): " + "; ".join(report["have"]), "dim")
 
 
+#: skills the line under a route names before "... and N more"
+ROUTE_SHOWN = 12
+
+
 def routes_view(report: dict[str, Any], all_skills: bool = False) -> None:
     """Print the routes of ``careergraph path``: each with its steps and skills to gain."""
     out = console()
@@ -375,8 +379,11 @@ def routes_view(report: dict[str, Any], all_skills: bool = False) -> None:
         gain = route["skills_to_gain"]
         shown = gain
         if not all_skills and any("skills_shown" in step for step in steps):
-            first = [r["skill"] for step in steps for r in step.get("skills_shown") or ()]
-            shown = [g for g in dict.fromkeys(first) if g in gain]
+            # the steps' shown skills, most important first (a stable sort keeps step order)
+            rows = [r for step in steps for r in step.get("skills_shown") or ()]
+            rows.sort(key=lambda r: -(r.get("score") or 0))
+            first = [r["skill"] for r in rows if r["skill"] in gain]
+            shown = list(dict.fromkeys(first))[:ROUTE_SHOWN]
         more = len(gain) - len(shown)
         _say(
             out,

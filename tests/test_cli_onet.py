@@ -186,3 +186,33 @@ def test_show_caps_long_sections_unless_all(capsys):
     role_card_view(card, full=True)
     full = capsys.readouterr().out
     assert "more (--all)" not in full and "  - Tool 39" in full
+
+
+def test_a_long_route_names_its_most_important_skills_first(capsys):
+    from graph.tables import ROUTE_SHOWN, routes_view
+
+    def step(n: int, score: float) -> dict:
+        names = [f"skill {n}-{i}" for i in range(8)]
+        return {
+            "from": f"r{n}", "to": f"r{n + 1}", "kind": "suggested", "salary_change": None,
+            "skills_to_gain": names, "level_changes": [], "skills_more": 0,
+            "skills_shown": [{"skill": s, "type": "skill", "score": score} for s in names],
+        }
+
+    steps = [step(0, 1.0), step(1, 9.0)]
+    union = [s for st in steps for s in st["skills_to_gain"]]
+    routes_view({
+        "from": {"label": "r0"}, "to": {"label": "r2"},
+        "routes": [{"cost": 9.0, "steps": steps, "skills_to_gain": union,
+                    "salary_change": None}],
+    })
+    line = capsys.readouterr().out.split("Skills to gain on this route (16): ", 1)[1]
+    line = " ".join(line.split())
+    assert line.startswith("skill 1-0; skill 1-1;")  # the later step's skills matter more
+    assert line.endswith(f"... and {16 - ROUTE_SHOWN} more (--all-skills)")
+    routes_view({
+        "from": {"label": "r0"}, "to": {"label": "r2"},
+        "routes": [{"cost": 9.0, "steps": steps, "skills_to_gain": union,
+                    "salary_change": None}],
+    }, all_skills=True)
+    assert "more (--all-skills)" not in capsys.readouterr().out
