@@ -650,10 +650,12 @@ def gap_command(
 ) -> None:
     """The skill delta from role FROM to role TO, whether or not a route joins them.
 
-    Lists the skills to gain (and level rises where data rates levels), the
-    skills kept, and the commonly missing skills the guides flag: those TO's
-    guide says people moving into TO often lack, and those FROM's guide says
-    its holders often lack that TO requires.
+    Lists the skills to gain (the few that matter most, with the level needed
+    in words where O*NET rates levels; --all-skills lists all), the skills
+    kept, what the pay figures rest on and what a newcomer to TO earns, and
+    the commonly missing skills the guides flag: those TO's guide says people
+    moving into TO often lack, and those FROM's guide says its holders often
+    lack that TO requires.
     """
     from graph.reports import gap_report
 

@@ -356,9 +356,15 @@ def routes_view(report: dict[str, Any], all_skills: bool = False) -> None:
     for n, route in enumerate(routes, 1):
         steps = route["steps"]
         plural = "s" if len(steps) != 1 else ""
+        pay = route.get("pay") or {}
+        change = (
+            "n/a (one wage line)"
+            if pay.get("same_wage_line")
+            else signed_money(route["salary_change"], route.get("currency"))
+            + (" (proxy wage)" if pay.get("proxy") else "")
+        )
         table = _table(
-            f"Route {n}: {len(steps)} step{plural}, cost {route['cost']:g}, "
-            f"pay {signed_money(route['salary_change'], route.get('currency'))}"
+            f"Route {n}: {len(steps)} step{plural}, cost {route['cost']:g}, pay {change}"
         )
         table.add_column("#", justify="right")
         table.add_column("Move", overflow="fold", max_width=48)
