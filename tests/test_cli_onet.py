@@ -216,3 +216,19 @@ def test_a_long_route_names_its_most_important_skills_first(capsys):
                     "salary_change": None}],
     }, all_skills=True)
     assert "more (--all-skills)" not in capsys.readouterr().out
+
+
+def test_a_route_within_one_wage_line_claims_no_pay_change(capsys):
+    from graph.tables import routes_view
+
+    step = {"from": "Registered Nurses", "to": "Clinical Nurse Specialists", "kind": "progression",
+            "salary_change": 0.0, "skills_to_gain": [], "level_changes": [],
+            "pay": {"same_wage_line": True, "proxy": True, "entry": None}}
+    routes_view({
+        "from": {"label": "Registered Nurses"}, "to": {"label": "Clinical Nurse Specialists"},
+        "routes": [{"cost": 1.0, "steps": [step], "skills_to_gain": [], "salary_change": 0.0,
+                    "pay": step["pay"]}],
+    })
+    out = capsys.readouterr().out
+    assert "Route 1: 1 step, cost 1, pay n/a (one wage line)" in out
+    assert "n/a: one" in out and "+US$0" not in out
