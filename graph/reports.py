@@ -31,7 +31,7 @@ from graph.paths import (
     salary_change,
 )
 from graph.payview import pay_facts
-from graph.skillview import rank_skills, select_skills
+from graph.skillview import rank_skills, select_skills, skills_by_label
 
 __all__ = ["path_report", "next_report", "gap_report", "similar_report"]
 
@@ -48,9 +48,7 @@ def _resolve_avoid(P: Any, avoid: Iterable[str]) -> set[str]:
 
 def _skill_iris(P: Any, target: str, labels: list[str]) -> list[str]:
     """The skill IRIs behind a step's labels (labels are unique: see ``_skill_label``)."""
-    by_label = {_skill_label(P, s): s for s in P.graph.get("skills", {})}
-    for s in P.nodes[target].get("skills") or ():
-        by_label[_skill_label(P, s)] = s
+    by_label = skills_by_label(P, lambda s: _skill_label(P, s))
     return [by_label.get(label, label) for label in labels]
 
 

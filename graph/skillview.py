@@ -35,6 +35,7 @@ __all__ = [
     "level_words",
     "rank_skills",
     "select_skills",
+    "skills_by_label",
 ]
 
 #: skills, knowledge areas (and unrated guide skills) shown per step, most important first
@@ -58,6 +59,22 @@ def _memo(P: Any) -> dict[str, Any]:
     if memo is None:
         memo = _MEMO[P] = {}
     return memo
+
+
+def skills_by_label(P: Any, label: Callable[[str], str]) -> dict[str, str]:
+    """Skill label (as ``label`` gives it) -> skill IRI, for every skill of ``P``; memoized.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> P = nx.DiGraph(skills={"s/m": {"label": "Monitoring", "type": "skill"}})
+    >>> skills_by_label(P, lambda s: P.graph["skills"][s]["label"])
+    {'Monitoring': 's/m'}
+    """
+    memo = _memo(P)
+    if "by_label" not in memo:
+        memo["by_label"] = {label(s): s for s in P.graph.get("skills", {})}
+    return memo["by_label"]  # type: ignore[no-any-return]
 
 
 def _tech_share(P: Any) -> dict[str, tuple[float, int]]:
