@@ -27,7 +27,8 @@ Nodes are role IRIs with these attributes:
 Edges are curated transitions with ``kind`` (``progression`` or
 ``transition``), ``iri``, ``skills_to_gain`` (skill IRIs), ``source``,
 ``tier`` and ``index``. ``P.graph`` holds ``skills`` (``{iri: {"label",
-"type", "labels"}}``), ``level_anchors`` (``{skill_iri: [(level, words),
+"type", "labels"}}``, a technology also its ``"class"``: the UNSPSC
+commodity it is an example of), ``level_anchors`` (``{skill_iri: [(level, words),
 ...]}``, lowest first), ``label_index`` (normalized label -> role IRIs), ``fingerprint``
 and ``similarity`` (the model of :mod:`graph.similarity`).
 """
@@ -129,6 +130,9 @@ SELECT ?skill ?label ?type WHERE {
   VALUES ?type { cg:Skill cg:Knowledge cg:Technology }
   ?skill a ?type ; skos:prefLabel ?label .
 }"""
+
+TECH_CLASS_Q = """
+SELECT ?skill ?class WHERE { ?skill a cg:Technology ; skos:broader ?class . }"""
 
 SKILL_ALT_LABELS_Q = """
 SELECT ?skill ?label WHERE { ?skill a cg:Skill ; skos:altLabel ?label . }"""
@@ -282,6 +286,9 @@ def build_projection(store: Any) -> nx.DiGraph:
         current = skills.get(row["skill"])
         if current is None or current["type"] == "skill":
             skills[row["skill"]] = {"label": row["label"], "type": kind, "labels": [row["label"]]}
+    for row in sorted_select(store, TECH_CLASS_Q):
+        if row["skill"] in skills:
+            skills[row["skill"]]["class"] = row["class"]
     for row in sorted_select(store, SKILL_ALT_LABELS_Q):
         if row["skill"] in skills:
             skills[row["skill"]]["labels"].append(row["label"])

@@ -31,6 +31,7 @@ __all__ = [
     "GENERIC_SHARE",
     "IN_DEMAND_SHARE",
     "GENERIC_MIN",
+    "CLASS_SHARE",
     "useful_technology",
     "level_words",
     "rank_skills",
@@ -48,6 +49,9 @@ GENERIC_SHARE = 0.10
 IN_DEMAND_SHARE = 0.25
 #: ... when at least this many list it (in a graph of a few roles every tool is widely shared)
 GENERIC_MIN = 10
+#: a merely hot technology of a kind more than this share of occupations list is generic too
+#: (a web browser: few occupations name Apple Safari, most name some browser)
+CLASS_SHARE = 0.5
 #: below the lowest anchor by more than this, a level reads "less than" that anchor
 BELOW_ANCHOR = 1.0
 
@@ -77,19 +81,26 @@ def skills_by_label(P: Any, label: Callable[[str], str]) -> dict[str, str]:
     return memo["by_label"]  # type: ignore[no-any-return]
 
 
-def _tech_share(P: Any) -> dict[str, tuple[float, int]]:
-    """Technology IRI -> (share of the occupations listing any technology that list it, count)."""
+def _tech_share(P: Any) -> dict[str, tuple[float, int, float]]:
+    """Technology IRI -> (share of the occupations listing any technology that list it,
+    how many do, share that list some technology of its class)."""
     memo = _memo(P)
     if "tech_share" not in memo:
         skills = P.graph.get("skills", {})
         counts: dict[str, int] = {}
+        classes: dict[str, int] = {}
         listing = 0
         for _, profile in P.nodes(data="skills"):
             techs = [s for s in profile or () if skills.get(s, {}).get("type") == "technology"]
             listing += bool(techs)
             for skill in techs:
                 counts[skill] = counts.get(skill, 0) + 1
-        memo["tech_share"] = {s: (n / max(1, listing), n) for s, n in counts.items()}
+            for kind in {skills[s].get("class") for s in techs} - {None}:
+                classes[kind] = classes.get(kind, 0) + 1
+        n = max(1, listing)
+        memo["tech_share"] = {
+            s: (c / n, c, classes.get(skills[s].get("class"), 0) / n) for s, c in counts.items()
+        }
     return memo["tech_share"]  # type: ignore[no-any-return]
 
 
@@ -99,7 +110,9 @@ def useful_technology(P: Any, target: str, techs: Iterable[str]) -> list[str]:
     Kept: those the target's O*NET profile flags Hot Technology or In Demand,
     unless generic: listed by at least :data:`GENERIC_MIN` occupations and by
     more than :data:`GENERIC_SHARE` of them (:data:`IN_DEMAND_SHARE` for one the
-    target flags In Demand: SQL is in demand for data roles, though many list it).
+    target flags In Demand: SQL is in demand for data roles, though many list it),
+    or, when only hot, of a class more than :data:`CLASS_SHARE` of occupations
+    list (web browsers, e-mail).
     In-demand ones come first, then the rarer (more specific to the target),
     then by name.
     A technology without flags in the graph (a graph imported before the flags
@@ -127,15 +140,17 @@ def useful_technology(P: Any, target: str, techs: Iterable[str]) -> list[str]:
         rating = profile.get(tech) or {}
         demand = rating.get("in_demand", True)
         flagged = rating.get("hot", True) or demand
-        part, count = share.get(tech, (0.0, 0))
+        part, count, kind = share.get(tech, (0.0, 0, 0.0))
         limit = IN_DEMAND_SHARE if demand else GENERIC_SHARE
-        if flagged and (part <= limit or count < GENERIC_MIN):
+        if not flagged or (kind > CLASS_SHARE and not demand):
+            continue
+        if part <= limit or count < GENERIC_MIN:
             kept.append(tech)
     return sorted(
         kept,
         key=lambda t: (
             not (profile.get(t) or {}).get("in_demand", False),
-            share.get(t, (0.0, 0))[0],
+            share.get(t, (0.0, 0, 0.0))[0],
             t,
         ),
     )

@@ -136,6 +136,7 @@ def test_the_projection_reads_wage_lines_anchors_and_technology_flags(onet_dir):
     assert P.nodes[onet + "11-3021.00"]["skills"][jira] == {
         "importance": None, "level": None, "hot": True, "in_demand": True,
     }
+    assert P.graph["skills"][jira]["class"].endswith("onet-tech/43232201")
 
 
 def test_a_shared_wage_line_claims_no_pay_change(capsys):

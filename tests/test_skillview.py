@@ -115,3 +115,21 @@ def test_a_widely_listed_technology_counts_where_the_target_demands_it():
     P.add_node("clerk", skills={"sql": dict(hot)})
     assert useful_technology(P, "analyst", ["sql"]) == ["sql"]
     assert useful_technology(P, "clerk", ["sql"]) == []
+
+
+def test_a_hot_technology_of_a_kind_most_occupations_list_is_generic():
+    """Apple Safari: few occupations name it, but most name some web browser."""
+    P = nx.DiGraph(skills={
+        "safari": {"label": "Apple Safari", "type": "technology", "class": "browsers"},
+        "chrome": {"label": "Google Chrome", "type": "technology", "class": "browsers"},
+        "jira": {"label": "Atlassian JIRA", "type": "technology", "class": "project"},
+    })
+    hot = {"importance": None, "level": None, "hot": True, "in_demand": False}
+    for n in range(20):  # 12 of 20 list a browser; one names Safari
+        P.add_node(f"o{n}", skills={"chrome" if n else "safari": dict(hot)} if n < 12 else
+                   {"jira": dict(hot)})
+    P.add_node("target", skills={"safari": dict(hot), "jira": dict(hot)})
+    assert useful_technology(P, "target", ["safari", "jira"]) == ["jira"]
+    # in demand for the target, it counts whatever its kind
+    P.nodes["target"]["skills"]["safari"]["in_demand"] = True
+    assert useful_technology(P.copy(), "target", ["safari", "jira"]) == ["safari", "jira"]
