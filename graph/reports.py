@@ -46,7 +46,7 @@ def _resolve_avoid(P: Any, avoid: Iterable[str]) -> set[str]:
     return {_resolve(P, name) for name in avoid}
 
 
-def _skill_iris(P: Any, target: str, labels: list[str]) -> list[str]:
+def _skill_iris(P: Any, labels: list[str]) -> list[str]:
     """The skill IRIs behind a step's labels (labels are unique: see ``_skill_label``)."""
     by_label = skills_by_label(P, lambda s: _skill_label(P, s))
     return [by_label.get(label, label) for label in labels]
@@ -61,9 +61,12 @@ def _readable(P: Any, row: dict[str, Any], source: str, target: str) -> dict[str
     (:mod:`graph.payview`).
     """
     by_name = {c["skill"]: (c["from"], c["to"]) for c in row.get("level_changes") or ()}
-    iris = _skill_iris(P, target, row["skills_to_gain"])
-    levels = {iri: by_name[name] for iri, name in zip(iris, row["skills_to_gain"], strict=True)
-              if name in by_name}
+    iris = _skill_iris(P, row["skills_to_gain"])
+    levels = {
+        iri: by_name[name]
+        for iri, name in zip(iris, row["skills_to_gain"], strict=True)
+        if name in by_name
+    }
     ranked = rank_skills(P, source, target, iris, levels, label=lambda s: _skill_label(P, s))
     shown = select_skills(ranked)
     row["skills_shown"] = shown

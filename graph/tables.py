@@ -81,8 +81,10 @@ def _card_skills(card: dict[str, Any]) -> tuple[list[str], list[str]]:
         counts[s["skill"]] = counts.get(s["skill"], 0) + 1
     lines = []
     for s in skills:
-        text = s["as_written"] if s["as_written"] == s["skill"] else (
-            f"{s['as_written']}  [{s['skill']}]"
+        text = (
+            s["as_written"]
+            if s["as_written"] == s["skill"]
+            else (f"{s['as_written']}  [{s['skill']}]")
         )
         if counts[s["skill"]] > 1 and s.get("type"):
             text += f" ({s['type']})"
@@ -90,8 +92,7 @@ def _card_skills(card: dict[str, Any]) -> tuple[list[str], list[str]]:
     techs = [s for s in card["top_skills"] if s.get("type") == "technology"]
     techs.sort(key=lambda s: (not s.get("in_demand"), not s.get("hot"), s["skill"].lower()))
     tech_lines = [
-        s["skill"]
-        + (" (in demand)" if s.get("in_demand") else " (hot)" if s.get("hot") else "")
+        s["skill"] + (" (in demand)" if s.get("in_demand") else " (hot)" if s.get("hot") else "")
         for s in techs
     ]
     return lines, tech_lines
@@ -399,7 +400,8 @@ def routes_view(report: dict[str, Any], all_skills: bool = False) -> None:
             indent="  ",
         )
         for note in _pay_notes(
-            route.get("pay"), (report["from"]["label"], report["to"]["label"]),
+            route.get("pay"),
+            (report["from"]["label"], report["to"]["label"]),
             route.get("currency"),
         ):
             _say(out, note, "dim", indent="  ")
@@ -491,9 +493,7 @@ def gap_view(report: dict[str, Any], all_skills: bool = False) -> None:
         section("Skills kept", report["skills_kept"], limit=15)
     gaining = set(report["skills_to_gain"])
     guides = report.get("has_guide") or {"from": True, "to": True}
-    if report["missing_per_target_guide"] or (
-        guides["to"] and not report.get("skills_unknown")
-    ):
+    if report["missing_per_target_guide"] or (guides["to"] and not report.get("skills_unknown")):
         section(
             f"Often missing in people moving into {report['to']['label']} (says its guide)",
             [
@@ -501,9 +501,7 @@ def gap_view(report: dict[str, Any], all_skills: bool = False) -> None:
                 for s in report["missing_per_target_guide"]
             ],
         )
-    if report["missing_per_source_guide"] or (
-        guides["from"] and not report.get("skills_unknown")
-    ):
+    if report["missing_per_source_guide"] or (guides["from"] and not report.get("skills_unknown")):
         section(
             f"Often missing in {report['from']['label']} (says its guide), "
             f"needed in {report['to']['label']}",

@@ -93,13 +93,17 @@ def test_path_cells_show_newcomers_pay_and_proxy(run):
     result = run("path", PROGRAMMERS, MANAGERS, "--k", "1")
     assert result.exit_code == 0, result.output
     assert "start ~US$141.4k" in result.stdout and "(proxy wage)" in result.stdout
-    assert 'Administration and Management, up to' in result.stdout
+    assert "Administration and Management, up to" in result.stdout
 
 
 @pytest.mark.parametrize(
     ("typed", "label"),
-    [("restaurant cook", "Cooks, Restaurant"), ("Cook, restaurant", "Cooks, Restaurant"),
-     ("computer programmer", PROGRAMMERS), ("project managers information technology", IT_PM)],
+    [
+        ("restaurant cook", "Cooks, Restaurant"),
+        ("Cook, restaurant", "Cooks, Restaurant"),
+        ("computer programmer", PROGRAMMERS),
+        ("project managers information technology", IT_PM),
+    ],
 )
 def test_names_as_people_type_them(run, typed, label):
     result = run("show", typed, "--format", "json")
@@ -127,14 +131,21 @@ def test_the_projection_reads_wage_lines_anchors_and_technology_flags(onet_dir):
     P = load_projection(LocalStore(onet_dir))
     onet = "https://w3id.org/careergraph/id/onet/"
     assert P.nodes[onet + "15-1299.09"]["wage"] == {
-        "line": "15-1299", "title": "Computer Occupations, All Other", "proxy": True,
-        "pct10": 68000.0, "pct25": 91000.0, "median": 120000.0,
+        "line": "15-1299",
+        "title": "Computer Occupations, All Other",
+        "proxy": True,
+        "pct10": 68000.0,
+        "pct25": 91000.0,
+        "median": 120000.0,
     }
     anchors = P.graph["level_anchors"]["https://w3id.org/careergraph/id/onet-element/2.C.1.a"]
     assert anchors == [(2.0, "Sign a pay voucher"), (6.0, "Develop a multimillion dollar budget")]
     jira = "https://w3id.org/careergraph/id/onet-tech/atlassian-jira"
     assert P.nodes[onet + "11-3021.00"]["skills"][jira] == {
-        "importance": None, "level": None, "hot": True, "in_demand": True,
+        "importance": None,
+        "level": None,
+        "hot": True,
+        "in_demand": True,
     }
     assert P.graph["skills"][jira]["class"].endswith("onet-tech/43232201")
 
@@ -142,16 +153,37 @@ def test_the_projection_reads_wage_lines_anchors_and_technology_flags(onet_dir):
 def test_a_shared_wage_line_claims_no_pay_change(capsys):
     from graph.tables import gap_view
 
-    rn = {"line": "29-1141", "title": "Registered Nurses", "proxy": False, "shared_by": 2,
-          "median": 93600.0, "pct10": 66000.0, "pct25": 78000.0}
+    rn = {
+        "line": "29-1141",
+        "title": "Registered Nurses",
+        "proxy": False,
+        "shared_by": 2,
+        "median": 93600.0,
+        "pct10": 66000.0,
+        "pct25": 78000.0,
+    }
     report = {
-        "from": {"label": "Registered Nurses"}, "to": {"label": "Clinical Nurse Specialists"},
-        "move": "progression", "salary_change": 0.0, "currency": "USD",
-        "skills_to_gain": [], "skills_kept": [], "level_changes": [], "skills_unknown": False,
-        "missing_per_target_guide": [], "missing_per_source_guide": [],
-        "skills_shown": [], "skills_more": 0, "has_guide": {"from": False, "to": False},
-        "pay": {"from": rn, "to": {**rn, "proxy": True}, "same_wage_line": True,
-                "entry": {"pct10": 66000.0, "pct25": 78000.0}, "proxy": True},
+        "from": {"label": "Registered Nurses"},
+        "to": {"label": "Clinical Nurse Specialists"},
+        "move": "progression",
+        "salary_change": 0.0,
+        "currency": "USD",
+        "skills_to_gain": [],
+        "skills_kept": [],
+        "level_changes": [],
+        "skills_unknown": False,
+        "missing_per_target_guide": [],
+        "missing_per_source_guide": [],
+        "skills_shown": [],
+        "skills_more": 0,
+        "has_guide": {"from": False, "to": False},
+        "pay": {
+            "from": rn,
+            "to": {**rn, "proxy": True},
+            "same_wage_line": True,
+            "entry": {"pct10": 66000.0, "pct25": 78000.0},
+            "proxy": True,
+        },
     }
     gap_view(report)
     lines = capsys.readouterr().out.splitlines()
@@ -166,18 +198,34 @@ def test_show_caps_long_sections_unless_all(capsys):
     from graph.tables import CARD_LIMIT, role_card_view
 
     card = {
-        "label": "Software Developers", "labels": [], "responsibilities": [],
+        "label": "Software Developers",
+        "labels": [],
+        "responsibilities": [],
         "top_skills": [
-            {"skill": f"Tool {n:02}", "as_written": f"Tool {n:02}", "type": "technology",
-             "hot": n == 30, "in_demand": False, "importance": None}
+            {
+                "skill": f"Tool {n:02}",
+                "as_written": f"Tool {n:02}",
+                "type": "technology",
+                "hot": n == 30,
+                "in_demand": False,
+                "importance": None,
+            }
             for n in range(40)
-        ] + [
+        ]
+        + [
             {"skill": "Mathematics", "as_written": "Mathematics", "type": t, "importance": i}
             for t, i in (("knowledge", 3.5), ("skill", 3.0))
         ],
-        "can_lead_to": [], "transition_opportunities": [], "skill_gaps": [], "salary": [],
-        "employers": [], "sectors": [], "next_steps": [], "adjacent_titles": [],
-        "moves_in": [], "close_matches": [],
+        "can_lead_to": [],
+        "transition_opportunities": [],
+        "skill_gaps": [],
+        "salary": [],
+        "employers": [],
+        "sectors": [],
+        "next_steps": [],
+        "adjacent_titles": [],
+        "moves_in": [],
+        "close_matches": [],
     }
     role_card_view(card)
     out = capsys.readouterr().out
@@ -195,41 +243,71 @@ def test_a_long_route_names_its_most_important_skills_first(capsys):
     def step(n: int, score: float) -> dict:
         names = [f"skill {n}-{i}" for i in range(8)]
         return {
-            "from": f"r{n}", "to": f"r{n + 1}", "kind": "suggested", "salary_change": None,
-            "skills_to_gain": names, "level_changes": [], "skills_more": 0,
+            "from": f"r{n}",
+            "to": f"r{n + 1}",
+            "kind": "suggested",
+            "salary_change": None,
+            "skills_to_gain": names,
+            "level_changes": [],
+            "skills_more": 0,
             "skills_shown": [{"skill": s, "type": "skill", "score": score} for s in names],
         }
 
     steps = [step(0, 1.0), step(1, 9.0)]
     union = [s for st in steps for s in st["skills_to_gain"]]
-    routes_view({
-        "from": {"label": "r0"}, "to": {"label": "r2"},
-        "routes": [{"cost": 9.0, "steps": steps, "skills_to_gain": union,
-                    "salary_change": None}],
-    })
+    routes_view(
+        {
+            "from": {"label": "r0"},
+            "to": {"label": "r2"},
+            "routes": [
+                {"cost": 9.0, "steps": steps, "skills_to_gain": union, "salary_change": None}
+            ],
+        }
+    )
     line = capsys.readouterr().out.split("Skills to gain on this route (16): ", 1)[1]
     line = " ".join(line.split())
     assert line.startswith("skill 1-0; skill 1-1;")  # the later step's skills matter more
     assert line.endswith(f"... and {16 - ROUTE_SHOWN} more (--all-skills)")
-    routes_view({
-        "from": {"label": "r0"}, "to": {"label": "r2"},
-        "routes": [{"cost": 9.0, "steps": steps, "skills_to_gain": union,
-                    "salary_change": None}],
-    }, all_skills=True)
+    routes_view(
+        {
+            "from": {"label": "r0"},
+            "to": {"label": "r2"},
+            "routes": [
+                {"cost": 9.0, "steps": steps, "skills_to_gain": union, "salary_change": None}
+            ],
+        },
+        all_skills=True,
+    )
     assert "more (--all-skills)" not in capsys.readouterr().out
 
 
 def test_a_route_within_one_wage_line_claims_no_pay_change(capsys):
     from graph.tables import routes_view
 
-    step = {"from": "Registered Nurses", "to": "Clinical Nurse Specialists", "kind": "progression",
-            "salary_change": 0.0, "skills_to_gain": [], "level_changes": [],
-            "pay": {"same_wage_line": True, "proxy": True, "entry": None}}
-    routes_view({
-        "from": {"label": "Registered Nurses"}, "to": {"label": "Clinical Nurse Specialists"},
-        "routes": [{"cost": 1.0, "steps": [step], "skills_to_gain": [], "salary_change": 0.0,
-                    "pay": step["pay"]}],
-    })
+    step = {
+        "from": "Registered Nurses",
+        "to": "Clinical Nurse Specialists",
+        "kind": "progression",
+        "salary_change": 0.0,
+        "skills_to_gain": [],
+        "level_changes": [],
+        "pay": {"same_wage_line": True, "proxy": True, "entry": None},
+    }
+    routes_view(
+        {
+            "from": {"label": "Registered Nurses"},
+            "to": {"label": "Clinical Nurse Specialists"},
+            "routes": [
+                {
+                    "cost": 1.0,
+                    "steps": [step],
+                    "skills_to_gain": [],
+                    "salary_change": 0.0,
+                    "pay": step["pay"],
+                }
+            ],
+        }
+    )
     out = capsys.readouterr().out
     assert "Route 1: 1 step, cost 1, pay n/a (one wage line)" in out
     assert "n/a: one" in out and "+US$0" not in out

@@ -8,8 +8,14 @@ from graph.payview import pay_facts, wage_info
 
 
 def wage(line: str, title: str, proxy: bool, median: float) -> dict:
-    return {"line": line, "title": title, "proxy": proxy,
-            "pct10": median * 0.6, "pct25": median * 0.8, "median": median}
+    return {
+        "line": line,
+        "title": title,
+        "proxy": proxy,
+        "pct10": median * 0.6,
+        "pct25": median * 0.8,
+        "median": median,
+    }
 
 
 def projection() -> nx.DiGraph:

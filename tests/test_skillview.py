@@ -16,8 +16,11 @@ from graph.skillview import (
 )
 
 ANCHORS = {
-    "mon": [(2.0, "Proofread and correct a letter"), (4.0, "Monitor a meeting"),
-            (6.0, "Review corporate productivity")],
+    "mon": [
+        (2.0, "Proofread and correct a letter"),
+        (4.0, "Monitor a meeting"),
+        (6.0, "Review corporate productivity"),
+    ],
 }
 
 
@@ -38,20 +41,26 @@ def projection() -> nx.DiGraph:
     flags = {"importance": None, "level": None, "hot": True, "in_demand": True}
     for n in range(GENERIC_MIN):
         P.add_node(f"o{n}", skills={"outlook": dict(flags)})
-    P.add_node("cashier", skills={
-        "mon": {"importance": 3.0, "level": 2.38},
-        "speak": {"importance": 3.5, "level": 3.0},
-    })
-    P.add_node("teller", skills={
-        "mon": {"importance": 3.5, "level": 4.25},       # rises 1.87: score 6.55
-        "math-s": {"importance": 3.0, "level": 3.0},     # new: 9.0
-        "math-k": {"importance": 4.0, "level": 1.0},     # new: 4.0
-        "speak": {"importance": 4.0, "level": 3.0},
-        "guide": {"importance": None, "level": None},
-        "outlook": dict(flags),
-        "teller": {**flags, "hot": False},
-        "plain": {**flags, "hot": False, "in_demand": False},
-    })
+    P.add_node(
+        "cashier",
+        skills={
+            "mon": {"importance": 3.0, "level": 2.38},
+            "speak": {"importance": 3.5, "level": 3.0},
+        },
+    )
+    P.add_node(
+        "teller",
+        skills={
+            "mon": {"importance": 3.5, "level": 4.25},  # rises 1.87: score 6.55
+            "math-s": {"importance": 3.0, "level": 3.0},  # new: 9.0
+            "math-k": {"importance": 4.0, "level": 1.0},  # new: 4.0
+            "speak": {"importance": 4.0, "level": 3.0},
+            "guide": {"importance": None, "level": None},
+            "outlook": dict(flags),
+            "teller": {**flags, "hot": False},
+            "plain": {**flags, "hot": False, "in_demand": False},
+        },
+    )
     return P
 
 
@@ -78,14 +87,18 @@ def test_generic_and_unflagged_technology_is_not_worth_learning():
 def test_skills_rank_by_importance_times_gap_with_words():
     P = projection()
     ranked = rank_skills(
-        P, "cashier", "teller", ["mon", "math-k", "math-s", "guide", "teller"],
+        P,
+        "cashier",
+        "teller",
+        ["mon", "math-k", "math-s", "guide", "teller"],
         {"mon": (2.38, 4.25)},
     )
     assert [r["id"] for r in ranked] == ["guide", "math-s", "mon", "math-k", "teller"]
     mon = ranked[2]
     assert mon["score"] == pytest.approx(3.5 * (4.25 - 2.38), abs=0.01)
     assert (mon["from_words"], mon["to_words"]) == (
-        '"Proofread and correct a letter"', '"Monitor a meeting"'
+        '"Proofread and correct a letter"',
+        '"Monitor a meeting"',
     )
     assert ranked[1]["from_level"] == 0.0 and ranked[1]["from_words"] is None  # new: from 0
     assert ranked[0]["score"] is None  # a guide's skill is unrated
@@ -119,15 +132,19 @@ def test_a_widely_listed_technology_counts_where_the_target_demands_it():
 
 def test_a_hot_technology_of_a_kind_most_occupations_list_is_generic():
     """Apple Safari: few occupations name it, but most name some web browser."""
-    P = nx.DiGraph(skills={
-        "safari": {"label": "Apple Safari", "type": "technology", "class": "browsers"},
-        "chrome": {"label": "Google Chrome", "type": "technology", "class": "browsers"},
-        "jira": {"label": "Atlassian JIRA", "type": "technology", "class": "project"},
-    })
+    P = nx.DiGraph(
+        skills={
+            "safari": {"label": "Apple Safari", "type": "technology", "class": "browsers"},
+            "chrome": {"label": "Google Chrome", "type": "technology", "class": "browsers"},
+            "jira": {"label": "Atlassian JIRA", "type": "technology", "class": "project"},
+        }
+    )
     hot = {"importance": None, "level": None, "hot": True, "in_demand": False}
     for n in range(20):  # 12 of 20 list a browser; one names Safari
-        P.add_node(f"o{n}", skills={"chrome" if n else "safari": dict(hot)} if n < 12 else
-                   {"jira": dict(hot)})
+        P.add_node(
+            f"o{n}",
+            skills={"chrome" if n else "safari": dict(hot)} if n < 12 else {"jira": dict(hot)},
+        )
     P.add_node("target", skills={"safari": dict(hot), "jira": dict(hot)})
     assert useful_technology(P, "target", ["safari", "jira"]) == ["jira"]
     # in demand for the target, it counts whatever its kind
