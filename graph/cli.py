@@ -350,12 +350,19 @@ def roles(ctx: click.Context, graph_dir: Path | None, guides_only: bool, fmt: st
 
 @cli.command()
 @click.argument("role")
+@click.option(
+    "--all", "full", is_flag=True, help="List every item of long sections (default: the first 12)."
+)
 @graph_option
 @format_option("table", "json")
 @click.pass_context
 @handle_errors
-def show(ctx: click.Context, role: str, graph_dir: Path | None, fmt: str) -> None:
-    """Print ROLE's card: every fact of its guide and its moves."""
+def show(ctx: click.Context, role: str, full: bool, graph_dir: Path | None, fmt: str) -> None:
+    """Print ROLE's card: every fact of its guide and its moves.
+
+    Skills come most important first; long sections stop after 12 items
+    (--all lists them all; --format json always does).
+    """
     from graph.network import load_projection
     from graph.resolve import resolve_role
     from graph.roles import role_card
@@ -367,7 +374,7 @@ def show(ctx: click.Context, role: str, graph_dir: Path | None, fmt: str) -> Non
         return
     from graph.tables import role_card_view
 
-    role_card_view(card)
+    role_card_view(card, full=full)
 
 
 # ---------------------------------------------------------------------------
@@ -516,6 +523,11 @@ WEIGHT_HELP = (
 )
 
 
+ALL_SKILLS_HELP = (
+    "List every skill to gain (with levels as numbers), not only the few that matter most."
+)
+
+
 def _projection(ctx: click.Context, graph_dir: Path | None) -> Any:
     from graph.network import load_projection
 
@@ -544,6 +556,7 @@ def _projection(ctx: click.Context, graph_dir: Path | None) -> Any:
 @click.option("--weight", "weights", multiple=True, metavar="NAME=VALUE", help=WEIGHT_HELP)
 @standing_options
 @click.option("--max-years", type=click.FloatRange(min=0), metavar="N", help=MAX_YEARS_HELP)
+@click.option("--all-skills", is_flag=True, help=ALL_SKILLS_HELP)
 @graph_option
 @format_option("table", "json")
 @click.pass_context
@@ -560,6 +573,7 @@ def path_command(
     education: str | None,
     years: float | None,
     max_years: float | None,
+    all_skills: bool,
     graph_dir: Path | None,
     fmt: str,
 ) -> None:
@@ -592,7 +606,7 @@ def path_command(
         return
     from graph.tables import routes_view
 
-    routes_view(report)
+    routes_view(report, all_skills=all_skills)
 
 
 @cli.command("next")
@@ -614,6 +628,7 @@ def path_command(
     help="Also list moves to roles that ask less preparation (a lower Job Zone or ISCO skill "
     "level).",
 )
+@click.option("--all-skills", is_flag=True, help=ALL_SKILLS_HELP)
 @graph_option
 @format_option("table", "json")
 @click.pass_context
@@ -628,6 +643,7 @@ def next_command(
     years: float | None,
     max_years: float | None,
     step_downs: bool,
+    all_skills: bool,
     graph_dir: Path | None,
     fmt: str,
 ) -> None:
@@ -659,7 +675,7 @@ def next_command(
         return
     from graph.tables import next_view
 
-    next_view(report)
+    next_view(report, all_skills=all_skills)
 
 
 @cli.command("gap")
@@ -667,6 +683,7 @@ def next_command(
 @click.argument("to_role", metavar="TO")
 @click.option("--have", multiple=True, metavar="SKILL", help=HAVE_HELP)
 @standing_options
+@click.option("--all-skills", is_flag=True, help=ALL_SKILLS_HELP)
 @graph_option
 @format_option("table", "json")
 @click.pass_context
@@ -678,16 +695,19 @@ def gap_command(
     have: tuple[str, ...],
     education: str | None,
     years: float | None,
+    all_skills: bool,
     graph_dir: Path | None,
     fmt: str,
 ) -> None:
     """The skill delta from role FROM to role TO, whether or not a route joins them.
 
     Lists the preparation TO asks (education, related experience, training,
-    credentials) and the time to ready, the skills to gain (and level rises
-    where data rates levels), the skills kept, and the commonly missing
-    skills the guides flag: those TO's guide says people moving into TO often
-    lack, and those FROM's guide says its holders often lack that TO requires.
+    credentials) and the time to ready, the skills to gain (the few that
+    matter most, with the level needed in words where O*NET rates levels;
+    --all-skills lists all), the skills kept, what the pay figures rest on and
+    what a newcomer to TO earns, and the commonly missing skills the guides
+    flag: those TO's guide says people moving into TO often lack, and those
+    FROM's guide says its holders often lack that TO requires.
     """
     from graph.reports import gap_report
 
@@ -700,7 +720,7 @@ def gap_command(
         return
     from graph.tables import gap_view
 
-    gap_view(report)
+    gap_view(report, all_skills=all_skills)
 
 
 @cli.command("similar")

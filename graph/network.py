@@ -10,11 +10,15 @@ Nodes are role IRIs with these attributes:
 ``label``, ``labels``
     The preferred label and every label (alt, hidden).
 ``skills``
-    ``{skill_iri: {"importance": float | None, "level": float | None}}``.
+    ``{skill_iri: {"importance": float | None, "level": float | None}}``;
+    a technology also has ``"hot"`` and ``"in_demand"`` (O*NET's flags) when known.
 ``gaps``
     Skill IRIs the role's guide calls commonly missing.
 ``salary``, ``midpoint``, ``currency``
     Salary bands (dicts) and one representative midpoint used to compare roles.
+``wage``
+    The published wage line of a role's national band, or None: ``{"line",
+    "title", "proxy", "pct10", "pct25", "median"}`` (see :mod:`graph.payview`).
 ``sectors``, ``employers``
     ``[(iri, label), ...]``.
 ``has_guide``, ``code``, ``level``
@@ -34,7 +38,9 @@ Nodes are role IRIs with these attributes:
 Edges are curated transitions with ``kind`` (``progression`` or
 ``transition``), ``iri``, ``skills_to_gain`` (skill IRIs), ``source``,
 ``tier`` and ``index``. ``P.graph`` holds ``skills`` (``{iri: {"label",
-"type", "labels"}}``), ``label_index`` (normalized label -> role IRIs), ``fingerprint``
+"type", "labels"}}``, a technology also its ``"class"``: the UNSPSC
+commodity it is an example of), ``level_anchors`` (``{skill_iri: [(level, words),
+...]}``, lowest first), ``label_index`` (normalized label -> role IRIs), ``fingerprint``
 and ``similarity`` (the model of :mod:`graph.similarity`).
 
 The cache file (``projection-<build id>.cgproj``) holds JSON and raw numeric
@@ -73,7 +79,7 @@ __all__ = [
 ]
 
 #: bump when the projection's shape or file format changes, so old caches are rebuilt
-PROJECTION_VERSION = 4
+PROJECTION_VERSION = 5
 #: the name ending of projection cache files
 PROJECTION_SUFFIX = ".cgproj"
 _MAGIC = b"CGPROJ\x00\x01"
@@ -122,6 +128,27 @@ SELECT ?role ?skill ?importance ?level WHERE {
   OPTIONAL { ?req cg:level ?level }
 }"""
 
+TECH_FLAGS_Q = """
+SELECT ?role ?skill ?hot ?demand WHERE {
+  ?role cg:skillRequirement ?req . ?req cg:skill ?skill .
+  { ?req cg:hotTechnology ?hot } UNION { ?req cg:inDemand ?demand }
+}"""
+
+WAGE_LINE_Q = """
+SELECT ?role ?line ?title ?proxy ?p10 ?p25 ?median WHERE {
+  ?role cg:salaryBand ?band . ?band cg:wageLine ?line .
+  OPTIONAL { ?band cg:wageLineTitle ?title }
+  OPTIONAL { ?band cg:proxyWage ?proxy }
+  OPTIONAL { ?band schema:percentile10 ?p10 }
+  OPTIONAL { ?band schema:percentile25 ?p25 }
+  OPTIONAL { ?band schema:median ?median }
+}"""
+
+LEVEL_ANCHORS_Q = """
+SELECT ?skill ?level ?text WHERE {
+  ?skill cg:levelAnchor ?anchor . ?anchor cg:anchorLevel ?level ; rdfs:label ?text .
+}"""
+
 GAPS_Q = "SELECT ?role ?skill WHERE { ?role cg:commonlyMissingSkill ?skill }"
 
 SKILL_LABELS_Q = """
@@ -129,6 +156,9 @@ SELECT ?skill ?label ?type WHERE {
   VALUES ?type { cg:Skill cg:Knowledge cg:Technology }
   ?skill a ?type ; skos:prefLabel ?label .
 }"""
+
+TECH_CLASS_Q = """
+SELECT ?skill ?class WHERE { ?skill a cg:Technology ; skos:broader ?class . }"""
 
 SKILL_ALT_LABELS_Q = """
 SELECT ?skill ?label WHERE { ?skill a cg:Skill ; skos:altLabel ?label . }"""
@@ -241,6 +271,13 @@ def _num(value: Any) -> float | None:
     return None if value is None else float(value)
 
 
+def _flag(value: Any) -> bool:
+    """An xsd:boolean as a store returns it (a bool, or 'true'/'1' from a server)."""
+    if isinstance(value, str):
+        return value.strip().lower() in ("true", "1")
+    return bool(value)
+
+
 def role_midpoint(bands: list[dict[str, Any]]) -> tuple[float | None, str | None]:
     """Return one representative pay figure of a role and its currency.
 
@@ -291,6 +328,7 @@ def build_projection(store: Any) -> nx.DiGraph:
             salary=[],
             midpoint=None,
             currency=None,
+            wage=None,
             sectors=[],
             employers=[],
             has_guide="guide" in row,
@@ -308,6 +346,13 @@ def build_projection(store: Any) -> nx.DiGraph:
                 "importance": _num(row.get("importance")),
                 "level": _num(row.get("level")),
             }
+    for row in sorted_select(store, TECH_FLAGS_Q):
+        rating = nodes[row["role"]]["skills"].get(row["skill"]) if row["role"] in nodes else None
+        if rating is not None:
+            if "hot" in row:
+                rating["hot"] = _flag(row["hot"])
+            if "demand" in row:
+                rating["in_demand"] = _flag(row["demand"])
     for row in sorted_select(store, GAPS_Q):
         if row["role"] in nodes:
             nodes[row["role"]]["gaps"].add(row["skill"])
@@ -317,10 +362,17 @@ def build_projection(store: Any) -> nx.DiGraph:
         current = skills.get(row["skill"])
         if current is None or current["type"] == "skill":
             skills[row["skill"]] = {"label": row["label"], "type": kind, "labels": [row["label"]]}
+    for row in sorted_select(store, TECH_CLASS_Q):
+        if row["skill"] in skills:
+            skills[row["skill"]]["class"] = row["class"]
     for row in sorted_select(store, SKILL_ALT_LABELS_Q):
         if row["skill"] in skills:
             skills[row["skill"]]["labels"].append(row["label"])
     P.graph["skills"] = skills
+    anchors: dict[str, list[tuple[float, str]]] = defaultdict(list)
+    for row in sorted_select(store, LEVEL_ANCHORS_Q):
+        anchors[row["skill"]].append((float(row["level"]), row["text"]))
+    P.graph["level_anchors"] = {k: sorted(v) for k, v in anchors.items()}
     bands: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for row in sorted_select(store, SALARY_Q):
         bands[row["role"]].append(
@@ -342,6 +394,16 @@ def build_projection(store: Any) -> nx.DiGraph:
             nodes[role]["midpoint"], nodes[role]["currency"] = role_midpoint(role_bands)
     _add_preparation(P, store)
     _estimate_skills(P)
+    for row in sorted_select(store, WAGE_LINE_Q):
+        if row["role"] in nodes:
+            nodes[row["role"]]["wage"] = {
+                "line": row["line"],
+                "title": row.get("title"),
+                "proxy": _flag(row.get("proxy", False)),
+                "pct10": _num(row.get("p10")),
+                "pct25": _num(row.get("p25")),
+                "median": _num(row.get("median")),
+            }
     for query, attr in ((SECTORS_Q, "sectors"), (EMPLOYERS_Q, "employers")):
         for row in sorted_select(store, query):
             if row["role"] in nodes:

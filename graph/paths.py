@@ -22,13 +22,13 @@ gives candidate routes, the direct move among them, which are ranked by what
 they ask from start to finish (:func:`route_cost`).
 
 A step's skill delta is what the target role needs that the source lacks:
-a skill the source does not list (when rated, only if its importance is at
-least ``min_importance``), or one whose required level rises by more than
-``level_rise`` ("from level X to Y"). A curated move's stored
-``skills_to_gain`` (``cg:skillToGain``) is used when it has any. An O*NET
-occupation without ratings stands in through its SOC group's rated
-occupations, or its delta is unknown (:func:`skills_note` says which). The
-preparation delta (education, experience, training, credentials, time to
+a skill the source does not list, or one whose required level rises by more
+than ``level_rise`` ("from level X to Y"); either only when the target rates
+its importance at least ``min_importance`` (unrated guide skills always count).
+A curated move's stored ``skills_to_gain`` (``cg:skillToGain``) is used when it
+has any. An O*NET occupation without ratings stands in through its SOC group's
+rated occupations, or its delta is unknown (:func:`skills_note` says which).
+The preparation delta (education, experience, training, credentials, time to
 ready) comes from :mod:`graph.preparation`.
 """
 
@@ -46,6 +46,7 @@ import networkx as nx
 
 from graph.errors import NoRouteError, UsageError
 from graph.preparation import Standing, prep_delta, years_text
+from graph.skillview import useful_technology
 
 __all__ = [
     "Weights",
@@ -114,8 +115,9 @@ class Weights:
     suggest_min : float
         Least similarity (0-1) for a suggested move.
     min_importance : float
-        A rated skill (O*NET/ESCO importance) the source lacks counts as to
-        gain only at this importance or above; unrated (guide) skills always count.
+        A rated skill (O*NET/ESCO importance) counts as to gain, whether the
+        source lacks it or needs it at a lower level, only when the target rates
+        it at this importance or above; unrated (guide) skills always count.
     level_rise : float
         A skill both roles rate counts as to gain when the target's level
         exceeds the source's by more than this.
@@ -611,48 +613,44 @@ def _gain(
         return found  # type: ignore[no-any-return]
     src_keys, _, src_levels = _profile(P, source, weights)
     tgt_keys, tgt_important, tgt_levels = _profile(P, target, weights)
+    # a level rise counts only where the target rates the skill important enough, like a new skill
     levels = {
         s: (src_levels[s], tgt_levels[s])
-        for s in src_levels.keys() & tgt_levels.keys()
+        for s in src_levels.keys() & tgt_levels.keys() & tgt_important
         if tgt_levels[s] - src_levels[s] > weights.level_rise
     }
     edge = P.get_edge_data(source, target) or {}
-    stored = frozenset(s for s in edge.get("skills_to_gain") or () if s)
-    if stored and target in _unrated_roles(P)[0]:
+    raw = frozenset(s for s in edge.get("skills_to_gain") or () if s)
+    if raw and target in _unrated_roles(P)[0]:
         # the import could compare only technology with an unrated target: not a delta
-        stored = frozenset()
-    if stored:
+        raw = frozenset()
+    # a stored skill the target rates below min_importance is not asked for either
+    stored = frozenset(s for s in raw if s in tgt_important or s not in tgt_keys)
+    if raw:
         levels = {s: lv for s, lv in levels.items() if s in stored}
-        found = (stored, levels, False, True)
+        found = (_cap_technology(P, stored, target), levels, False, True)
     elif not src_keys or not tgt_keys or _unrated(P, source) or _unrated(P, target):
         found = (frozenset(), {}, True, False)
     else:
         gain = (tgt_important - src_keys) | levels.keys()
-        found = (_cap_technology(P, gain), levels, False, False)
+        found = (_cap_technology(P, gain, target), levels, False, False)
     memo[(source, target)] = found
     return found
 
 
-def _cap_technology(P: Any, gain: frozenset[str]) -> frozenset[str]:
-    """Keep at most MAX_TECH_TO_GAIN technologies, the most widely required ones.
+def _cap_technology(P: Any, gain: frozenset[str], target: str) -> frozenset[str]:
+    """Keep the technologies worth learning for ``target``, at most MAX_TECH_TO_GAIN.
 
     O*NET lists dozens of technology examples per occupation; counting every
-    one the source does not list would swamp the skills that matter.
+    one the source does not list would swamp the skills that matter. Which
+    are kept: :func:`graph.skillview.useful_technology`.
     """
     skills = P.graph.get("skills", {})
     tech = [s for s in gain if skills.get(s, {}).get("type") == "technology"]
-    if len(tech) <= MAX_TECH_TO_GAIN:
+    if not tech:
         return gain
-    memo = _memo(P)
-    if "tech_df" not in memo:
-        df: dict[str, int] = {}
-        for _, profile in P.nodes(data="skills"):
-            for skill in profile or ():
-                df[skill] = df.get(skill, 0) + 1
-        memo["tech_df"] = df
-    df = memo["tech_df"]
-    tech.sort(key=lambda s: (-df.get(s, 0), s))
-    return gain - frozenset(tech[MAX_TECH_TO_GAIN:])
+    kept = useful_technology(P, target, tech)[:MAX_TECH_TO_GAIN]
+    return (gain - frozenset(tech)) | frozenset(kept)
 
 
 def salary_change(P: Any, source: str, target: str) -> float | None:

@@ -32,6 +32,8 @@ from graph.paths import (
     salary_change,
     split_have,
 )
+from graph.payview import pay_facts
+from graph.skillview import rank_skills, select_skills, skills_by_label
 
 __all__ = ["path_report", "next_report", "gap_report", "similar_report"]
 
@@ -63,6 +65,35 @@ def _standing(
         "credentials": list(credentials),
     }
     return skills, standing, echo
+
+
+def _skill_iris(P: Any, labels: list[str]) -> list[str]:
+    """The skill IRIs behind a step's labels (labels are unique: see ``_skill_label``)."""
+    by_label = skills_by_label(P, lambda s: _skill_label(P, s))
+    return [by_label.get(label, label) for label in labels]
+
+
+def _readable(P: Any, row: dict[str, Any], source: str, target: str) -> dict[str, Any]:
+    """Add to a step (or move, or gap) what a person reads first.
+
+    ``skills_shown``: the skills that matter most (importance x gap, levels in
+    words; :mod:`graph.skillview`), ``skills_more``: how many more
+    ``skills_to_gain`` holds, ``pay``: what the pay figures rest on
+    (:mod:`graph.payview`).
+    """
+    by_name = {c["skill"]: (c["from"], c["to"]) for c in row.get("level_changes") or ()}
+    iris = _skill_iris(P, row["skills_to_gain"])
+    levels = {
+        iri: by_name[name]
+        for iri, name in zip(iris, row["skills_to_gain"], strict=True)
+        if name in by_name
+    }
+    ranked = rank_skills(P, source, target, iris, levels, label=lambda s: _skill_label(P, s))
+    shown = select_skills(ranked)
+    row["skills_shown"] = shown
+    row["skills_more"] = len(ranked) - len(shown)
+    row["pay"] = pay_facts(P, source, target)
+    return row
 
 
 def _standing_after(P: Any, role: str, standing: Standing) -> Standing:
@@ -98,13 +129,17 @@ def path_report(
     dict
         ``{"from": {"id", "label"}, "to": {"id", "label"}, "routes": [{"cost",
         "steps": [{"from", "to", "kind", "skills_to_gain", "skills_kept",
-        "salary_change", "preparation", "years_to_ready", ...}],
-        "skills_to_gain", "skills_on_the_way", "salary_change", "preparation",
-        "years_to_ready"}], "have", "credentials", "standing", ...}``. A
-        route's ``skills_to_gain`` is what its finish asks of its start (the
-        direct comparison, minus ``have``); ``skills_on_the_way`` what only
-        its intermediate stops ask; ``preparation`` what the most demanding
-        role on it asks of the start, for the person's standing.
+        "salary_change", "preparation", "years_to_ready", ..., "skills_shown",
+        "skills_more", "pay"}], "skills_to_gain", "skills_on_the_way",
+        "salary_change", "preparation", "years_to_ready", "pay"}], "have",
+        "credentials", "standing", ...}``. A route's ``skills_to_gain`` is what
+        its finish asks of its start (the direct comparison, minus ``have``);
+        ``skills_on_the_way`` what only its intermediate stops ask;
+        ``preparation`` what the most demanding role on it asks of the start,
+        for the person's standing. A step's ``skills_shown`` are its skills that
+        matter most (importance x gap, levels in words; :mod:`graph.skillview`)
+        and ``skills_more`` how many more it has; ``pay`` says what the pay
+        figures rest on (:func:`graph.payview.pay_facts`).
 
     Raises
     ------
@@ -167,7 +202,8 @@ def path_report(
                 from graph.paths import _pair_similarity
 
                 similarity = _pair_similarity(P, u, v)
-            rows.append(_step(P, u, v, kind, have_iris, weights, similarity, None, at, delta))
+            step = _step(P, u, v, kind, have_iris, weights, similarity, None, at, delta)
+            rows.append(_readable(P, step, u, v))
             at = _standing_after(P, v, at)
         prep = route_preparation(P, steps, standing)
         routes.append(
@@ -181,6 +217,7 @@ def path_report(
                 "currency": P.nodes[dst].get("currency") or "USD",
                 "preparation": prep,
                 "years_to_ready": prep["years_to_ready"],
+                "pay": pay_facts(P, src, dst),
             }
         )
     return {
@@ -213,8 +250,8 @@ def next_report(
     dict
         ``{"role": {"id", "label"}, "options": [{"role", "kind", "overlap",
         "skills_to_gain", "salary_change", "score", "why", "preparation",
-        "years_to_ready", ...}], "have", "credentials", "standing",
-        "step_downs"}``.
+        "years_to_ready", ..., "skills_shown", "skills_more", "pay"}], "have",
+        "credentials", "standing", "step_downs"}`` (see :func:`path_report`).
 
     Examples
     --------
@@ -226,9 +263,12 @@ def next_report(
     """
     iri = _resolve(P, role)
     have_iris, standing, echo = _standing(P, have, education, years)
+    options = next_moves(P, iri, top, have_iris, weights, standing, step_downs, max_years)
+    for option in options:
+        _readable(P, option, iri, option["id"])
     return {
         "role": _ref(P, iri),
-        "options": next_moves(P, iri, top, have_iris, weights, standing, step_downs, max_years),
+        "options": options,
         "have": sorted(_skill_label(P, s) for s in have_iris),
         "credentials": echo["credentials"],
         "standing": echo,
@@ -258,6 +298,9 @@ def gap_report(
         role's guide says people moving into it often lack) and
         ``missing_per_source_guide`` (skills the FROM role's guide says its
         holders often lack, that TO requires). Both leave out ``have``.
+        Then ``skills_shown`` and ``skills_more`` (the skills that matter
+        most, see :mod:`graph.skillview`), ``pay`` (:func:`graph.payview.pay_facts`)
+        and ``has_guide`` (``{"from", "to"}``: whether a guide describes each role).
 
     Raises
     ------
@@ -284,6 +327,7 @@ def gap_report(
     tgt_skills = P.nodes[dst].get("skills") or {}
     target_gaps = set(P.nodes[dst].get("gaps") or ()) - have_iris
     source_gaps = (set(P.nodes[src].get("gaps") or ()) & set(tgt_skills)) - have_iris
+    readable = _readable(P, dict(step), src, dst)
     return {
         "from": _ref(P, src),
         "to": _ref(P, dst),
@@ -307,8 +351,13 @@ def gap_report(
         "years_to_ready": step["years_to_ready"],
         "credentials": echo["credentials"],
         "standing": echo,
-        "has_guide": {"from": bool(P.nodes[src].get("has_guide")),
-                      "to": bool(P.nodes[dst].get("has_guide"))},
+        "skills_shown": readable["skills_shown"],
+        "skills_more": readable["skills_more"],
+        "pay": readable["pay"],
+        "has_guide": {
+            "from": bool(P.nodes[src].get("has_guide")),
+            "to": bool(P.nodes[dst].get("has_guide")),
+        },
     }
 
 

@@ -99,6 +99,10 @@ def role_card(store: Any, role: str) -> dict[str, Any]:
     >>> card = role_card(open_store(), iri)
     >>> card["salary"][0]["min"], len(card["employers"])
     (115000, 20)
+
+    ``top_skills`` lists the most important first (a guide's in its order),
+    each with its ``type`` (skill, knowledge or technology) and, for a
+    technology, O*NET's ``hot`` and ``in_demand`` flags.
     """
     r = sparql_iri(role)
     head = store.select(
@@ -120,12 +124,18 @@ def role_card(store: Any, role: str) -> dict[str, Any]:
     )
     skills = _ordered(
         store,
-        f"""SELECT ?skill ?label ?text ?position ?importance ?level WHERE {{
+        f"""SELECT ?skill ?label ?text ?position ?importance ?level ?knowledge ?tech ?hot ?demand
+        WHERE {{
           {r} cg:skillRequirement ?req . ?req cg:skill ?skill . ?skill skos:prefLabel ?label .
           OPTIONAL {{ ?req cg:phrase ?text }} OPTIONAL {{ ?req cg:position ?position }}
           OPTIONAL {{ ?req cg:importance ?importance }} OPTIONAL {{ ?req cg:level ?level }}
+          OPTIONAL {{ ?skill a ?knowledge . FILTER(?knowledge = cg:Knowledge) }}
+          OPTIONAL {{ ?skill a ?tech . FILTER(?tech = cg:Technology) }}
+          OPTIONAL {{ ?req cg:hotTechnology ?hot }} OPTIONAL {{ ?req cg:inDemand ?demand }}
         }}""",
     )
+    # most important first; unrated (guide) skills keep the guide's order (a stable sort)
+    skills.sort(key=lambda s: -float(s.get("importance") or 0))
     gaps = _ordered(
         store,
         f"""SELECT ?skill ?label ?text ?position WHERE {{
@@ -217,6 +227,9 @@ def role_card(store: Any, role: str) -> dict[str, Any]:
                 "as_written": s.get("text", s["label"]),
                 "importance": _float(s.get("importance")),
                 "level": _float(s.get("level")),
+                "type": _skill_type(s),
+                "hot": _flag(s.get("hot")),
+                "in_demand": _flag(s.get("demand")),
             }
             for s in skills
         ],
@@ -353,6 +366,16 @@ def role_preparation(store: Any, role: str) -> dict[str, Any]:
 def role_has_guide(store: Any, role: str) -> bool:
     """Whether a guide describes the role."""
     return bool(store.select(f"SELECT ?g WHERE {{ {sparql_iri(role)} cg:guide ?g }} LIMIT 1"))
+def _skill_type(row: dict[str, Any]) -> str:
+    return "technology" if row.get("tech") else "knowledge" if row.get("knowledge") else "skill"
+
+
+def _flag(value: Any) -> bool | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return value.strip().lower() in ("true", "1")
+    return bool(value)
 
 
 def _float(value: Any) -> float | None:

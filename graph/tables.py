@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["console", "roles_table", "role_card_view", "money"]
+__all__ = ["console", "roles_table", "role_card_view", "money", "CARD_LIMIT"]
 
 
 def console() -> Any:
@@ -124,9 +124,47 @@ def _typical_years(card: dict[str, Any]) -> str:
     return ""
 
 
-def role_card_view(card: dict[str, Any]) -> None:
-    """Print a role card, section by section, in the guide's order."""
+#: items a section of ``show`` lists before "... and N more" (``--all`` lists every one)
+CARD_LIMIT = 12
+
+
+def _card_skills(card: dict[str, Any]) -> tuple[list[str], list[str]]:
+    """The card's skills (most important first) and technologies (in demand, hot, then others).
+
+    A label two skills share (O*NET's skill and knowledge area "Mathematics")
+    gets its type, so no line repeats.
+    """
+    skills = [s for s in card["top_skills"] if s.get("type") != "technology"]
+    counts: dict[str, int] = {}
+    for s in skills:
+        counts[s["skill"]] = counts.get(s["skill"], 0) + 1
+    lines = []
+    for s in skills:
+        text = (
+            s["as_written"]
+            if s["as_written"] == s["skill"]
+            else (f"{s['as_written']}  [{s['skill']}]")
+        )
+        if counts[s["skill"]] > 1 and s.get("type"):
+            text += f" ({s['type']})"
+        lines.append(text)
+    techs = [s for s in card["top_skills"] if s.get("type") == "technology"]
+    techs.sort(key=lambda s: (not s.get("in_demand"), not s.get("hot"), s["skill"].lower()))
+    tech_lines = [
+        s["skill"] + (" (in demand)" if s.get("in_demand") else " (hot)" if s.get("hot") else "")
+        for s in techs
+    ]
+    return lines, tech_lines
+
+
+def role_card_view(card: dict[str, Any], full: bool = False) -> None:
+    """Print a role card, section by section, in the guide's order.
+
+    Long lists stop after :data:`CARD_LIMIT` items with "... and N more"
+    unless ``full``.
+    """
     out = console()
+    limit = 0 if full else CARD_LIMIT
     out.print(card["label"], style="bold", markup=False)
     guide = card.get("guide")
     if guide:
@@ -136,7 +174,10 @@ def role_card_view(card: dict[str, Any]) -> None:
             markup=False,
         )
     if card.get("labels"):
-        out.print("Also known as: " + "; ".join(card["labels"]), markup=False)
+        names = card["labels"]
+        shown = names[: limit * 2] if limit else names
+        more = f"; ... and {len(names) - len(shown)} more" if len(shown) < len(names) else ""
+        _say(out, "Also known as: " + "; ".join(shown) + more)
     _preparation_view(out, card.get("preparation"))
 
     def section(title: str, items: list[str], numbered: bool = False) -> None:
@@ -147,24 +188,21 @@ def role_card_view(card: dict[str, Any]) -> None:
         out.print()
         out.print(title, style="bold cyan", markup=False)
         width = max(40, out.width - 1)
-        for n, item in enumerate(items, 1):
+        shown = items[:limit] if limit else items
+        for n, item in enumerate(shown, 1):
             # wrapped lines stay under their item, not under the bullet
             bullet = f"{n:>3}. " if numbered else "  - "
             text = textwrap.fill(
                 item, width, initial_indent=bullet, subsequent_indent=" " * len(bullet)
             )
             out.print(text, markup=False, highlight=False, crop=False, soft_wrap=True)
+        if len(shown) < len(items):
+            out.print(f"  ... and {len(items) - len(shown)} more (--all)", markup=False)
 
+    skills, technologies = _card_skills(card)
     section("Key responsibilities", card["responsibilities"])
-    section(
-        "Top skills",
-        [
-            s["as_written"]
-            if s["as_written"] == s["skill"]
-            else f"{s['as_written']}  [{s['skill']}]"
-            for s in card["top_skills"]
-        ],
-    )
+    section("Top skills", skills)
+    section("Technologies (in demand and hot first)", technologies)
     section("Can lead to", [m["as_written"] for m in card["can_lead_to"]])
     section("Transition opportunities", [m["as_written"] for m in card["transition_opportunities"]])
     section("Often missing skills", [g["as_written"] for g in card["skill_gaps"]])
@@ -219,11 +257,24 @@ def signed_money(value: float | None, currency: str | None = "USD") -> str:
     return ("+" if value >= 0 else "-") + money(abs(value), currency)
 
 
-def _skills_cell(item: dict[str, Any]) -> str:
-    """Skills to gain, one a line, with level rises spelled out."""
+def _skills_cell(item: dict[str, Any], all_skills: bool = False, words: bool = True) -> str:
+    """Skills to gain, one a line: the few that matter most, or all with level rises spelled out.
+
+    ``words``: the level needed in words (else only the name, "higher level" for a rise).
+    """
     if item.get("skills_unknown"):
         note = item.get("skills_note") or ""
         return "unknown (not rated)" if "O*NET" in note else "unknown (a role has no skill profile)"
+    if not all_skills and "skills_shown" in item:
+        lines = [
+            _shown_line(row)
+            if words
+            else row["skill"] + (" (higher level)" if row.get("from_level") else "")
+            for row in item["skills_shown"]
+        ]
+        if item.get("skills_more"):
+            lines.append(f"... and {item['skills_more']} more (--all-skills)")
+        return "\n".join(lines) or "none"
     levels = {c["skill"]: c for c in item.get("level_changes") or ()}
     lines = []
     for skill in item["skills_to_gain"]:
@@ -254,6 +305,84 @@ def _ready_cell(item: dict[str, Any]) -> str:
     for credential in prep.get("credentials") or ():
         text += f"\n+ {credential}"
     return text
+
+
+def _shown_line(row: dict[str, Any], now: bool = False) -> str:
+    """One shown skill: its name and the level needed, in words where O*NET gives them.
+
+    Examples
+    --------
+    >>> row = {"skill": "Monitoring", "from_level": 2.38, "to_level": 4.25,
+    ...        "from_words": '"Proofread a letter"', "to_words": '"Monitor a meeting"'}
+    >>> _shown_line(row, now=True)
+    'Monitoring: from "Proofread a letter" up to "Monitor a meeting"'
+    >>> _shown_line(row)
+    'Monitoring, up to "Monitor a meeting"'
+    >>> _shown_line({"skill": "Speaking", "to_level": 3.0, "to_words": '"Greet tourists"'})
+    'Speaking: "Greet tourists"'
+    >>> _shown_line({**row, "from_words": '"Monitor a meeting"'}, now=True)
+    'Monitoring: more of "Monitor a meeting" (level 2.38 -> 4.25 of 7)'
+    """
+    text = str(row["skill"])
+    rise = bool(row.get("from_level"))
+    if row.get("to_words"):
+        if rise and now and row.get("from_words") == row["to_words"]:
+            # both levels are nearest the same anchor: say how far, in numbers
+            return (
+                f"{text}: more of {row['to_words']} "
+                f"(level {row['from_level']:g} -> {row['to_level']:g} of 7)"
+            )
+        if rise and now and row.get("from_words"):
+            return f"{text}: from {row['from_words']} up to {row['to_words']}"
+        return f"{text}, up to {row['to_words']}" if rise else f"{text}: {row['to_words']}"
+    if rise and row.get("to_level") is not None:
+        text += f" (level {row['from_level']:g} -> {row['to_level']:g} of 7)"
+    return text
+
+
+def _pay_cell(item: dict[str, Any]) -> str:
+    """A pay change, or why there is none, with what a newcomer earns and a proxy warning."""
+    pay = item.get("pay") or {}
+    currency = item.get("currency")
+    if pay.get("same_wage_line"):
+        lines = ["n/a: one", "wage line"]
+    else:
+        lines = [signed_money(item["salary_change"], currency)]
+    entry = pay.get("entry")
+    if entry and entry.get("pct25") is not None:
+        lines.append(f"start ~{money(entry['pct25'], currency)}")
+    if pay.get("proxy"):
+        lines.append("(proxy wage)")
+    return "\n".join(lines)
+
+
+def _pay_notes(pay: dict[str, Any] | None, labels: tuple[str, str], currency: Any) -> list[str]:
+    """Sentences on what pay figures rest on: shared lines, proxies, newcomers' pay."""
+    if not pay:
+        return []
+    notes = []
+    a, b = pay.get("from"), pay.get("to")
+    if pay.get("same_wage_line") and b:
+        notes.append(
+            f"Both roles take their pay from one wage line (SOC {b['line']} {b['title']}): "
+            "the data cannot tell their pay apart."
+        )
+    for name, side in zip(labels, (a, b), strict=True):
+        if side and side.get("proxy") and not pay.get("same_wage_line"):
+            shared = f", shared by {side['shared_by']} roles" if side["shared_by"] > 1 else ""
+            notes.append(
+                f"The pay of {name} is a proxy: the figures of SOC {side['line']} "
+                f"{side['title']}{shared}."
+            )
+    entry = pay.get("entry")
+    if entry and b and entry.get("pct25") is not None:
+        low = money(entry["pct10"], currency) + "-" if entry.get("pct10") is not None else ""
+        notes.append(
+            f"Someone moving into {labels[1]} would likely earn {low}"
+            f"{money(entry['pct25'], currency)} (10th-25th percentile) at first; the median is "
+            f"{money(b['median'], currency)}."
+        )
+    return notes
 
 
 def _kind_cell(item: dict[str, Any]) -> str:
@@ -312,7 +441,11 @@ def _notes(out: Any, items: list[dict[str, Any]]) -> None:
             _say(out, "Note: " + note, "dim", indent="  ")
 
 
-def routes_view(report: dict[str, Any]) -> None:
+#: skills the line under a route names before "... and N more"
+ROUTE_SHOWN = 12
+
+
+def routes_view(report: dict[str, Any], all_skills: bool = False) -> None:
     """Print the routes of ``careergraph path``: each with its steps and skills to gain."""
     out = console()
     routes = report["routes"]
@@ -328,9 +461,15 @@ def routes_view(report: dict[str, Any]) -> None:
     for n, route in enumerate(routes, 1):
         steps = route["steps"]
         plural = "s" if len(steps) != 1 else ""
+        pay = route.get("pay") or {}
+        change = (
+            "n/a (one wage line)"
+            if pay.get("same_wage_line")
+            else signed_money(route["salary_change"], route.get("currency"))
+            + (" (proxy wage)" if pay.get("proxy") else "")
+        )
         table = _table(
-            f"Route {n}: {len(steps)} step{plural}, cost {route['cost']:g}, "
-            f"pay {signed_money(route['salary_change'], route.get('currency'))}"
+            f"Route {n}: {len(steps)} step{plural}, cost {route['cost']:g}, pay {change}"
         )
         table.add_column("#", justify="right")
         table.add_column("Move", overflow="fold", max_width=48)
@@ -343,9 +482,9 @@ def routes_view(report: dict[str, Any]) -> None:
                 str(i),
                 f"{step['from']}\n-> {step['to']}",
                 _kind_cell(step),
-                _skills_cell(step),
+                _skills_cell(step, all_skills),
                 _prep_cell(step),
-                signed_money(step["salary_change"], step.get("currency")),
+                _pay_cell(step),
                 end_section=i < len(steps),
             )
         out.print()
@@ -354,10 +493,20 @@ def routes_view(report: dict[str, Any]) -> None:
         if route.get("skills_unknown"):
             _say(out, "Skills to gain on this route: unknown (see the note)", indent="  ")
         else:
+            shown = gain
+            if not all_skills and any("skills_shown" in step for step in steps):
+                # the steps' shown skills, most important first (a stable sort keeps step order)
+                rows = [r for step in steps for r in step.get("skills_shown") or ()]
+                rows.sort(key=lambda r: -(r.get("score") or 0))
+                first = [r["skill"] for r in rows if r["skill"] in gain]
+                first += [g for g in gain if g not in first]
+                shown = list(dict.fromkeys(first))[:ROUTE_SHOWN]
+            more = len(gain) - len(shown)
             _say(
                 out,
                 f"Skills to gain on this route, start to finish ({len(gain)}): "
-                + ("; ".join(gain) or "none"),
+                + ("; ".join(shown) or "none")
+                + (f"; ... and {more} more (--all-skills)" if more else ""),
                 indent="  ",
             )
         if route.get("skills_on_the_way"):
@@ -371,9 +520,15 @@ def routes_view(report: dict[str, Any]) -> None:
             _say(out, "Preparation on this route: " + "; ".join(lines), indent="  ")
             _say(out, "Basis: " + prep["basis"], "dim", indent="  ")
         _notes(out, steps)
+        for note in _pay_notes(
+            route.get("pay"),
+            (report["from"]["label"], report["to"]["label"]),
+            route.get("currency"),
+        ):
+            _say(out, note, "dim", indent="  ")
 
 
-def next_view(report: dict[str, Any]) -> None:
+def next_view(report: dict[str, Any], all_skills: bool = False) -> None:
     """Print the ranked moves of ``careergraph next``."""
     out = console()
     options = report["options"]
@@ -394,9 +549,9 @@ def next_view(report: dict[str, Any]) -> None:
             option["role"],
             _kind_cell(option),
             f"{option['overlap']:.0%}",
-            _skills_cell(option),
+            _skills_cell(option, all_skills, words=False),
             _ready_cell(option),
-            signed_money(option["salary_change"], option.get("currency")),
+            _pay_cell(option),
             f"{option['score']:.2f}",
             end_section=i < len(options),
         )
@@ -414,16 +569,27 @@ def next_view(report: dict[str, Any]) -> None:
         _say(out, "Moves to roles that ask less preparation are left out (--step-downs).", "dim")
 
 
-def gap_view(report: dict[str, Any]) -> None:
+def gap_view(report: dict[str, Any], all_skills: bool = False) -> None:
     """Print the skill delta of ``careergraph gap``."""
     out = console()
     _say(out, f"From {report['from']['label']} to {report['to']['label']}", "bold")
     move = report.get("move")
+    pay = report.get("pay") or {}
+    change = (
+        "not known (one wage line)"
+        if pay.get("same_wage_line")
+        else signed_money(report["salary_change"], report.get("currency"))
+        + (" (from a proxy wage)" if pay.get("proxy") else "")
+    )
     _say(
         out,
         (f"A curated {move}." if move else "No curated move joins them (see 'careergraph path').")
-        + f" Pay change: {signed_money(report['salary_change'], report.get('currency'))}.",
+        + f" Pay change: {change}.",
     )
+    for note in _pay_notes(
+        pay, (report["from"]["label"], report["to"]["label"]), report.get("currency")
+    ):
+        _say(out, note)
     _note_have(out, report)
     prep = report.get("preparation")
     if prep:
@@ -456,10 +622,23 @@ def gap_view(report: dict[str, Any]) -> None:
             )
 
     if not report.get("skills_unknown"):
-        section("Skills to gain", _skills_cell(report).splitlines())
+        if all_skills or "skills_shown" not in report:
+            section("Skills to gain", _skills_cell(report, True).splitlines())
+        else:
+            lines = [_shown_line(row, now=True) for row in report["skills_shown"]]
+            ranked = any(row.get("score") is not None for row in report["skills_shown"])
+            title = "Skills to gain" + (", most important first" if ranked else "")
+            title += f" ({len(report['skills_to_gain'])})"
+            out.print()
+            _say(out, title, "bold cyan")
+            for line in lines or ["none"]:
+                _say(out, f"  - {line}", indent="")
+            if report.get("skills_more"):
+                out.print(f"  ... and {report['skills_more']} more (--all-skills)", markup=False)
         section("Skills kept", report["skills_kept"], limit=15)
     gaining = set(report["skills_to_gain"])
-    if report["missing_per_target_guide"] or not report.get("skills_unknown"):
+    guides = report.get("has_guide") or {"from": True, "to": True}
+    if report["missing_per_target_guide"] or (guides["to"] and not report.get("skills_unknown")):
         section(
             f"Often missing in people moving into {report['to']['label']} (says its guide)",
             [
@@ -467,7 +646,7 @@ def gap_view(report: dict[str, Any]) -> None:
                 for s in report["missing_per_target_guide"]
             ],
         )
-    if report["missing_per_source_guide"] or not report.get("skills_unknown"):
+    if report["missing_per_source_guide"] or (guides["from"] and not report.get("skills_unknown")):
         section(
             f"Often missing in {report['from']['label']} (says its guide), "
             f"needed in {report['to']['label']}",

@@ -51,6 +51,7 @@ class CG(DefinedNamespace):
     LateralTransition: URIRef
     LessThanHighSchool: URIRef
     MasterDegree: URIRef
+    LevelAnchor: URIRef
     MidLevel: URIRef
     NextStep: URIRef
     OnSiteTraining: URIRef
@@ -81,6 +82,7 @@ class CG(DefinedNamespace):
     TransitionKind: URIRef
     UserGuide: URIRef
     adjacentRole: URIRef
+    anchorLevel: URIRef
     canLeadTo: URIRef
     canTransitionTo: URIRef
     commonlyMissingSkill: URIRef
@@ -101,6 +103,7 @@ class CG(DefinedNamespace):
     inDemand: URIRef
     iscoSkillLevel: URIRef
     level: URIRef
+    levelAnchor: URIRef
     maxYears: URIRef
     minYears: URIRef
     nextStep: URIRef
@@ -110,6 +113,7 @@ class CG(DefinedNamespace):
     position: URIRef
     preparation: URIRef
     preparationScale: URIRef
+    proxyWage: URIRef
     rank: URIRef
     regulatedProfession: URIRef
     relatedIndex: URIRef
@@ -125,6 +129,8 @@ class CG(DefinedNamespace):
     toRole: URIRef
     transitionKind: URIRef
     typicalCategory: URIRef
+    wageLine: URIRef
+    wageLineTitle: URIRef
     yearsOfExperience: URIRef
 
 ID = Namespace(ID_IRI)

@@ -239,9 +239,52 @@ def test_wage_bands() -> None:
         ("11-3021.00", "108160", "239200", "174720", "true"),  # '#': top-coded
         ("15-1251.00", "72800", "205920", "124800", "false"),  # only the broad group 15-1250
         ("15-1252.00", "83200", "214240", "135200", "false"),
+        ("15-1299.09", "68000", "190000", "120000", "false"),  # the catch-all 15-1299
     ]
     note = _select(store, "SELECT ?c WHERE { <{ID}onet-salary/15-1251.00> rdfs:comment ?c }")
     assert "broad group" in note[0][0]
+    # each band names its wage line, and says when that line is broader than the occupation
+    lines = _select(
+        store,
+        """SELECT ?code ?line ?title ?proxy ?p25 WHERE { ?r skos:notation ?code ; cg:salaryBand ?b .
+           ?b cg:wageLine ?line ; cg:wageLineTitle ?title ; cg:proxyWage ?proxy ;
+              schema:percentile25 ?p25 }""",
+    )
+    assert lines == [
+        ("11-3021.00", "11-3021", "Computer and Information Systems Managers", "false", "141440"),
+        ("15-1251.00", "15-1250", "Software and Web Developers, Programmers, and Testers",
+         "true", "93600"),
+        ("15-1252.00", "15-1252", "Software Developers", "false", "104000"),
+        ("15-1299.09", "15-1299", "Computer Occupations, All Other", "true", "91000"),
+    ]
+    note = _select(store, "SELECT ?c WHERE { <{ID}onet-salary/15-1299.09> rdfs:comment ?c }")
+    assert "only for all of Computer Occupations, All Other" in note[0][0]
+
+
+def test_level_scale_anchors_say_levels_in_words() -> None:
+    data = read_onet(ONET)
+    assert data.anchors["2.C.1.a"] == [("2", "Sign a pay voucher"),
+                                       ("6", "Develop a multimillion dollar budget")]
+    q = Quads()
+    onet_quads(data, q)
+    rows = _select(
+        _store(q),
+        """SELECT ?skill ?level ?text WHERE { ?s cg:levelAnchor ?a ; skos:notation ?skill .
+           ?a a cg:LevelAnchor ; cg:anchorLevel ?level ; rdfs:label ?text }""",
+    )
+    # anchors of elements no occupation is rated on (1.A.1.a.1), and other scales, are left out
+    assert rows == [
+        ("2.A.1.a", "2", "Read step-by-step instructions for completing a form"),
+        ("2.A.1.a", "4", "Read a memo from management describing new personnel policies"),
+        ("2.A.1.a", "6", "Read a scientific journal article describing surgical procedures"),
+        ("2.C.1.a", "2", "Sign a pay voucher"),
+        ("2.C.1.a", "6", "Develop a multimillion dollar budget"),
+    ]
+
+
+def test_level_scale_anchors_are_optional(onet_copy: Path) -> None:
+    (onet_copy / "Level Scale Anchors.txt").unlink()
+    assert read_onet(onet_copy).anchors == {}
 
 
 def test_mapping_covers_every_shipped_guide() -> None:
@@ -257,7 +300,7 @@ def test_import_onet_writes_a_graph_folder(tmp_path: Path) -> None:
     manifest = read_manifest(tmp_path / "g")
     assert manifest.build_id == report.build_id
     assert report.counts["ratings"] == 22
-    assert report.counts["salary_bands"] == 3
+    assert report.counts["salary_bands"] == 4
     store = LocalStore(tmp_path / "g")
     rows = store.select(
         "SELECT ?o WHERE { cgr:role\\/technical-program-manager-infrastructure-delivery "

@@ -191,6 +191,28 @@ def test_delta_level_aware():
     assert skill_delta(P, "a", "b", Weights(level_rise=0.5)).to_gain == ("y", "x", "z")
 
 
+def test_min_importance_applies_to_level_rises_and_stored_skills():
+    """Cashiers -> Tellers: a level rise of a skill the target rates 1.88 of 5 is not to gain."""
+    P = nx.DiGraph()
+    add_role(P, "a", {"qca": {"importance": 1.38, "level": 0.38},
+                      "mon": {"importance": 3.0, "level": 2.0}}, None)
+    add_role(P, "b", {"qca": {"importance": 1.88, "level": 1.5},
+                      "mon": {"importance": 4.0, "level": 4.25}}, None)
+    assert skill_delta(P, "a", "b").to_gain == ("mon",)
+    assert skill_delta(P, "a", "b", Weights(min_importance=1.5)).to_gain == ("mon", "qca")
+    assert skill_delta(P, "a", "b", Weights(min_importance=5)).to_gain == ()
+    # a curated move's stored skills follow the same rule (a new graph: deltas are memoized)
+    P = P.copy()
+    P.add_edge("a", "b", kind="transition", skills_to_gain=["qca", "mon", "guide-skill"])
+    assert skill_delta(P, "a", "b").to_gain == ("mon", "guide-skill")
+    assert skill_delta(P, "a", "b", Weights(min_importance=5)).to_gain == ("guide-skill",)
+    # when min_importance leaves none of the stored skills, the move still asks for none
+    P = P.copy()
+    P.edges["a", "b"]["skills_to_gain"] = ["qca", "mon"]
+    delta = skill_delta(P, "a", "b", Weights(min_importance=5))
+    assert (delta.to_gain, delta.curated) == ((), True)
+
+
 def test_given_drops_held_skills_unless_the_level_rises_further():
     d = SkillDelta(("x", "y"), ("k",), {"x": (2.0, 5.0)})
     assert d.given({}) is d
@@ -459,16 +481,29 @@ def test_similar_report(P):
     assert similar_report(P, "pm")["skills_unknown"] is True
 
 
-def test_computed_delta_keeps_only_the_most_common_technologies():
+def test_a_delta_keeps_flagged_specific_technologies_not_generic_ones():
+    """Cashiers -> Tellers: teller software, not Microsoft Outlook (listed by most occupations)."""
     P = nx.DiGraph()
-    P.graph["skills"] = {f"t{i}": {"label": f"Tool {i}", "type": "technology"} for i in range(8)}
-    add_role(P, "a", unrated("t0"), None)
-    add_role(P, "b", unrated(*(f"t{i}" for i in range(8))), None)
-    # t7 and t6 are required by more roles than the others
-    add_role(P, "c", unrated("t7", "t6"), None)
-    add_role(P, "d", unrated("t7"), None)
+    names = ["outlook", "facebook", "freedomware", *(f"t{i}" for i in range(7))]
+    P.graph["skills"] = {n: {"label": n, "type": "technology"} for n in names}
+    flagged = {"importance": None, "level": None, "hot": True, "in_demand": False}
+    demand = {**flagged, "hot": False, "in_demand": True}
+    plain = {**flagged, "hot": False}
+    for n in range(20):  # outlook is listed by every occupation, facebook by half
+        add_role(P, f"other{n}", {"outlook": flagged, **({"facebook": flagged} if n < 10 else {})},
+                 None)
+    add_role(P, "a", {"outlook": flagged}, None)
+    tellers = {"outlook": demand, "facebook": flagged, "freedomware": plain, "t0": demand}
+    tellers.update({f"t{i}": flagged for i in range(1, 7)})
+    add_role(P, "b", tellers, None)
+    add_role(P, "c", {"t1": flagged, "t2": flagged}, None)  # t1, t2 are less specific to b
     gain = skill_delta(P, "a", "b").to_gain
-    assert len(gain) == 5 and {"t7", "t6"} <= set(gain) and "t0" not in gain
+    assert {"outlook", "facebook", "freedomware"}.isdisjoint(gain)
+    assert len(gain) == 5 and "t0" in gain and not {"t1", "t2"} & set(gain)
+    # a curated move's stored technologies are filtered the same way
+    P = P.copy()
+    P.add_edge("a", "b", kind="transition", skills_to_gain=["outlook", "t0", "t1"])
+    assert skill_delta(P, "a", "b").to_gain == ("t0", "t1")
 
 
 # --- preparation, honest deltas, feasibility ------------------------------------------------

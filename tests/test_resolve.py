@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import networkx as nx
 import pytest
 from conftest import SEED_ROLE
 
 from graph.errors import AmbiguousRoleError, UnknownRoleError
+from graph.network import label_key
 from graph.resolve import resolve_role, suggest_roles
 
 
@@ -65,3 +67,50 @@ def test_an_ambiguous_name_lists_its_candidates(projection):
 def test_empty_name_is_unknown(projection):
     with pytest.raises(UnknownRoleError):
         resolve_role(projection, "   ")
+
+
+def onet_like() -> nx.DiGraph:
+    """A small projection with O*NET-style list titles and shared alternate titles."""
+    P = nx.DiGraph()
+    roles = {
+        "clerks": ["Bookkeeping, Accounting, and Auditing Clerks", "Bookkeeper"],
+        "rn": ["Registered Nurses", "Registered Nurse", "Staff Nurse"],
+        "midwife": ["Nurse Midwives", "Registered Nurse"],
+        "teachers": ["Business Teachers, Postsecondary"],
+        "farmers": ["Farmers, Ranchers, and Other Agricultural Managers"],
+        "analysts": ["Financial and Investment Analysts"],
+    }
+    index: dict[str, set[str]] = {}
+    for role, labels in roles.items():
+        P.add_node(role, label=labels[0], labels=labels)
+        for label in labels:
+            index.setdefault(label_key(label), set()).add(role)
+    P.graph["label_index"] = index
+    return P
+
+
+@pytest.mark.parametrize(
+    ("typed", "role"),
+    [
+        ("Bookkeeping clerks", "clerks"),
+        ("bookkeeping clerk", "clerks"),
+        ("Clerks, bookkeeping", "clerks"),
+        ("Accounting clerk", "clerks"),
+        ("Auditing Clerks", "clerks"),
+        ("Bookkeepers", "clerks"),
+        ("Registered nurse", "rn"),  # an alternate title of two roles, the label of one
+        ("nurses registered", "rn"),
+        ("Postsecondary business teacher", "teachers"),
+        ("Business teacher", "teachers"),
+        ("Rancher", "farmers"),
+        ("Investment and financial analyst", "analysts"),
+    ],
+)
+def test_plurals_word_order_and_list_titles_resolve(typed, role):
+    assert resolve_role(onet_like(), typed) == role
+
+
+def test_an_unknown_name_still_gets_three_suggestions():
+    with pytest.raises(UnknownRoleError) as info:
+        resolve_role(onet_like(), "Astronaut")
+    assert len(info.value.suggestions) == 3

@@ -20,6 +20,9 @@ emits, for every occupation:
   typical category (the median respondent's), ``schema:educationRequirements``
   and ``schema:experienceRequirements``; an occupation not surveyed takes its
   SOC group's average (``cg:estimatedFrom``), see :func:`estimate_preparation`;
+- the Level Scale Anchors of every skill and knowledge element, as
+  ``cg:LevelAnchor`` nodes (``cg:levelAnchor``): what a level means in words,
+  e.g. Mathematics at 2 = "Count the amount of change to be given to a customer";
 - a ``cg:Transition`` per Related Occupation, keeping its tier and index: a
   ``cg:Progression`` when it is a step up a person would call one (see
   :func:`is_progression`), else a lateral move. Its skills to gain are
@@ -155,6 +158,11 @@ FILES: dict[str, tuple[list[str], str, bool]] = {
         "the definitions of skills and knowledge areas (optional)",
         False,
     ),
+    "Level Scale Anchors.txt": (
+        ["Element ID", "Scale ID", "Anchor Value", "Anchor Description"],
+        "the levels of skills and knowledge areas in words (optional)",
+        False,
+    ),
     "Education, Training, and Experience.txt": (
         ["O*NET-SOC Code", "Scale ID", "Category", "Data Value", "Recommend Suppress"],
         "the education, experience and training each occupation asks (optional)",
@@ -222,6 +230,7 @@ class OnetData:
     preparation: dict[str, dict[str, dict[int, float]]] = field(default_factory=dict)
     #: (scale, category) -> O*NET's description of the category
     categories: dict[tuple[str, int], str] = field(default_factory=dict)
+    anchors: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # id -> (value, text)
     warnings: list[str] = field(default_factory=list)
     rows: dict[str, int] = field(default_factory=dict)
 
@@ -320,7 +329,24 @@ _CHECKS = {
     "Content Model Reference.txt": None,
     "Education, Training, and Experience.txt": _prep_check,
     "Education, Training, and Experience Categories.txt": None,
+    "Level Scale Anchors.txt": lambda c: _anchor_check(c),
 }
+
+
+def _anchor_check(cells: list[str]) -> str | None:
+    if not _ELEMENT.match(cells[0]):
+        return f"Element ID '{cells[0]}' is not like 2.A.1.a"
+    if cells[1] != "LV":
+        return None  # other scales are allowed and ignored
+    try:
+        value = float(cells[2])
+    except ValueError:
+        return f"Anchor Value '{cells[2]}' is not a number"
+    if not 0 <= value <= 7:
+        return f"Anchor Value {cells[2]} is outside 0-7"
+    if not cells[3]:
+        return "the Anchor Description is empty"
+    return None
 
 
 def _read(src: Path, name: str) -> Table | None:
@@ -400,6 +426,11 @@ def read_onet(
         for eid, _name, desc in tables["Content Model Reference.txt"].rows:
             if desc:
                 data.definitions[eid] = desc
+
+    if "Level Scale Anchors.txt" in tables:
+        for eid, scale, value, text in tables["Level Scale Anchors.txt"].rows:
+            if scale == "LV":
+                data.anchors.setdefault(eid, []).append((value, text))
 
     for name, kind in (("Skills.txt", "skill"), ("Knowledge.txt", "knowledge")):
         for code, eid, ename, scale, value, suppress, not_relevant in tables[name].rows:
@@ -749,6 +780,14 @@ def onet_quads(
         q.add(node, dsource, src)
         if eid in data.definitions:
             q.add(node, q.skos("definition"), q.text(data.definitions[eid]))
+        for value, text in data.anchors.get(eid, []):
+            anchor = q.id(f"onet-anchor/{eid}/{value}")
+            q.add(anchor, q.type, q.cg("LevelAnchor"))
+            q.add(anchor, label, q.text(text))
+            q.add(anchor, q.cg("anchorLevel"), q.decimal(value))
+            q.add(anchor, dsource, src)
+            q.add(node, q.cg("levelAnchor"), anchor)
+            counts["level_anchors"] += 1
         counts["skills"] += 1
 
     # technology examples and their commodity classes

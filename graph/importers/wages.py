@@ -5,6 +5,11 @@ code (``15-1252.00``, ``15-1299.09``) takes the wages of its SOC code, its
 ``.xx`` suffix dropped; when OEWS publishes only the broad group (the code
 ending in 0), that is used and the band says so.
 
+Each band names its wage line (``cg:wageLine``, the SOC code, and
+``cg:wageLineTitle``) and is flagged ``cg:proxyWage`` when that line is broader
+than the occupation: a broad group, or a SOC line O*NET splits into several
+occupations (``15-1299.08`` takes "Computer Occupations, All Other").
+
 Special values: ``#`` (or footnote 5) marks a wage at or above the top-coding
 limit ($239,200 a year, $115 an hour): the band is open-ended at that figure.
 ``*``, ``-`` and empty cells are missing; when only hourly wages exist they are
@@ -19,7 +24,15 @@ from pathlib import Path
 
 from graph.importers.common import Quads, Table, read_table
 
-__all__ = ["Wages", "OEWS_META", "read_oews", "wages_for", "add_wage_band", "soc_of"]
+__all__ = [
+    "Wages",
+    "OEWS_META",
+    "read_oews",
+    "wages_for",
+    "add_wage_band",
+    "soc_of",
+    "is_proxy",
+]
 
 OEWS_META = {
     "title": "BLS Occupational Employment and Wage Statistics (OEWS), May 2025, national",
@@ -171,6 +184,21 @@ def wages_for(onet_code: str, wages: dict[str, Wages]) -> Wages | None:
     return wages.get(soc) or wages.get(soc[:-1] + "0")
 
 
+def is_proxy(onet_code: str, w: Wages) -> bool:
+    """Whether ``w`` is a broader wage line than the occupation ``onet_code`` itself.
+
+    True for a broad group's wages, and for an O*NET occupation below SOC
+    detail (a code not ending in ``.00``), whose SOC line it shares with others.
+
+    Examples
+    --------
+    >>> w = Wages("15-1299", "Computer Occupations, All Other", 1, 2, 3, 4, 5)
+    >>> is_proxy("15-1299.08", w), is_proxy("15-1299.00", w)
+    (True, False)
+    """
+    return w.soc != soc_of(onet_code) or not onet_code.endswith(".00")
+
+
 def add_wage_band(q: Quads, role: object, onet_code: str, w: Wages, source: object) -> None:
     """Add one all-levels salary band (10th to 90th percentile) to an O*NET role."""
     band = q.id(f"onet-salary/{onet_code}")
@@ -197,10 +225,15 @@ def add_wage_band(q: Quads, role: object, onet_code: str, w: Wages, source: obje
     note += "90th percentiles"
     if w.soc != soc_of(onet_code):
         note += "; OEWS publishes this occupation only within its broad group"
+    elif is_proxy(onet_code, w):
+        note += f"; OEWS publishes no wages for this occupation alone, only for all of {w.title}"
     if w.annualised:
         note += "; annualised from hourly wages at 2,080 hours"
     if w.open_ended:
         note += "; the top figure is the OEWS top-coding limit (at least that much)"
+    q.add(band, q.cg("wageLine"), q.text(w.soc))
+    q.add(band, q.cg("wageLineTitle"), q.text(w.title))
+    q.add(band, q.cg("proxyWage"), q.boolean(is_proxy(onet_code, w)))
     q.add(band, q.rdfs("comment"), q.text(note + "."))
     q.add(band, q.dct("source"), source)
     q.add(role, q.cg("salaryBand"), band)
