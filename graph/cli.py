@@ -778,6 +778,50 @@ def viz(
 
 
 # ---------------------------------------------------------------------------
+# Exports for other tools: export
+# ---------------------------------------------------------------------------
+
+
+@cli.command("export")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["graphml", "gexf", "jsonld", "nquads", "turtle", "csv"]),
+    required=True,
+    help="graphml, gexf: the projection (roles, skills, sectors, moves) for Gephi, Cytoscape, "
+    "networkx; csv: the same as neo4j-admin import files (a folder); jsonld, nquads, turtle: "
+    "every triple of the graph.",
+)
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(path_type=Path),
+    help="File to write (a folder for csv); default output/graph.<format> (output/neo4j for csv).",
+)
+@graph_option
+@click.pass_context
+@handle_errors
+def export_command(ctx: click.Context, fmt: str, out: Path | None, graph_dir: Path | None) -> None:
+    """Export the graph for other tools: GraphML, GEXF, Neo4j CSV, JSON-LD, N-Quads, Turtle.
+
+    The file is written beside its target and renamed over it, so a failed
+    export leaves an earlier one as it was.
+
+    \b
+    Examples:
+      careergraph export --format graphml --out output/graph.graphml
+      careergraph export --format csv --out output/neo4j --graph output/onet
+    """
+    from graph.export import NEO4J_COMMAND, export_graph
+
+    report = export_graph(get_store(ctx, graph_dir), fmt, out)
+    counts = ", ".join(f"{n:,} {what}" for what, n in report.counts.items())
+    click.echo(f"Wrote {report.path} ({fmt}: {counts}) in {report.seconds:.1f} s.")
+    if fmt == "csv":
+        click.echo(f"  Load it into Neo4j with the command in {report.path}/{NEO4J_COMMAND}.")
+
+
+# ---------------------------------------------------------------------------
 # SPARQL: the query command, named queries, the HTTP endpoint
 # ---------------------------------------------------------------------------
 
