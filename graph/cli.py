@@ -270,8 +270,38 @@ def import_group() -> None:
     """Import a public taxonomy (O*NET, ESCO) into a graph folder, merged with the guides."""
 
 
+def _download_options(func: F) -> F:
+    func = click.option(
+        "--sha256",
+        metavar="HEX",
+        help="Expected SHA-256 of the download (else its size and the zip's CRCs are checked).",
+    )(func)
+    return click.option(
+        "--download-url",
+        metavar="URL",
+        help="Download the release zip from URL into the cache folder (resumed if cut, "
+        "reused next time) and import it.",
+    )(func)
+
+
+def _release(src: Path | None, url: str | None, sha256: str | None, progress: Any) -> Path:
+    from graph.importers.sources import release_source
+
+    return release_source(src, url=url, sha256=sha256, progress=progress)
+
+
 @import_group.command("onet")
-@click.argument("src_dir", metavar="DIR", type=click.Path(path_type=Path))
+@click.argument("src_dir", metavar="DIR_OR_ZIP", required=False, type=click.Path(path_type=Path))
+@click.option(
+    "--download",
+    "download_version",
+    is_flag=False,
+    flag_value="29.3",
+    metavar="[VERSION]",
+    help="Download the O*NET text release VERSION (default 29.3) from onetcenter.org into "
+    "the cache folder, then import it; a finished download is reused.",
+)
+@_download_options
 @_import_out("onet")
 @click.option(
     "--wages",
@@ -286,18 +316,34 @@ def import_group() -> None:
 @format_option("table", "json")
 @handle_errors
 def import_onet_command(
-    src_dir: Path, out_dir: Path, wages: Path | None, no_related: bool, fmt: str
+    src_dir: Path | None,
+    download_version: str | None,
+    download_url: str | None,
+    sha256: str | None,
+    out_dir: Path,
+    wages: Path | None,
+    no_related: bool,
+    fmt: str,
 ) -> None:
-    """Import the O*NET database from DIR, its tab-separated text files.
+    """Import the O*NET database: its text release zip (db_29_3_text.zip) or folder.
 
     Occupations become roles with rated skills and knowledge, technology,
     tasks, Job Zones and alternate titles; Related Occupations become moves
-    with level-aware skills to gain; --wages adds salary bands.
+    with level-aware skills to gain; --wages adds salary bands. Or fetch the
+    release with --download (O*NET is CC BY 4.0; the import credits it).
     """
     from graph.importers.common import terminal_progress
     from graph.importers.onet import import_onet
 
+    if download_version is not None:
+        from graph.errors import UsageError
+        from graph.importers.sources import onet_release_url
+
+        if download_url is not None:
+            raise UsageError("Give --download VERSION or --download-url URL, not both.")
+        download_url = onet_release_url(download_version)
     with terminal_progress() as progress:
+        src_dir = _release(src_dir, download_url, sha256, progress)
         report = import_onet(
             src_dir, out_dir, wages=wages, include_related=not no_related, progress=progress
         )
@@ -305,21 +351,28 @@ def import_onet_command(
 
 
 @import_group.command("esco")
-@click.argument("src_dir", metavar="DIR", type=click.Path(path_type=Path))
+@click.argument("src_dir", metavar="DIR_OR_ZIP", required=False, type=click.Path(path_type=Path))
+@_download_options
 @_import_out("esco")
 @format_option("table", "json")
 @handle_errors
-def import_esco_command(src_dir: Path, out_dir: Path, fmt: str) -> None:
-    """Import the ESCO classification from DIR, its v1.1 CSV files.
+def import_esco_command(
+    src_dir: Path | None, download_url: str | None, sha256: str | None, out_dir: Path, fmt: str
+) -> None:
+    """Import the ESCO classification: its v1.1 CSV zip or the folder of its CSV files.
 
     Occupations and skills keep their ESCO URIs; essential and optional
     skills become rated requirements; the occupation hierarchy and ISCO-08
-    groups become skos:broader links.
+    groups become skos:broader links. ESCO's site builds each download
+    package on request (https://esco.ec.europa.eu/en/use-esco/download:
+    version 1.1.1, English, CSV), so there is no fixed link to fetch: give
+    the zip you downloaded, or its link with --download-url.
     """
     from graph.importers.common import terminal_progress
     from graph.importers.esco import import_esco
 
     with terminal_progress() as progress:
+        src_dir = _release(src_dir, download_url, sha256, progress)
         report = import_esco(src_dir, out_dir, progress=progress)
     _print_import(report, fmt, "ESCO")
 

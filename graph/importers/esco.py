@@ -29,6 +29,7 @@ from graph.importers.common import (
     read_table,
     write_import,
 )
+from graph.importers.sources import open_source
 
 __all__ = ["ESCO_META", "FILES", "ESSENTIAL", "OPTIONAL", "EscoData", "read_esco", "esco_quads",
            "import_esco"]
@@ -55,6 +56,9 @@ ESSENTIAL = "4.0"
 OPTIONAL = "2.0"
 
 ESCO = "http://data.europa.eu/esco/"
+
+#: what ``import esco`` reads, for messages
+ESCO_RELEASE = "the ESCO CSV release (its zip or the folder of its CSV files)"
 
 FILES: dict[str, tuple[list[str], str]] = {
     "occupations_en.csv": (
@@ -294,7 +298,8 @@ def import_esco(
     Parameters
     ----------
     src_dir : path
-        The folder of the ESCO CSV files (``occupations_en.csv``, ...).
+        The folder of the ESCO CSV files (``occupations_en.csv``, ...), or
+        the CSV zip as downloaded (see :func:`graph.importers.sources.open_source`).
     out_dir : path
         The graph folder to write; its previous graph stays intact on failure.
     include_guides : bool
@@ -314,7 +319,8 @@ def import_esco(
     started = time.perf_counter()
     progress = progress or Progress()
     report = ImportReport(dataset="esco")
-    data = read_esco(Path(src_dir), progress)
+    with open_source(src_dir, "occupations_en.csv", ESCO_RELEASE, list(FILES)) as src:
+        data = read_esco(src, progress)
     emitted: dict[str, int] = {}
 
     def fill(store: Any) -> None:
