@@ -457,7 +457,7 @@ def show(ctx: click.Context, role: str, graph_dir: Path | None, fmt: str) -> Non
     "--replace", is_flag=True, help="Swap out the graph already there, with no half-loaded moment."
 )
 @click.option("--batch-size", type=click.IntRange(min=1), help="Triples per request.")
-@format_option("text", "json", default="text")
+@format_option("table", "json", "text")
 @click.pass_context
 @handle_errors
 def push_command(
@@ -485,7 +485,8 @@ def push_command(
     endpoint = endpoint or options.get("endpoint")
     if not endpoint:
         raise UsageError("push needs the server: give --endpoint URL (or $CAREERGRAPH_ENDPOINT).")
-    show_bar = fmt == "text" and sys.stderr.isatty()
+    # 'text' is push's old name for the human-readable output every other command calls 'table'
+    show_bar = fmt != "json" and sys.stderr.isatty()
     bar: Any = None
     progress = None
     if show_bar:
@@ -777,11 +778,13 @@ def similar_command(
 )
 @click.option(
     "-o",
+    "--out",
     "--output",
+    "output",
     type=click.Path(dir_okay=False, path_type=Path),
     default=Path("output/graph.html"),
     show_default=True,
-    help="Page to write.",
+    help="Page to write (--output is the old name of --out).",
 )
 @click.option("--open", "open_page", is_flag=True, help="Open the page in a web browser.")
 @click.pass_context
