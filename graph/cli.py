@@ -270,24 +270,24 @@ def import_group() -> None:
     """Import a public taxonomy (O*NET, ESCO) into a graph folder, merged with the guides."""
 
 
-def _download_options(func: F) -> F:
-    func = click.option(
-        "--sha256",
-        metavar="HEX",
-        help="Expected SHA-256 of the download (else its size and the zip's CRCs are checked).",
-    )(func)
-    return click.option(
-        "--download-url",
-        metavar="URL",
-        help="Download the release zip from URL into the cache folder (resumed if cut, "
-        "reused next time) and import it.",
-    )(func)
+def _download_options(multiple: bool) -> Callable[[F], F]:
+    def decorate(func: F) -> F:
+        func = click.option(
+            "--sha256",
+            multiple=multiple,
+            metavar="HEX",
+            help="Expected SHA-256 of the download (else its size and the zip's CRCs are "
+            "checked)" + ("; one per --download-url, in order." if multiple else "."),
+        )(func)
+        return click.option(
+            "--download-url",
+            multiple=multiple,
+            metavar="URL",
+            help="Download a release zip from URL into the cache folder (resumed if cut, "
+            "reused next time) and import it" + ("; repeatable." if multiple else "."),
+        )(func)
 
-
-def _release(src: Path | None, url: str | None, sha256: str | None, progress: Any) -> Path:
-    from graph.importers.sources import release_source
-
-    return release_source(src, url=url, sha256=sha256, progress=progress)
+    return decorate
 
 
 @import_group.command("onet")
@@ -301,7 +301,7 @@ def _release(src: Path | None, url: str | None, sha256: str | None, progress: An
     help="Download the O*NET text release VERSION (default 29.3) from onetcenter.org into "
     "the cache folder, then import it; a finished download is reused.",
 )
-@_download_options
+@_download_options(multiple=False)
 @_import_out("onet")
 @click.option(
     "--wages",
@@ -334,6 +334,7 @@ def import_onet_command(
     """
     from graph.importers.common import terminal_progress
     from graph.importers.onet import import_onet
+    from graph.importers.sources import release_sources
 
     if download_version is not None:
         from graph.errors import UsageError
@@ -343,7 +344,13 @@ def import_onet_command(
             raise UsageError("Give --download VERSION or --download-url URL, not both.")
         download_url = onet_release_url(download_version)
     with terminal_progress() as progress:
-        src_dir = _release(src_dir, download_url, sha256, progress)
+        (src_dir,) = release_sources(
+            [src_dir] if src_dir else [],
+            [download_url] if download_url else [],
+            sha256=[sha256] if sha256 else [],
+            single=True,
+            progress=progress,
+        )
         report = import_onet(
             src_dir, out_dir, wages=wages, include_related=not no_related, progress=progress
         )
@@ -351,28 +358,37 @@ def import_onet_command(
 
 
 @import_group.command("esco")
-@click.argument("src_dir", metavar="DIR_OR_ZIP", required=False, type=click.Path(path_type=Path))
-@_download_options
+@click.argument("sources", metavar="[ZIP_OR_DIR]...", nargs=-1, type=click.Path(path_type=Path))
+@_download_options(multiple=True)
 @_import_out("esco")
 @format_option("table", "json")
 @handle_errors
 def import_esco_command(
-    src_dir: Path | None, download_url: str | None, sha256: str | None, out_dir: Path, fmt: str
+    sources: tuple[Path, ...],
+    download_url: tuple[str, ...],
+    sha256: tuple[str, ...],
+    out_dir: Path,
+    fmt: str,
 ) -> None:
-    """Import the ESCO classification: its v1.1 CSV zip or the folder of its CSV files.
+    """Import the ESCO classification from its v1.1 CSV zips or the folder of their files.
 
-    Occupations and skills keep their ESCO URIs; essential and optional
-    skills become rated requirements; the occupation hierarchy and ISCO-08
-    groups become skos:broader links. ESCO's site builds each download
-    package on request (https://esco.ec.europa.eu/en/use-esco/download:
-    version 1.1.1, English, CSV), so there is no fixed link to fetch: give
-    the zip you downloaded, or its link with --download-url.
+    ESCO v1.1.1 comes as two zips, the English classification ('ESCO dataset
+    - v1.1.1 - classification - en - csv.zip') and the language-independent
+    relations ('... - classification -  - csv.zip'): give both. Occupations
+    and skills keep their ESCO URIs; essential and optional skills become
+    rated requirements; the occupation hierarchy and ISCO-08 groups become
+    skos:broader links. ESCO's site builds each download package on request
+    (https://esco.ec.europa.eu/en/use-esco/download), so there is no fixed
+    link to fetch: give the zips you downloaded, or their links with
+    --download-url.
     """
     from graph.importers.common import terminal_progress
     from graph.importers.esco import import_esco
+    from graph.importers.sources import release_sources
 
     with terminal_progress() as progress:
-        src_dir = _release(src_dir, download_url, sha256, progress)
+        paths = release_sources(sources, download_url, sha256=sha256, progress=progress)
+        src_dir = paths[0] if len(paths) == 1 else paths
         report = import_esco(src_dir, out_dir, progress=progress)
     _print_import(report, fmt, "ESCO")
 

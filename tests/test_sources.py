@@ -57,8 +57,7 @@ def test_the_zip_prefix_is_found_and_removed_afterwards(onet_zip: Path) -> None:
     with open_source(onet_zip, "Occupation Data.txt", "O*NET") as src:
         assert sorted(p.name for p in src.iterdir()) == sorted(p.name for p in ONET.iterdir())
         assert (src / "Skills.txt").read_bytes() == (ONET / "Skills.txt").read_bytes()
-        # messages about a file name the zip and its folder
-        assert src.parts[-2:] == ("db_29_3_text.zip", "db_29_3_text")
+        assert src.name == "db_29_3_text.zip"  # messages about a file name the zip
     assert not src.exists()
 
 
@@ -68,14 +67,38 @@ def test_import_onet_from_the_zip_equals_the_folder(tmp_path: Path, onet_zip: Pa
     assert from_zip.counts == from_folder.counts and from_zip.counts["roles"] > 0
 
 
-def test_cli_import_esco_from_a_zip_at_the_top(runner: Any, tmp_path: Path) -> None:
-    archive = make_zip(tmp_path / "ESCO dataset - v1.1.1 - classification - en - csv.zip", ESCO, "")
-    result = runner.invoke(
-        cli, ["import", "esco", str(archive), "--out", str(tmp_path / "g"), "--format", "json"]
+RELATIONS = ("occupationSkillRelations.csv", "broaderRelationsOccPillar.csv")
+
+
+def test_cli_import_esco_from_its_two_zips(runner: Any, tmp_path: Path) -> None:
+    # ESCO v1.1.1: the English labels in one zip (files at its top), the relations in another
+    english, relations = tmp_path / "en", tmp_path / "rel"
+    english.mkdir()
+    relations.mkdir()
+    for file in ESCO.iterdir():
+        target = relations if file.name in RELATIONS else english
+        (target / file.name).write_bytes(file.read_bytes())
+    en_zip = make_zip(
+        tmp_path / "ESCO dataset - v1.1.1 - classification - en - csv.zip", english, ""
     )
+    rel_zip = make_zip(
+        tmp_path / "ESCO dataset - v1.1.1 - classification -  - csv.zip", relations, "rel/"
+    )
+    out = ["--out", str(tmp_path / "g"), "--format", "json"]
+    result = runner.invoke(cli, ["import", "esco", str(en_zip), str(rel_zip), *out])
     assert result.exit_code == 0, result.output
     report = json.loads(result.output)
-    assert report["counts"]["roles"] > 0 and report["dataset"] == "esco"
+    folder = json.loads(runner.invoke(cli, ["import", "esco", str(ESCO), *out]).output)
+    assert report["counts"] == folder["counts"] and report["counts"]["requirements"] > 0
+
+    result = runner.invoke(cli, ["import", "esco", str(en_zip), *out])
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"Error: {en_zip} lacks 'occupationSkillRelations.csv', 'broaderRelationsOccPillar.csv'; "
+        "ESCO v1.1.1 ships the relations (occupationSkillRelations.csv, "
+        "broaderRelationsOccPillar.csv) in its language-independent zip ('ESCO dataset - v1.1.1 "
+        "- classification -  - csv.zip'): give it beside the English one.\n"
+    )
 
 
 @pytest.mark.parametrize("name", ["../evil.txt", "db_29_3_text/../../evil.txt", "/etc/evil.txt"])
@@ -136,9 +159,13 @@ def test_zip_of_another_release_or_incomplete(tmp_path: Path) -> None:
     with zipfile.ZipFile(partial, "w") as archive:
         archive.write(ONET / "Occupation Data.txt", "db/Occupation Data.txt")
     required = [n for n, spec in ONET_FILES.items() if spec[2]]
-    with pytest.raises(ImportDataError, match=r"lacks 'Skills.txt', 'Knowledge.txt'.* in db/\)"):
-        with open_source(partial, "Occupation Data.txt", "O*NET", required):
+    with pytest.raises(ImportDataError) as err:
+        with open_source(partial, "Occupation Data.txt", "the O*NET text release", required):
             pass
+    assert str(err.value).startswith(f"{partial} lacks 'Skills.txt', 'Knowledge.txt', ")
+    assert str(err.value).endswith(
+        "'Related Occupations.txt'; is it all of the O*NET text release?"
+    )
 
 
 def test_damaged_member_is_reported(tmp_path: Path) -> None:
@@ -316,14 +343,29 @@ def test_cli_download_404(
     )
 
 
-def test_download_and_a_source_together_are_refused(runner: Any, tmp_path: Path) -> None:
+def test_download_and_a_source_together_are_refused_for_onet(runner: Any) -> None:
     result = runner.invoke(
-        cli, ["import", "esco", str(ESCO), "--download-url", "http://127.0.0.1:9/x.zip"]
+        cli, ["import", "onet", str(ONET), "--download-url", "http://127.0.0.1:9/x.zip"]
     )
     assert result.exit_code == 2
     assert result.stderr == (
         "Error: Give the release's folder or zip, or --download to fetch it (not both).\n"
     )
+    result = runner.invoke(
+        cli,
+        [
+            "import",
+            "esco",
+            "--download-url",
+            "http://127.0.0.1:9/a.zip",
+            "--download-url",
+            "http://127.0.0.1:9/b.zip",
+            "--sha256",
+            "ab",
+        ],
+    )
+    assert result.exit_code == 2
+    assert result.stderr == "Error: Give one --sha256 per --download-url, in the same order.\n"
 
 
 def test_onet_release_url() -> None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -58,7 +59,13 @@ OPTIONAL = "2.0"
 ESCO = "http://data.europa.eu/esco/"
 
 #: what ``import esco`` reads, for messages
-ESCO_RELEASE = "the ESCO CSV release (its zip or the folder of its CSV files)"
+ESCO_RELEASE = "the ESCO CSV release (its zips or the folder of its CSV files)"
+#: ESCO v1.1.1 ships the relations apart from the labels
+ESCO_HINT = (
+    "ESCO v1.1.1 ships the relations (occupationSkillRelations.csv, "
+    "broaderRelationsOccPillar.csv) in its language-independent zip ('ESCO dataset - v1.1.1 - "
+    "classification -  - csv.zip'): give it beside the English one."
+)
 
 FILES: dict[str, tuple[list[str], str]] = {
     "occupations_en.csv": (
@@ -286,8 +293,12 @@ def esco_quads(
     return dict(counts)
 
 
+def _paths(src: Path | str | Sequence[Path | str]) -> str:
+    return str(src) if isinstance(src, str | Path) else "; ".join(str(p) for p in src)
+
+
 def import_esco(
-    src_dir: Path | str,
+    src_dir: Path | str | Sequence[Path | str],
     out_dir: Path | str,
     *,
     include_guides: bool = True,
@@ -297,9 +308,10 @@ def import_esco(
 
     Parameters
     ----------
-    src_dir : path
+    src_dir : path or list of paths
         The folder of the ESCO CSV files (``occupations_en.csv``, ...), or
-        the CSV zip as downloaded (see :func:`graph.importers.sources.open_source`).
+        the CSV zips as downloaded: the English classification and the
+        language-independent relations (see :func:`graph.importers.sources.open_source`).
     out_dir : path
         The graph folder to write; its previous graph stays intact on failure.
     include_guides : bool
@@ -319,7 +331,7 @@ def import_esco(
     started = time.perf_counter()
     progress = progress or Progress()
     report = ImportReport(dataset="esco")
-    with open_source(src_dir, "occupations_en.csv", ESCO_RELEASE, list(FILES)) as src:
+    with open_source(src_dir, "occupations_en.csv", ESCO_RELEASE, list(FILES), ESCO_HINT) as src:
         data = read_esco(src, progress)
     emitted: dict[str, int] = {}
 
@@ -340,8 +352,8 @@ def import_esco(
         q.flush_into(store)
 
     sources: list[dict[str, Any]] = [
-        {"kind": "dataset", "name": "ESCO", "version": ESCO_META["version"], "path": str(src_dir),
-         "license": ESCO_META["license"]}
+        {"kind": "dataset", "name": "ESCO", "version": ESCO_META["version"],
+         "path": _paths(src_dir), "license": ESCO_META["license"]}
     ]
     write_import(Path(out_dir), fill, report, sources, progress)
     for key in ("requirements", "isco_groups", "broader"):

@@ -24,7 +24,7 @@ import tempfile
 import time
 import zipfile
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -40,7 +40,7 @@ __all__ = [
     "open_source",
     "download",
     "downloads_dir",
-    "release_source",
+    "release_sources",
 ]
 
 #: a member of a release zip larger than this is refused (O*NET's largest file is ~60 MB)
@@ -109,34 +109,81 @@ def _extract(archive: zipfile.ZipFile, members: list[zipfile.ZipInfo], dest: Pat
             shutil.copyfileobj(source, target, _CHUNK)
 
 
+def _zip_members(src: Path, wanted: set[str], marker: str, what: str) -> Any:
+    """Open a release zip and pick the members to unpack: the files of the folder holding them."""
+    try:
+        archive = zipfile.ZipFile(src)
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise ImportDataError(
+            f"{src} is neither a folder nor a zip file ({exc}); give {what}."
+        ) from exc
+    infos = archive.infolist()
+    bad = [i.filename for i in infos if _unsafe(i.filename)]
+    if bad:
+        archive.close()
+        raise ImportDataError(
+            f"{src} holds a member outside its folder ({bad[0]}); the zip is refused."
+        )
+    names = [i.filename for i in infos]
+    prefixes = [p for p in (_member_dir(names, w) for w in sorted(wanted)) if p is not None]
+    if not prefixes:
+        archive.close()
+        hint = ""
+        if any(n.endswith(".xlsx") for n in names):
+            hint = " It holds Excel files; careergraph reads the text release."
+        raise ImportDataError(f"{src} has no '{marker}'; is it {what}?{hint}")
+    prefix = min(prefixes, key=lambda p: (p.count("/"), p))
+    members = [
+        i
+        for i in infos
+        if not i.is_dir() and i.filename.startswith(prefix) and "/" not in i.filename[len(prefix) :]
+    ]
+    big = [i for i in members if i.file_size > MAX_MEMBER_BYTES]
+    if big or sum(i.file_size for i in members) > MAX_TOTAL_BYTES:
+        archive.close()
+        name = big[0].filename if big else "its members"
+        raise ImportDataError(
+            f"{src}: {name} would unpack to more than a release holds; the zip is refused."
+        )
+    return archive, members
+
+
 @contextlib.contextmanager
 def open_source(
-    path: Path | str, marker: str, what: str, required: Iterable[str] = ()
+    path: Path | str | Sequence[Path | str],
+    marker: str,
+    what: str,
+    required: Iterable[str] = (),
+    hint: str = "",
 ) -> Iterator[Path]:
-    """Yield a folder holding a release's files: ``path`` itself, or a zip unpacked.
+    """Yield a folder holding a release's files: ``path`` itself, or its zips unpacked.
 
     Parameters
     ----------
-    path : path
+    path : path or list of paths
         A folder of the release's files, or its zip as published (the files
-        may sit in a folder inside it, found by looking for ``marker``).
+        may sit in a folder inside it, found by looking for ``marker`` and
+        ``required``), or several of them whose files together make the
+        release (ESCO ships its relations in a second zip).
     marker : str
         A file every release has, e.g. ``Occupation Data.txt``.
     what : str
         The release, for messages, e.g. ``the O*NET text release``.
     required : list of str, optional
-        Files a zip must hold beside ``marker``, checked before unpacking.
+        Files the release must hold beside ``marker``.
+    hint : str, optional
+        Added to the message when required files are missing.
 
     Raises
     ------
     ImportDataError
-        ``path`` is missing, is neither a folder nor a zip, or the zip is
-        unsafe (absolute or ``..`` members, oversized members), damaged or
-        lacks ``marker``.
+        A path is missing or is neither a folder nor a zip; a zip is unsafe
+        (absolute or ``..`` members, oversized members) or damaged; the
+        sources together lack ``marker`` or a required file.
 
     Examples
     --------
-    >>> import io, tempfile
+    >>> import tempfile
     >>> folder = Path(tempfile.mkdtemp())
     >>> with zipfile.ZipFile(folder / "r.zip", "w") as z:
     ...     z.writestr("r/a.txt", "x")
@@ -144,63 +191,46 @@ def open_source(
     ...     (src / "a.txt").read_text()
     'x'
     """
-    src = Path(path)
-    if src.is_dir():
-        yield src
+    paths = [Path(path)] if isinstance(path, str | Path) else [Path(p) for p in path]
+    if not paths:
+        raise ImportDataError(f"No source given; give {what}.")
+    if len(paths) == 1 and paths[0].is_dir():
+        yield paths[0]
         return
-    if not src.exists():
-        raise ImportDataError(f"{src} does not exist; give {what}.")
+    wanted = {marker, *required}
+    for src in paths:
+        if not src.exists():
+            raise ImportDataError(f"{src} does not exist; give {what}.")
+    tmp = Path(tempfile.mkdtemp(prefix="careergraph-release-"))
     try:
-        archive = zipfile.ZipFile(src)
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise ImportDataError(
-            f"{src} is neither a folder nor a zip file ({exc}); give {what}."
-        ) from exc
-    with archive:
-        infos = archive.infolist()
-        bad = [i.filename for i in infos if _unsafe(i.filename)]
-        if bad:
-            raise ImportDataError(
-                f"{src} holds a member outside its folder ({bad[0]}); the zip is refused."
-            )
-        prefix = _member_dir([i.filename for i in infos], marker)
-        if prefix is None:
-            hint = ""
-            if any(i.filename.endswith(".xlsx") for i in infos):
-                hint = " It holds Excel files; careergraph reads the text release."
-            raise ImportDataError(f"{src} has no '{marker}'; is it {what}?{hint}")
-        members = [
-            i
-            for i in infos
-            if not i.is_dir()
-            and i.filename.startswith(prefix)
-            and "/" not in i.filename[len(prefix) :]
-        ]
-        big = [i for i in members if i.file_size > MAX_MEMBER_BYTES]
-        if big or sum(i.file_size for i in members) > MAX_TOTAL_BYTES:
-            name = big[0].filename if big else "its members"
-            raise ImportDataError(
-                f"{src}: {name} would unpack to more than a release holds; the zip is refused."
-            )
-        have = {PurePosixPath(i.filename).name for i in members}
-        missing = [name for name in required if name not in have]
+        # named after the sources, so a message about a file says where it came from
+        dest = tmp / " + ".join(p.name for p in paths)
+        dest.mkdir()
+        for src in paths:
+            if src.is_dir():
+                for file in sorted(src.iterdir()):
+                    if file.is_file() and not (dest / file.name).exists():
+                        (dest / file.name).symlink_to(file.resolve())
+                continue
+            archive, members = _zip_members(src, wanted, marker, what)
+            with archive:
+                members = [
+                    i for i in members if not (dest / PurePosixPath(i.filename).name).exists()
+                ]
+                try:
+                    _extract(archive, members, dest)
+                except (zipfile.BadZipFile, OSError, EOFError, zlib.error) as exc:
+                    raise ImportDataError(f"{src} is damaged: {exc}. Download it again.") from exc
+        missing = [name for name in [marker, *required] if not (dest / name).is_file()]
         if missing:
+            given = " and ".join(str(p) for p in paths)
             raise ImportDataError(
-                f"{src} lacks {', '.join(repr(m) for m in missing)} (beside '{marker}' in "
-                f"{prefix or 'its top folder'}); is the zip complete?"
+                f"{given} lack{'s' if len(paths) == 1 else ''} "
+                f"{', '.join(repr(m) for m in missing)}; " + (hint or f"is it all of {what}?")
             )
-        tmp = Path(tempfile.mkdtemp(prefix="careergraph-release-"))
-        # named after the zip and its folder, so messages about a file say where it came from
-        dest = tmp / src.name / prefix
-        try:
-            dest.mkdir(parents=True)
-            try:
-                _extract(archive, members, dest)
-            except (zipfile.BadZipFile, OSError, EOFError, zlib.error) as exc:
-                raise ImportDataError(f"{src} is damaged: {exc}. Download it again.") from exc
-            yield dest
-        finally:
-            shutil.rmtree(tmp, ignore_errors=True)
+        yield dest
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 # ---------------------------------------------------------------------------
@@ -391,28 +421,43 @@ def download(
     return target
 
 
-def release_source(
-    src: Path | str | None,
+def release_sources(
+    sources: Sequence[Path | str] = (),
+    urls: Sequence[str] = (),
     *,
-    url: str | None = None,
-    sha256: str | None = None,
+    sha256: Sequence[str] = (),
+    single: bool = False,
     progress: Progress | None = None,
-) -> Path:
-    """The release an import reads: ``src`` as given, or ``url`` downloaded into the cache.
+) -> list[Path]:
+    """The files an import reads: ``sources`` as given, plus ``urls`` downloaded into the cache.
+
+    Parameters
+    ----------
+    sources : list of paths
+        Folders or zips of the release.
+    urls : list of str
+        Release zips to download (see :func:`download`).
+    sha256 : list of str, optional
+        The expected SHA-256 of each URL's file, in the same order.
+    single : bool
+        The release is one zip or folder (O*NET): refuse more than one source.
 
     Raises
     ------
     UsageError
-        Both or neither of ``src`` and ``url`` are given.
+        No source at all, more than one where ``single``, or checksums that
+        do not pair with the URLs.
     ImportDataError
-        The download fails (see :func:`download`).
+        A download fails (see :func:`download`).
     """
-    if (src is None) == (url is None):
-        raise UsageError(
-            "Give the release's folder or zip, or --download to fetch it (not both)."
-            if src is not None
-            else "Give the release's folder or zip, or --download to fetch it."
-        )
-    if url is not None:
-        return download(url, sha256=sha256, progress=progress)
-    return Path(src)  # type: ignore[arg-type]
+    count = len(sources) + len(urls)
+    if count == 0:
+        raise UsageError("Give the release's folder or zip, or --download to fetch it.")
+    if single and count > 1:
+        raise UsageError("Give the release's folder or zip, or --download to fetch it (not both).")
+    if sha256 and len(sha256) != len(urls):
+        raise UsageError("Give one --sha256 per --download-url, in the same order.")
+    paths = [Path(src) for src in sources]
+    for n, url in enumerate(urls):
+        paths.append(download(url, sha256=sha256[n] if sha256 else None, progress=progress))
+    return paths
