@@ -891,6 +891,8 @@ def export_command(ctx: click.Context, fmt: str, out: Path | None, graph_dir: Pa
     click.echo(f"Wrote {report.path} ({fmt}: {counts}) in {report.seconds:.1f} s.")
     if fmt == "csv":
         click.echo(f"  Load it into Neo4j with the command in {report.path}/{NEO4J_COMMAND}.")
+    for credit in report.credits:
+        click.echo(f"  Credit: {credit}")
 
 
 # ---------------------------------------------------------------------------

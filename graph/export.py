@@ -17,7 +17,10 @@ In the projection exports every node has ``kind`` (``role``, ``skill``,
 weights (lower is an easier step, see :func:`graph.paths.step_cost`), for a
 requirement the O*NET importance (1-5, 1.0 where unrated), 1.0 otherwise.
 Attributes are only strings, integers, floats and booleans (a missing value
-is left out, never ``None``), which Gephi and Cytoscape need.
+is left out, never ``None``), which Gephi and Cytoscape need. The credit the
+licences of imported data ask for (O*NET's CC BY 4.0, ESCO's) travels with
+the export: a graph attribute ``credit`` (GraphML), the ``<description>``
+(GEXF), ``CREDITS.txt`` (CSV), and the ``cg:Dataset`` triples (RDF formats).
 """
 
 from __future__ import annotations
@@ -46,6 +49,7 @@ __all__ = [
     "CSV_FILES",
     "NEO4J_COMMAND",
     "ExportReport",
+    "data_credits",
     "export_projection",
     "export_graph",
 ]
@@ -86,6 +90,15 @@ JSONLD_CONTEXT: dict[str, Any] = {
     "sh": PREFIXES["sh"],
 }
 
+#: the datasets a graph holds, with the credit their licences ask for
+CREDITS_Q = """
+SELECT DISTINCT ?title ?citation WHERE {
+  ?d a cg:Dataset ; dcterms:title ?title .
+  OPTIONAL { ?d dcterms:bibliographicCitation ?citation }
+} ORDER BY ?title"""
+#: the file of a CSV export that credits the data sources
+CREDITS_FILE = "CREDITS.txt"
+
 #: the files of a CSV export, nodes first (``neo4j-admin`` wants --nodes before --relationships)
 CSV_FILES = {
     "nodes": ("roles.csv", "skills.csv", "sectors.csv"),
@@ -99,12 +112,13 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 @dataclass
 class ExportReport:
-    """What an export wrote: the format, where, its files and counts."""
+    """What an export wrote: the format, where, its files, counts and the data credits."""
 
     format: str
     path: str
     files: list[str] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
+    credits: list[str] = field(default_factory=list)
     seconds: float = 0.0
 
     def to_dict(self) -> dict[str, Any]:
@@ -118,6 +132,13 @@ def _text(value: Any) -> str:
 
 def _iri_tail(iri: str) -> str:
     return re.split(r"[/#]", iri.rstrip("/#"))[-1] or iri
+
+
+def data_credits(store: Any) -> list[str]:
+    """The credit each imported dataset's licence asks for (O*NET, ESCO, ...), one per dataset."""
+    if store is None:
+        return []
+    return [row.get("citation") or row["title"] for row in store.select(CREDITS_Q)]
 
 
 def export_projection(P: nx.DiGraph) -> nx.DiGraph:
@@ -246,7 +267,7 @@ def _write_folder(target: Path, write: Callable[[Path], list[str]]) -> list[str]
     ``target`` may be missing, empty, or an earlier export (only the files an
     export writes); anything else is refused rather than deleted.
     """
-    known = {*CSV_FILES["nodes"], *CSV_FILES["relationships"], NEO4J_COMMAND}
+    known = {*CSV_FILES["nodes"], *CSV_FILES["relationships"], NEO4J_COMMAND, CREDITS_FILE}
     if target.exists():
         if not target.is_dir():
             raise UsageError(f"{target} is a file; the csv export writes a folder: give a folder.")
@@ -289,7 +310,7 @@ def _write_folder(target: Path, write: Callable[[Path], list[str]]) -> list[str]
 # ---------------------------------------------------------------------------
 
 
-def _csv_rows(G: nx.DiGraph, tmp: Path) -> list[str]:
+def _csv_rows(G: nx.DiGraph, tmp: Path, credits: list[str]) -> list[str]:
     """Write the neo4j-admin import files into ``tmp`` and return their names."""
 
     def writer(name: str, header: list[str]) -> tuple[Any, Any]:
@@ -404,7 +425,23 @@ def _csv_rows(G: nx.DiGraph, tmp: Path) -> list[str]:
         + "\n",
         encoding="utf-8",
     )
+    if credits:
+        (tmp / CREDITS_FILE).write_text("\n\n".join(credits) + "\n", encoding="utf-8")
+        return [*files, NEO4J_COMMAND, CREDITS_FILE]
     return [*files, NEO4J_COMMAND]
+
+
+def _write_gexf(G: nx.DiGraph, tmp: Path, credits: list[str]) -> None:
+    from xml.sax.saxutils import escape
+
+    # networkx writes no description; GEXF keeps one in <meta>, where Gephi shows it
+    with tmp.open("w", encoding="utf-8") as handle:
+        handle.write("<?xml version='1.0' encoding='utf-8'?>\n")
+        for line in nx.generate_gexf(G):
+            handle.write(line + "\n")
+            if credits and line.lstrip().startswith("<meta") and not line.endswith("/>"):
+                text = escape(_text(" ".join(credits)))
+                handle.write(f"    <description>{text}</description>\n")
 
 
 def _raw_store(store: Any) -> Any:
@@ -501,19 +538,23 @@ def export_graph(
             _write_file(target, lambda tmp: _dump(raw, fmt, tmp))
         report.files = [target.name]
         report.counts = {"triples": len(raw)}
+        report.credits = data_credits(store)  # the graph itself holds them as cg:Dataset
     else:
         if projection is None:
             from graph.network import load_projection
 
             projection = load_projection(store)
         G = export_projection(projection)
+        credits = report.credits = data_credits(store)
+        if credits:
+            G.graph["credit"] = _text(" ".join(credits))
         if fmt == "csv":
-            report.files = _write_folder(target, lambda tmp: _csv_rows(G, tmp))
+            report.files = _write_folder(target, lambda tmp: _csv_rows(G, tmp, credits))
         elif fmt == "graphml":
             _write_file(target, lambda tmp: nx.write_graphml(G, str(tmp), named_key_ids=True))
             report.files = [target.name]
         else:
-            _write_file(target, lambda tmp: nx.write_gexf(G, str(tmp)))
+            _write_file(target, lambda tmp: _write_gexf(G, tmp, credits))
             report.files = [target.name]
         report.counts = _counts(G)
     report.seconds = round(time.perf_counter() - started, 2)

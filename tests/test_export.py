@@ -10,6 +10,7 @@ from pathlib import Path
 import networkx as nx
 import pytest
 import rdflib
+from conftest import FIXTURES
 
 from graph.cli import cli
 from graph.errors import CareerGraphError, UsageError
@@ -194,7 +195,7 @@ def test_a_failed_csv_export_leaves_the_earlier_folder(tmp_path, store, projecti
     export_graph(store, "csv", out, projection=projection)
     before = {p.name: p.read_bytes() for p in out.iterdir()}
 
-    def broken(G, tmp):
+    def broken(G, tmp, credits):
         (tmp / "roles.csv").write_text("id:ID\n", encoding="utf-8")
         raise OSError(28, "No space left on device")
 
@@ -210,6 +211,39 @@ def test_csv_refuses_a_folder_with_other_files(tmp_path, store, projection):
     with pytest.raises(UsageError, match=r"holds other files \(notes.txt\)"):
         export_graph(store, "csv", tmp_path, projection=projection)
     assert (tmp_path / "notes.txt").read_text(encoding="utf-8") == "mine"
+
+
+def test_imported_data_is_credited_in_every_export(runner, tmp_path):
+    from graph.importers.onet import ONET_META, import_onet
+
+    graph = tmp_path / "onet"
+    import_onet(FIXTURES / "onet", graph, include_guides=False)
+    credit = ONET_META["citation"]
+    args = ["--graph", str(graph)]
+    result = runner.invoke(cli, ["export", "--format", "csv", "--out", str(tmp_path / "c"), *args])
+    assert result.exit_code == 0, result.output
+    assert result.output.endswith(f"  Credit: {credit}\n")
+    assert (tmp_path / "c" / "CREDITS.txt").read_text(encoding="utf-8") == credit + "\n"
+    runner.invoke(
+        cli, ["export", "--format", "graphml", "--out", str(tmp_path / "g.graphml"), *args]
+    )
+    assert nx.read_graphml(tmp_path / "g.graphml").graph["credit"] == credit
+    runner.invoke(cli, ["export", "--format", "gexf", "--out", str(tmp_path / "g.gexf"), *args])
+    gexf = (tmp_path / "g.gexf").read_text(encoding="utf-8")
+    assert f"<description>{credit}</description>" in gexf
+    assert nx.read_gexf(tmp_path / "g.gexf").number_of_nodes() > 0
+    result = runner.invoke(
+        cli, ["export", "--format", "nquads", "--out", str(tmp_path / "g.nq"), *args]
+    )
+    assert result.output.endswith(f"  Credit: {credit}\n")
+    assert credit in (tmp_path / "g.nq").read_text(encoding="utf-8")
+
+
+def test_export_format_choices_match_the_library():
+    from graph.export import FORMATS
+
+    options = {p.name: p for p in cli.commands["export"].params}
+    assert sorted(options["fmt"].type.choices) == sorted(FORMATS)
 
 
 def test_whole_graph_formats_need_a_local_folder():
