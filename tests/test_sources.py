@@ -113,6 +113,21 @@ def test_zip_slip_members_are_refused(tmp_path: Path, name: str) -> None:
     assert not (tmp_path / "evil.txt").exists()
 
 
+def test_a_folder_and_a_zip_together_make_one_release(tmp_path: Path) -> None:
+    half = sorted(ONET.iterdir())
+    first, second = tmp_path / "first", tmp_path / "second"
+    first.mkdir()
+    second.mkdir()
+    for n, file in enumerate(half):
+        ((first if n % 2 else second) / file.name).write_bytes(file.read_bytes())
+    archive = make_zip(tmp_path / "second.zip", second, "part/")
+    with open_source([first, archive], "Occupation Data.txt", "O*NET") as src:
+        assert sorted(p.name for p in src.iterdir()) == [p.name for p in half]
+        for file in half:
+            assert (src / file.name).read_bytes() == file.read_bytes()
+    assert first.is_dir() and len(list(first.iterdir())) == len(half) // 2
+
+
 def test_oversized_members_are_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     archive = make_zip(tmp_path / "r.zip", ONET, "db_29_3_text/")
     size = (ONET / "Skills.txt").stat().st_size
@@ -337,6 +352,7 @@ def test_cli_download_404(
     )
     result = runner.invoke(cli, ["import", "onet", "--download", "28.0"])
     assert result.exit_code == 1
+    assert [p.name for p in (tmp_path / "cache" / "downloads").iterdir()] == []
     assert result.stderr == (
         f"Error: {server.url}/dl_files/database/db_28_0_text.zip was not found (HTTP 404): is "
         "the version right? Check the publisher's download page.\n"
@@ -374,3 +390,11 @@ def test_onet_release_url() -> None:
     )
     with pytest.raises(UsageError, match="'latest' is not an O\\*NET version"):
         onet_release_url("latest")
+
+
+def test_download_version_and_url_together_are_refused(runner: Any) -> None:
+    result = runner.invoke(
+        cli, ["import", "onet", "--download", "29.3", "--download-url", "http://127.0.0.1:9/x.zip"]
+    )
+    assert result.exit_code == 2
+    assert result.stderr == "Error: Give --download VERSION or --download-url URL, not both.\n"
