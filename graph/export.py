@@ -191,7 +191,7 @@ def export_projection(P: nx.DiGraph) -> nx.DiGraph:
     for role, d in P.nodes(data=True):
         for skill, rating in d.get("skills", {}).items():
             if skill not in G:
-                G.add_node(skill, kind="skill", label=_iri_tail(skill), skill_type="skill")
+                G.add_node(skill, kind="skill", label=_text(_iri_tail(skill)), skill_type="skill")
             importance = rating.get("importance")
             edge: dict[str, Any] = {
                 "kind": "requires",

@@ -209,6 +209,7 @@ class Server:
         self.files: dict[str, bytes] = {}
         self.drops: dict[str, list[int]] = {}  # path -> bytes to send before dropping, per request
         self.ranges: list[str | None] = []
+        self.bad_resume = False  # answer a Range request with the whole file as a 206
         server = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -223,7 +224,10 @@ class Server:
                     return
                 start = 0
                 rng = self.headers.get("Range")
-                if rng and rng.startswith("bytes=") and rng.endswith("-"):
+                if rng and server.bad_resume:
+                    self.send_response(206)
+                    self.send_header("Content-Range", f"bytes 0-{len(body) - 1}/{len(body)}")
+                elif rng and rng.startswith("bytes=") and rng.endswith("-"):
                     start = int(rng[6:-1])
                     self.send_response(206)
                     self.send_header("Content-Range", f"bytes {start}-{len(body) - 1}/{len(body)}")
@@ -286,6 +290,15 @@ def test_download_resumes_after_a_dropped_connection(server: Server, tmp_path: P
     # the next time the cached file is used without a request
     assert download(server.url + path, cache=tmp_path) == got
     assert len(server.ranges) == 2
+
+
+def test_a_resume_answered_with_another_range_starts_over(server: Server, tmp_path: Path) -> None:
+    path = "/dl_files/database/db_29_3_text.zip"
+    server.drops[path] = [1000]
+    server.bad_resume = True
+    got = download(server.url + path, cache=tmp_path, backoff=0)
+    assert got.read_bytes() == server.files[path]
+    assert server.ranges == [None, "bytes=1000-", None]
 
 
 def test_a_download_cut_too_often_is_resumed_by_the_next_run(

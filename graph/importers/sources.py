@@ -304,7 +304,10 @@ def _fetch(client: Any, url: str, part: Path, progress: Progress) -> int | None:
         total: int | None = None
         if response.status_code == 206:
             rng = response.headers.get("content-range", "")
-            if rng.startswith(f"bytes {have}-") and "/" in rng and rng.rsplit("/", 1)[1].isdigit():
+            if not rng.startswith(f"bytes {have}-"):
+                part.unlink(missing_ok=True)  # not the rest of our part: start over
+                raise httpx.ReadError(f"the server resumed at another place ({rng or 'unsaid'})")
+            if "/" in rng and rng.rsplit("/", 1)[1].isdigit():
                 total = int(rng.rsplit("/", 1)[1])
             mode = "ab"
         else:  # 200: the server ignored the range, start over
