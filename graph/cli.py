@@ -868,7 +868,8 @@ def viz(
     "--out",
     "out",
     type=click.Path(path_type=Path),
-    help="File to write (a folder for csv); default output/graph.<format> (output/neo4j for csv).",
+    help="File to write (a folder for csv); default output/export/graph.<format> "
+    "(output/export/neo4j for csv).",
 )
 @graph_option
 @click.pass_context
@@ -881,8 +882,8 @@ def export_command(ctx: click.Context, fmt: str, out: Path | None, graph_dir: Pa
 
     \b
     Examples:
-      careergraph export --format graphml --out output/graph.graphml
-      careergraph export --format csv --out output/neo4j --graph output/onet
+      careergraph export --format graphml --out output/export/graph.graphml
+      careergraph export --format csv --out output/export/neo4j --graph output/onet
     """
     from graph.export import NEO4J_COMMAND, export_graph
 

@@ -65,14 +65,14 @@ FORMATS: dict[str, str] = {
 }
 #: formats that hold every triple of the store
 RDF_FORMATS = ("jsonld", "nquads", "turtle")
-#: where each format goes when no --out is given
+#: where each format goes when no --out is given (not output/ itself: a build's graph.ttl is there)
 DEFAULT_OUT: dict[str, str] = {
-    "graphml": "output/graph.graphml",
-    "gexf": "output/graph.gexf",
-    "csv": "output/neo4j",
-    "jsonld": "output/graph.jsonld",
-    "nquads": "output/graph.nq",
-    "turtle": "output/graph.ttl",
+    "graphml": "output/export/graph.graphml",
+    "gexf": "output/export/graph.gexf",
+    "csv": "output/export/neo4j",
+    "jsonld": "output/export/graph.jsonld",
+    "nquads": "output/export/graph.nq",
+    "turtle": "output/export/graph.ttl",
 }
 
 #: the JSON-LD context: schema.org and SKOS first, then careergraph's own namespaces

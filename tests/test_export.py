@@ -265,6 +265,17 @@ def test_cli_export_writes_and_reports(runner, tmp_path, builtin_dir):
     assert nx.read_gexf(out).number_of_nodes() > 0
 
 
+def test_cli_export_default_place_leaves_a_build_alone(runner, builtin_dir):
+    with runner.isolated_filesystem():
+        Path("output").mkdir()
+        Path("output/graph.ttl").write_text("a build's Turtle", encoding="utf-8")
+        result = runner.invoke(cli, ["export", "--format", "turtle", "--graph", str(builtin_dir)])
+        assert result.exit_code == 0, result.output
+        assert result.output.startswith("Wrote output/export/graph.ttl (turtle: ")
+        assert Path("output/graph.ttl").read_text(encoding="utf-8") == "a build's Turtle"
+        assert rdflib.Graph().parse("output/export/graph.ttl", format="turtle")
+
+
 def test_cli_export_bad_paths(runner, tmp_path, builtin_dir):
     blocker = tmp_path / "file"
     blocker.write_text("x", encoding="utf-8")
