@@ -270,8 +270,38 @@ def import_group() -> None:
     """Import a public taxonomy (O*NET, ESCO) into a graph folder, merged with the guides."""
 
 
+def _download_options(multiple: bool) -> Callable[[F], F]:
+    def decorate(func: F) -> F:
+        func = click.option(
+            "--sha256",
+            multiple=multiple,
+            metavar="HEX",
+            help="Expected SHA-256 of the download (else its size and the zip's CRCs are "
+            "checked)" + ("; one per --download-url, in order." if multiple else "."),
+        )(func)
+        return click.option(
+            "--download-url",
+            multiple=multiple,
+            metavar="URL",
+            help="Download a release zip from URL into the cache folder (resumed if cut, "
+            "reused next time) and import it" + ("; repeatable." if multiple else "."),
+        )(func)
+
+    return decorate
+
+
 @import_group.command("onet")
-@click.argument("src_dir", metavar="DIR", type=click.Path(path_type=Path))
+@click.argument("src_dir", metavar="DIR_OR_ZIP", required=False, type=click.Path(path_type=Path))
+@click.option(
+    "--download",
+    "download_version",
+    is_flag=False,
+    flag_value="29.3",
+    metavar="[VERSION]",
+    help="Download the O*NET text release VERSION (default 29.3) from onetcenter.org into "
+    "the cache folder, then import it; a finished download is reused.",
+)
+@_download_options(multiple=False)
 @_import_out("onet")
 @click.option(
     "--wages",
@@ -286,18 +316,41 @@ def import_group() -> None:
 @format_option("table", "json")
 @handle_errors
 def import_onet_command(
-    src_dir: Path, out_dir: Path, wages: Path | None, no_related: bool, fmt: str
+    src_dir: Path | None,
+    download_version: str | None,
+    download_url: str | None,
+    sha256: str | None,
+    out_dir: Path,
+    wages: Path | None,
+    no_related: bool,
+    fmt: str,
 ) -> None:
-    """Import the O*NET database from DIR, its tab-separated text files.
+    """Import the O*NET database: its text release zip (db_29_3_text.zip) or folder.
 
     Occupations become roles with rated skills and knowledge, technology,
     tasks, Job Zones and alternate titles; Related Occupations become moves
-    with level-aware skills to gain; --wages adds salary bands.
+    with level-aware skills to gain; --wages adds salary bands. Or fetch the
+    release with --download (O*NET is CC BY 4.0; the import credits it).
     """
     from graph.importers.common import terminal_progress
     from graph.importers.onet import import_onet
+    from graph.importers.sources import release_sources
 
+    if download_version is not None:
+        from graph.errors import UsageError
+        from graph.importers.sources import onet_release_url
+
+        if download_url is not None:
+            raise UsageError("Give --download VERSION or --download-url URL, not both.")
+        download_url = onet_release_url(download_version)
     with terminal_progress() as progress:
+        (src_dir,) = release_sources(
+            [src_dir] if src_dir else [],
+            [download_url] if download_url else [],
+            sha256=[sha256] if sha256 else [],
+            single=True,
+            progress=progress,
+        )
         report = import_onet(
             src_dir, out_dir, wages=wages, include_related=not no_related, progress=progress
         )
@@ -305,21 +358,37 @@ def import_onet_command(
 
 
 @import_group.command("esco")
-@click.argument("src_dir", metavar="DIR", type=click.Path(path_type=Path))
+@click.argument("sources", metavar="[ZIP_OR_DIR]...", nargs=-1, type=click.Path(path_type=Path))
+@_download_options(multiple=True)
 @_import_out("esco")
 @format_option("table", "json")
 @handle_errors
-def import_esco_command(src_dir: Path, out_dir: Path, fmt: str) -> None:
-    """Import the ESCO classification from DIR, its v1.1 CSV files.
+def import_esco_command(
+    sources: tuple[Path, ...],
+    download_url: tuple[str, ...],
+    sha256: tuple[str, ...],
+    out_dir: Path,
+    fmt: str,
+) -> None:
+    """Import the ESCO classification from its v1.1 CSV zips or the folder of their files.
 
-    Occupations and skills keep their ESCO URIs; essential and optional
-    skills become rated requirements; the occupation hierarchy and ISCO-08
-    groups become skos:broader links.
+    ESCO v1.1.1 comes as two zips, the English classification ('ESCO dataset
+    - v1.1.1 - classification - en - csv.zip') and the language-independent
+    relations ('... - classification -  - csv.zip'): give both. Occupations
+    and skills keep their ESCO URIs; essential and optional skills become
+    rated requirements; the occupation hierarchy and ISCO-08 groups become
+    skos:broader links. ESCO's site builds each download package on request
+    (https://esco.ec.europa.eu/en/use-esco/download), so there is no fixed
+    link to fetch: give the zips you downloaded, or their links with
+    --download-url.
     """
     from graph.importers.common import terminal_progress
     from graph.importers.esco import import_esco
+    from graph.importers.sources import release_sources
 
     with terminal_progress() as progress:
+        paths = release_sources(sources, download_url, sha256=sha256, progress=progress)
+        src_dir = paths[0] if len(paths) == 1 else paths
         report = import_esco(src_dir, out_dir, progress=progress)
     _print_import(report, fmt, "ESCO")
 
@@ -411,7 +480,7 @@ def show(ctx: click.Context, role: str, full: bool, graph_dir: Path | None, fmt:
     "--replace", is_flag=True, help="Swap out the graph already there, with no half-loaded moment."
 )
 @click.option("--batch-size", type=click.IntRange(min=1), help="Triples per request.")
-@format_option("text", "json", default="text")
+@format_option("table", "json", "text")
 @click.pass_context
 @handle_errors
 def push_command(
@@ -439,7 +508,8 @@ def push_command(
     endpoint = endpoint or options.get("endpoint")
     if not endpoint:
         raise UsageError("push needs the server: give --endpoint URL (or $CAREERGRAPH_ENDPOINT).")
-    show_bar = fmt == "text" and sys.stderr.isatty()
+    # 'text' is push's old name for the human-readable output every other command calls 'table'
+    show_bar = fmt != "json" and sys.stderr.isatty()
     bar: Any = None
     progress = None
     if show_bar:
@@ -799,11 +869,13 @@ def similar_command(
 )
 @click.option(
     "-o",
+    "--out",
     "--output",
+    "output",
     type=click.Path(dir_okay=False, path_type=Path),
     default=Path("output/graph.html"),
     show_default=True,
-    help="Page to write.",
+    help="Page to write (--output is the old name of --out).",
 )
 @click.option("--open", "open_page", is_flag=True, help="Open the page in a web browser.")
 @click.pass_context
@@ -850,6 +922,53 @@ def viz(
         import webbrowser
 
         webbrowser.open(written.resolve().as_uri())
+
+
+# ---------------------------------------------------------------------------
+# Exports for other tools: export
+# ---------------------------------------------------------------------------
+
+
+@cli.command("export")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["graphml", "gexf", "jsonld", "nquads", "turtle", "csv"]),
+    required=True,
+    help="graphml, gexf: the projection (roles, skills, sectors, moves) for Gephi, Cytoscape, "
+    "networkx; csv: the same as neo4j-admin import files (a folder); jsonld, nquads, turtle: "
+    "every triple of the graph.",
+)
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(path_type=Path),
+    help="File to write (a folder for csv); default output/export/graph.<format> "
+    "(output/export/neo4j for csv).",
+)
+@graph_option
+@click.pass_context
+@handle_errors
+def export_command(ctx: click.Context, fmt: str, out: Path | None, graph_dir: Path | None) -> None:
+    """Export the graph for other tools: GraphML, GEXF, Neo4j CSV, JSON-LD, N-Quads, Turtle.
+
+    The file is written beside its target and renamed over it, so a failed
+    export leaves an earlier one as it was.
+
+    \b
+    Examples:
+      careergraph export --format graphml --out output/export/graph.graphml
+      careergraph export --format csv --out output/export/neo4j --graph output/onet
+    """
+    from graph.export import NEO4J_COMMAND, export_graph
+
+    report = export_graph(get_store(ctx, graph_dir), fmt, out)
+    counts = ", ".join(f"{n:,} {what}" for what, n in report.counts.items())
+    click.echo(f"Wrote {report.path} ({fmt}: {counts}) in {report.seconds:.1f} s.")
+    if fmt == "csv":
+        click.echo(f"  Load it into Neo4j with the command in {report.path}/{NEO4J_COMMAND}.")
+    for credit in report.credits:
+        click.echo(f"  Credit: {credit}")
 
 
 # ---------------------------------------------------------------------------

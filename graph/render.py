@@ -675,7 +675,7 @@ def write_page(html: str, path: str | os.PathLike[str]) -> Path:
             Path(tmp).unlink(missing_ok=True)
         raise CareerGraphError(
             f"Cannot write the page to {target}: {exc.strerror or exc}. "
-            "Any previous page there is unchanged; choose another file with -o."
+            "Any previous page there is unchanged; choose another file with --out."
         ) from exc
     except BaseException:
         if tmp is not None:

@@ -265,7 +265,8 @@ def test_a_long_route_names_its_most_important_skills_first(capsys):
             ],
         }
     )
-    line = capsys.readouterr().out.split("Skills to gain on this route, start to finish (16): ", 1)[1]
+    out = capsys.readouterr().out
+    line = out.split("Skills to gain on this route, start to finish (16): ", 1)[1]
     line = " ".join(line.split())
     assert line.startswith("skill 1-0; skill 1-1;")  # the later step's skills matter more
     assert line.endswith(f"... and {16 - ROUTE_SHOWN} more (--all-skills)")

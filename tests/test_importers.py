@@ -397,8 +397,8 @@ def test_cli_import_reports_a_missing_folder(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["import", "esco", str(tmp_path / "nope")])
     assert result.exit_code == 1
     assert result.output == (
-        f"Error: {tmp_path / 'nope'} is not a folder; give the folder of the ESCO CSV files "
-        "(e.g. 'occupations_en.csv').\n"
+        f"Error: {tmp_path / 'nope'} does not exist; give the ESCO CSV release (its zips or the "
+        "folder of its CSV files).\n"
     )
 
 

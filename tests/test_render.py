@@ -252,7 +252,7 @@ def test_a_failed_write_leaves_the_previous_page(tmp_path, monkeypatch):
         write_page("new", target)
     assert str(info.value) == (
         f"Cannot write the page to {target}: No space left on device. "
-        "Any previous page there is unchanged; choose another file with -o."
+        "Any previous page there is unchanged; choose another file with --out."
     )
     assert target.read_text() == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["graph.html"]
@@ -346,7 +346,7 @@ def test_viz_command_cannot_write(runner, hostile_dir, tmp_path):
 def test_viz_help_lists_its_options(runner):
     result = runner.invoke(cli, ["viz", "--help"])
     assert result.exit_code == 0
-    for option in ("--focus", "--depth", "--path", "--types", "-o, --output", "--open"):
+    for option in ("--focus", "--depth", "--path", "--types", "-o, --out, --output", "--open"):
         assert option in result.stdout
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,7 @@ from graph.importers.common import (
     read_table,
     write_import,
 )
+from graph.importers.sources import open_source
 from graph.preparation import isco_skill_level
 
 __all__ = ["ESCO_META", "FILES", "ESSENTIAL", "OPTIONAL", "EscoData", "read_esco", "esco_quads",
@@ -56,6 +58,15 @@ ESSENTIAL = "4.0"
 OPTIONAL = "2.0"
 
 ESCO = "http://data.europa.eu/esco/"
+
+#: what ``import esco`` reads, for messages
+ESCO_RELEASE = "the ESCO CSV release (its zips or the folder of its CSV files)"
+#: ESCO v1.1.1 ships the relations apart from the labels
+ESCO_HINT = (
+    "ESCO v1.1.1 ships the relations (occupationSkillRelations.csv, "
+    "broaderRelationsOccPillar.csv) in its language-independent zip ('ESCO dataset - v1.1.1 - "
+    "classification -  - csv.zip'): give it beside the English one."
+)
 
 FILES: dict[str, tuple[list[str], str]] = {
     "occupations_en.csv": (
@@ -294,8 +305,12 @@ def esco_quads(
     return dict(counts)
 
 
+def _paths(src: Path | str | Sequence[Path | str]) -> str:
+    return str(src) if isinstance(src, str | Path) else "; ".join(str(p) for p in src)
+
+
 def import_esco(
-    src_dir: Path | str,
+    src_dir: Path | str | Sequence[Path | str],
     out_dir: Path | str,
     *,
     include_guides: bool = True,
@@ -305,8 +320,10 @@ def import_esco(
 
     Parameters
     ----------
-    src_dir : path
-        The folder of the ESCO CSV files (``occupations_en.csv``, ...).
+    src_dir : path or list of paths
+        The folder of the ESCO CSV files (``occupations_en.csv``, ...), or
+        the CSV zips as downloaded: the English classification and the
+        language-independent relations (see :func:`graph.importers.sources.open_source`).
     out_dir : path
         The graph folder to write; its previous graph stays intact on failure.
     include_guides : bool
@@ -326,7 +343,8 @@ def import_esco(
     started = time.perf_counter()
     progress = progress or Progress()
     report = ImportReport(dataset="esco")
-    data = read_esco(Path(src_dir), progress)
+    with open_source(src_dir, "occupations_en.csv", ESCO_RELEASE, list(FILES), ESCO_HINT) as src:
+        data = read_esco(src, progress)
     emitted: dict[str, int] = {}
 
     def fill(store: Any) -> None:
@@ -346,8 +364,8 @@ def import_esco(
         q.flush_into(store)
 
     sources: list[dict[str, Any]] = [
-        {"kind": "dataset", "name": "ESCO", "version": ESCO_META["version"], "path": str(src_dir),
-         "license": ESCO_META["license"]}
+        {"kind": "dataset", "name": "ESCO", "version": ESCO_META["version"],
+         "path": _paths(src_dir), "license": ESCO_META["license"]}
     ]
     write_import(Path(out_dir), fill, report, sources, progress)
     for key in ("requirements", "isco_groups", "broader"):

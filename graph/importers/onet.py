@@ -54,6 +54,7 @@ from graph.importers.common import (
     read_table,
     write_import,
 )
+from graph.importers.sources import open_source
 from graph.importers.wages import OEWS_META, Wages, add_wage_band, read_oews, wages_for
 
 __all__ = [
@@ -87,6 +88,9 @@ ONET_META = {
         "tested this product."
     ),
 }
+
+#: what ``import onet`` reads, for messages
+ONET_RELEASE = "the O*NET text release (db_29_3_text.zip or the folder of its .txt files)"
 
 #: file -> (columns used, what it is needed for, required?)
 FILES: dict[str, tuple[list[str], str, bool]] = {
@@ -955,7 +959,8 @@ def import_onet(
     Parameters
     ----------
     src_dir : path
-        The folder of the O*NET text files.
+        The folder of the O*NET text files, or the release zip as published
+        (``db_29_3_text.zip``, see :func:`graph.importers.sources.open_source`).
     out_dir : path
         The graph folder to write; its previous graph stays intact on failure.
     wages : path, optional
@@ -979,7 +984,9 @@ def import_onet(
     started = time.perf_counter()
     progress = progress or Progress()
     report = ImportReport(dataset="onet")
-    data = read_onet(Path(src_dir), progress, include_related=include_related)
+    names = [n for n, spec in FILES.items() if spec[2]]
+    with open_source(src_dir, "Occupation Data.txt", ONET_RELEASE, names) as src:
+        data = read_onet(src, progress, include_related=include_related)
     report.warnings.extend(data.warnings)
     wage_table: dict[str, Wages] | None = None
     if wages is not None:

@@ -1,0 +1,101 @@
+"""Median time, peak memory and size of ``careergraph export`` in every format.
+
+Each run is a fresh ``careergraph export`` process (interpreter start
+included) writing into a temporary folder; its peak resident memory comes from
+``resource.getrusage(RUSAGE_CHILDREN)`` measured in a small parent process per
+run. The ratio column compares each format with the N-Quads dump (pyoxigraph
+writing the store as it is), the reference run.
+
+    python scripts/bench_export.py [--graph output/onet] [--runs 3] [--formats csv,graphml]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+FORMATS = ["nquads", "turtle", "jsonld", "graphml", "gexf", "csv"]
+REFERENCE = "nquads"
+
+# runs one command and reports its wall time and peak memory (KiB on Linux)
+MEASURE = """
+import json, resource, subprocess, sys, time
+t = time.perf_counter()
+rc = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL).returncode
+print(json.dumps({"rc": rc, "seconds": time.perf_counter() - t,
+                  "peak_kib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}))
+"""
+
+
+def _size(path: Path) -> int:
+    if path.is_dir():
+        return sum(p.stat().st_size for p in path.iterdir())
+    return path.stat().st_size
+
+
+def measure(graph: str, fmt: str, runs: int) -> dict[str, float]:
+    seconds, peaks, sizes = [], [], []
+    for _ in range(runs):
+        folder = Path(tempfile.mkdtemp(prefix=f"careergraph-bench-export-{fmt}-"))
+        out = folder / f"graph.{fmt}"
+        try:
+            cmd = [sys.executable, "-m", "graph", "export", "--format", fmt, "--out", str(out)]
+            cmd += ["--graph", graph]
+            raw = subprocess.run(
+                [sys.executable, "-c", MEASURE, *cmd],
+                cwd=REPO,
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout
+            result = json.loads(raw)
+            if result["rc"] != 0:
+                sys.exit(f"{' '.join(cmd)} failed with exit code {result['rc']}")
+            seconds.append(result["seconds"])
+            peaks.append(result["peak_kib"] / 1024)
+            sizes.append(_size(out) / 1024**2)
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+    return {
+        "seconds": statistics.median(seconds),
+        "peak_mib": statistics.median(peaks),
+        "size_mib": statistics.median(sizes),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--graph", default="output/onet", help="graph folder to export")
+    parser.add_argument("--runs", type=int, default=3, help="repetitions per format")
+    parser.add_argument(
+        "--formats", default=",".join(FORMATS), help="comma-separated formats (default: all)"
+    )
+    args = parser.parse_args()
+    if not (Path(args.graph) / "manifest.json").is_file():
+        sys.exit(f"No graph in {args.graph}; import one first (see the README).")
+    formats = [f for f in args.formats.split(",") if f]
+    unknown = sorted(set(formats) - set(FORMATS))
+    if unknown:
+        sys.exit(f"Unknown formats: {', '.join(unknown)}; use some of {', '.join(FORMATS)}.")
+    if REFERENCE not in formats:
+        formats.insert(0, REFERENCE)
+    results = {fmt: measure(args.graph, fmt, args.runs) for fmt in formats}
+    base = results[REFERENCE]["seconds"]
+    print(f"export of {args.graph}, median of {args.runs} runs (ratio: time / {REFERENCE} time)")
+    print(f"  {'format':<8} {'seconds':>8} {'ratio':>6} {'peak MiB':>9} {'size MiB':>9}")
+    for fmt, r in results.items():
+        print(
+            f"  {fmt:<8} {r['seconds']:>8.1f} {r['seconds'] / base:>6.1f} "
+            f"{r['peak_mib']:>9.0f} {r['size_mib']:>9.1f}"
+        )
+
+
+if __name__ == "__main__":
+    main()
