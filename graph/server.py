@@ -54,6 +54,8 @@ from graph.errors import (
 )
 from graph.namespaces import CG_IRI, ID_IRI, PREFIXES
 from graph.store import GRAPH_IRI
+from graph.webapi import MAX_K
+from graph.webapi import install as install_api
 
 __all__ = [
     "DEFAULT_MAX_ROWS",
@@ -545,10 +547,11 @@ def create_app(
     app = FastAPI(
         title="careergraph",
         lifespan=lifespan,
-        docs_url=None,
+        docs_url=None,  # FastAPI's Swagger page loads from a CDN; graph.webapi serves /docs
         redoc_url=None,
-        openapi_url=None,
+        openapi_url="/openapi.json",
     )
+    install_api(app, store)  # the route planner's /api/ and /docs
 
     def examples() -> list[dict[str, str]]:
         with lock:
@@ -736,6 +739,10 @@ def create_app(
             return _page("Bad request", "<p>Give both <code>from</code> and <code>to</code>.</p>",
                          status=400)
         path = (source, target) if source is not None and target is not None else None
+        k_text, have = request.query_params.get("k", "3"), request.query_params.getlist("have")
+        if not k_text.isdigit() or not 1 <= int(k_text) <= MAX_K:
+            return _page("Bad request", f"<p><code>k</code> is a number from 1 to {MAX_K}.</p>",
+                         status=400)
 
         def render() -> str:
             from graph.render import viz_page
@@ -745,11 +752,12 @@ def create_app(
                     cached = state["home"]
                 if cached is not None:
                     return cached  # type: ignore[no-any-return]
-                page = viz_page(store)
+                page = viz_page(store, planner=True)
                 with lock:
                     state["home"] = page
                 return page
-            return viz_page(store, focus=focus, path=path)  # type: ignore[arg-type]
+            return viz_page(store, focus=focus, path=path, k=int(k_text),  # type: ignore[arg-type]
+                            have=have, planner=True)
 
         try:
             page = await run_in_threadpool(render)
