@@ -436,7 +436,8 @@ def install(app: FastAPI, store: Any) -> None:
 
     from graph import __version__
 
-    app.include_router(api_router(store))
+    router = api_router(store)
+    app.include_router(router)
     app.add_exception_handler(RequestValidationError, _bad_request)
 
     def openapi() -> dict[str, Any]:
@@ -446,7 +447,7 @@ def install(app: FastAPI, store: Any) -> None:
                 version=__version__,
                 description="careergraph's route planner API: the JSON of `path`, `next`, "
                 "`gap` and `similar` with `--format json`, and names for autocomplete.",
-                routes=[r for r in app.routes if getattr(r, "path", "").startswith("/api/")],
+                routes=router.routes,
             )
         return app.openapi_schema
 
