@@ -757,7 +757,7 @@ def viz(
     """
     from graph.render import viz_page, write_page
 
-    options = {} if max_nodes is None else {"max_nodes": max_nodes}
+    options: dict[str, Any] = {} if max_nodes is None else {"max_nodes": max_nodes}
     html = viz_page(
         get_store(ctx, graph_dir),
         focus=focus,
@@ -942,7 +942,8 @@ def sparql(
     type=click.IntRange(1, 64),
     default=2,
     show_default=True,
-    help="SPARQL queries that may run at once (one process each).",
+    help="SPARQL queries that may run at once (one process each), and as many route "
+    "planner questions (one process each, all reading one projection file).",
 )
 @click.pass_context
 @handle_errors
@@ -959,7 +960,8 @@ def serve(
 
     \b
     /sparql         SPARQL 1.1 Protocol endpoint (read-only) and a query page
-    /               the interactive graph page
+    /               the interactive graph page with a route planner
+    /api/           its JSON API (routes, next, gap, similar, roles); /docs
     /roles          the roles (JSON or HTML); /roles/ID a role's card (JSON-LD or HTML)
     """
     from graph.server import serve as serve_graph

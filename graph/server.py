@@ -12,7 +12,11 @@ Routes (see :func:`create_app`):
     Without a query, a browser gets a query page with the named queries as
     examples.
 ``/``
-    The interactive graph page (``?focus=ROLE``, ``?from=A&to=B``).
+    The interactive graph page with the route planner (``?focus=ROLE``,
+    ``?from=A&to=B&k=3&have=SKILL``).
+``/api/``, ``/openapi.json``, ``/docs``
+    The route planner's JSON API (:mod:`graph.webapi`), answered by
+    ``workers`` processes reading one projection file.
 ``/roles``, ``/roles/{id}``
     The roles (JSON or HTML) and a role's card (JSON-LD with the schema.org
     context, or HTML).
@@ -551,7 +555,7 @@ def create_app(
         redoc_url=None,
         openapi_url="/openapi.json",
     )
-    install_api(app, store)  # the route planner's /api/ and /docs
+    install_api(app, store, processes=workers)  # the route planner's /api/ and /docs
 
     def examples() -> list[dict[str, str]]:
         with lock:

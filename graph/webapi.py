@@ -29,10 +29,12 @@ a CDN, so it is not used).
 
 from __future__ import annotations
 
+import asyncio
 import html
 import json
 import threading
-from collections.abc import Callable
+from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, FastAPI, Query, Request
@@ -40,16 +42,9 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from graph.errors import (
-    AmbiguousRoleError,
-    CareerGraphError,
-    NoRouteError,
-    UnknownRoleError,
-    UsageError,
-)
 from graph.render import PLANNER_MAX_K
 
-__all__ = ["MAX_K", "MAX_TOP", "MAX_HAVE", "api_router", "install", "role_matches", "skill_matches"]
+__all__ = ["MAX_K", "MAX_TOP", "MAX_HAVE", "api_router", "install", "docs_page"]
 
 #: most routes one request may ask for (the search grows with k; the form offers as many)
 MAX_K = PLANNER_MAX_K
@@ -91,139 +86,67 @@ def _json(data: Any, status: int = 200) -> Response:
     )
 
 
-def _error(exc: CareerGraphError) -> Response:
-    body: dict[str, Any] = {"error": str(exc)}
-    if isinstance(exc, UnknownRoleError):
-        body.update(name=exc.name, suggestions=exc.suggestions[:3])
-        return _json(body, 404)
-    if isinstance(exc, AmbiguousRoleError):
-        body.update(name=exc.name, suggestions=exc.candidates)
-        return _json(body, 404)
-    if isinstance(exc, NoRouteError):
-        body["nearest"] = list(getattr(exc, "nearest", None) or [])
-        return _json(body, 404)
-    if isinstance(exc, UsageError):
-        return _json(body, 400)
-    return _json(body, 500)
-
-
-def _check_have(have: list[str]) -> None:
+def _check_have(have: list[str]) -> Response | None:
+    """A 400 answer for too many or too long ``have`` skills, else None."""
     if len(have) > MAX_HAVE:
-        raise UsageError(f"Give at most {MAX_HAVE} 'have' skills, not {len(have)}.")
-    for phrase in have:
-        if len(phrase) > MAX_NAME:
-            raise UsageError(f"A 'have' skill is over {MAX_NAME} characters.")
+        return _json({"error": f"Give at most {MAX_HAVE} 'have' skills, not {len(have)}."}, 400)
+    if any(len(phrase) > MAX_NAME for phrase in have):
+        return _json({"error": f"A 'have' skill is over {MAX_NAME} characters."}, 400)
+    return None
 
 
-def role_matches(P: Any, text: str, limit: int = 10) -> list[dict[str, str]]:
-    """Roles whose title, alternate title, abbreviation or code starts like ``text``.
+class _Answers:
+    """Answers questions on ``store``'s projection: in worker processes or in the thread pool."""
 
-    The role :func:`graph.resolve.resolve_role` picks for ``text`` comes first;
-    then roles with a label equal to what was typed, then labels starting
-    with it, then labels with a word starting with it, then close fuzzy
-    matches. ``match`` is the label (or code) that matched.
+    def __init__(self, store: Any, processes: int) -> None:
+        self.store = store
+        self.processes = processes
+        self.lock = threading.Lock()
+        self.pool: Any = None
+        self.pooled = processes > 0
 
-    Examples
-    --------
-    >>> from graph.network import load_projection
-    >>> from graph.store import open_store
-    >>> P = load_projection(open_store())
-    >>> role_matches(P, "tpm", 1)[0]["label"]
-    'Technical Program Manager (Infrastructure & Delivery)'
-    """
-    from graph.network import label_key
-    from graph.resolve import resolve_role
+    def projection(self) -> Any:
+        # one projection per process, loaded once and only read afterwards; the route
+        # search's own tables are built here too, so no request pays for them
+        from graph.network import load_projection
+        from graph.paths import routing_graph
 
-    found: dict[str, str] = {}
+        with self.lock:
+            P = load_projection(self.store)
+            routing_graph(P)
+            if self.pooled and self.pool is None:
+                # the workers read the projection file load_projection wrote; without one
+                # (a read-only folder) questions are answered in this process
+                path = self.store.projection_cache()
+                if path is None or not Path(path).is_file():
+                    self.pooled = False
+                else:
+                    from graph.routepool import RoutePool
 
-    def add(role: str, match: str) -> None:
-        if role not in found and len(found) < limit:
-            found[role] = match
+                    self.pool = RoutePool(Path(path), self.store.fingerprint, self.processes)
+            return P
 
-    text = text.strip()
-    if not text:
-        for role in sorted(P, key=lambda r: str(P.nodes[r]["label"]).lower())[:limit]:
-            add(role, P.nodes[role]["label"])
-        return _rows(P, found)
-    try:
-        add(resolve_role(P, text), text)
-    except CareerGraphError:
-        pass  # unknown or ambiguous: the lists below still offer names
-    key = label_key(text)
-    labels: list[tuple[str, str, str]] = []  # (key, label, role)
-    for role, data in P.nodes(data=True):
-        for label in data.get("labels") or [data.get("label")]:
-            if label:
-                labels.append((label_key(label), str(label), role))
-    labels.sort(key=lambda row: (len(row[1]), row[1].lower()))
-    if key:
-        for test in (
-            lambda k: k == key,
-            lambda k: k.startswith(key),
-            lambda k: (" " + key) in (" " + k),
-        ):
-            for k, label, role in labels:
-                if test(k):
-                    add(role, label)
-    lowered = text.lower()
-    for role, data in P.nodes(data=True):
-        code = str(data.get("code") or "")
-        if code and code.lower().startswith(lowered):
-            add(role, code)
-    if len(found) < limit and key:
-        from graph.resolve import _fuzzy
+    async def ask(self, name: str, kwargs: dict[str, Any]) -> Response:
+        from graph.planner import answer
 
-        for role, score in _fuzzy(P, key):
-            if score >= 60:
-                add(role, P.nodes[role]["label"])
-    return _rows(P, found)
+        P = await run_in_threadpool(self.projection)
+        if self.pool is None:
+            status, body = await run_in_threadpool(answer, P, name, kwargs)
+            return _json(body, status)
+        pool = self.pool
+        try:
+            status, body = await asyncio.wrap_future(pool.submit(name, kwargs))
+        except BrokenProcessPool:
+            await run_in_threadpool(pool.restart)
+            return _json({"error": "A route worker stopped; ask again."}, 503)
+        return _json(body, status)
 
 
-def _rows(P: Any, found: dict[str, str]) -> list[dict[str, str]]:
-    return [{"id": role, "label": str(P.nodes[role]["label"]), "match": match}
-            for role, match in found.items()]
-
-
-def skill_matches(P: Any, text: str, limit: int = 10) -> list[dict[str, str]]:
-    """Skills whose label or alternative label starts like ``text`` (then contains it).
-
-    Examples
-    --------
-    >>> from graph.network import load_projection
-    >>> from graph.store import open_store
-    >>> [s["label"] for s in skill_matches(load_projection(open_store()), "risk", 1)]
-    ['Risk management']
-    """
-    from graph.skills import normalize
-
-    skills: dict[str, dict[str, Any]] = P.graph.get("skills", {})
-    key = normalize(text)
-    rows: list[tuple[int, int, str, str, str]] = []
-    for iri, info in skills.items():
-        best: tuple[int, int, str] | None = None
-        for label in info.get("labels") or [info["label"]]:
-            k = normalize(label)
-            if not key:
-                rank = 2
-            elif k.startswith(key):
-                rank = 0
-            elif (" " + key) in (" " + k):
-                rank = 1
-            else:
-                continue
-            candidate = (rank, len(label), str(label))
-            if best is None or candidate < best:
-                best = candidate
-        if best is not None:
-            rows.append((best[0], len(str(info["label"])), str(info["label"]).lower(), iri,
-                         best[2]))
-    rows.sort()
-    return [{"id": iri, "label": str(skills[iri]["label"]), "match": match}
-            for _, _, _, iri, match in rows[:limit]]
-
-
-def api_router(store: Any) -> APIRouter:
+def api_router(store: Any, processes: int = 0) -> APIRouter:
     """The ``/api/`` routes over ``store`` (see the module docstring).
+
+    ``processes`` worker processes answer the questions (see
+    :mod:`graph.routepool`); with 0, threads of this process do.
 
     Examples
     --------
@@ -231,28 +154,7 @@ def api_router(store: Any) -> APIRouter:
     >>> sorted(r.path for r in api_router(open_store()).routes)[:3]
     ['/api/gap', '/api/next', '/api/roles']
     """
-    from graph.network import load_projection
-
-    lock = threading.Lock()
-
-    def projection() -> Any:
-        # one projection per process, loaded once and only read afterwards; the route
-        # search's own tables are built here too, so no request pays for them
-        with lock:
-            P = load_projection(store)
-            from graph.paths import routing_graph
-
-            routing_graph(P)
-            return P
-
-    async def answer(build: Callable[[Any], Any]) -> Response:
-        def work() -> Any:
-            return build(projection())
-
-        try:
-            return _json(await run_in_threadpool(work))
-        except CareerGraphError as exc:
-            return _error(exc)
+    answers = _Answers(store, processes)
 
     router = APIRouter(prefix="/api", tags=["routes"], responses=_ERRORS)
 
@@ -272,15 +174,11 @@ def api_router(store: Any) -> APIRouter:
         # preparation (education, years): add the parameters here once path_report takes them
     ) -> Response:
         """The JSON of ``careergraph path FROM TO --format json``."""
-        from graph.reports import path_report
-
         skills, avoided = have or [], avoid or []
-        try:
-            _check_have(skills)
-        except UsageError as exc:
-            return _error(exc)
-        return await answer(lambda P: path_report(
-            P, source, target, k=k, have=skills, max_steps=max_steps, avoid=avoided))
+        refused = _check_have(skills)
+        return refused or await answers.ask("routes", {
+            "source": source, "target": target, "k": k, "have": skills,
+            "max_steps": max_steps, "avoid": avoided})
 
     @router.get("/next", summary="Ranked one-step moves from a role (careergraph next)")
     async def next_moves(
@@ -290,14 +188,9 @@ def api_router(store: Any) -> APIRouter:
                                                 "repeatable.")] = None,
     ) -> Response:
         """The JSON of ``careergraph next ROLE --format json``."""
-        from graph.reports import next_report
-
         skills = have or []
-        try:
-            _check_have(skills)
-        except UsageError as exc:
-            return _error(exc)
-        return await answer(lambda P: next_report(P, role, top=top, have=skills))
+        refused = _check_have(skills)
+        return refused or await answers.ask("next", {"role": role, "top": top, "have": skills})
 
     @router.get("/gap", summary="The skill gap between any two roles (careergraph gap)")
     async def gap(
@@ -308,14 +201,10 @@ def api_router(store: Any) -> APIRouter:
                                                 "repeatable.")] = None,
     ) -> Response:
         """The JSON of ``careergraph gap FROM TO --format json``."""
-        from graph.reports import gap_report
-
         skills = have or []
-        try:
-            _check_have(skills)
-        except UsageError as exc:
-            return _error(exc)
-        return await answer(lambda P: gap_report(P, source, target, have=skills))
+        refused = _check_have(skills)
+        return refused or await answers.ask("gap", {"source": source, "target": target,
+                                                    "have": skills})
 
     @router.get("/similar", summary="Roles most like a role (careergraph similar)")
     async def similar(
@@ -323,9 +212,7 @@ def api_router(store: Any) -> APIRouter:
         top: Annotated[int, Query(ge=1, le=MAX_TOP, description="How many roles.")] = 10,
     ) -> Response:
         """The JSON of ``careergraph similar ROLE --format json``."""
-        from graph.reports import similar_report
-
-        return await answer(lambda P: similar_report(P, role, top=top))
+        return await answers.ask("similar", {"role": role, "top": top})
 
     @router.get("/roles", summary="Roles for autocomplete")
     async def roles(
@@ -333,7 +220,7 @@ def api_router(store: Any) -> APIRouter:
         limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 10,
     ) -> Response:
         """``[{"id", "label", "match"}]``: the role the resolver picks for ``q`` first."""
-        return await answer(lambda P: role_matches(P, q, limit))
+        return await answers.ask("roles", {"text": q, "limit": limit})
 
     @router.get("/skills", summary="Skills for autocomplete")
     async def skills(
@@ -341,7 +228,7 @@ def api_router(store: Any) -> APIRouter:
         limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 10,
     ) -> Response:
         """``[{"id", "label", "match"}]``: skills whose label starts like ``q``."""
-        return await answer(lambda P: skill_matches(P, q, limit))
+        return await answers.ask("skills", {"text": q, "limit": limit})
 
     return router
 
@@ -426,7 +313,7 @@ def _type_text(schema: dict[str, Any]) -> str:
     return kind + (f" ({', '.join(limits)})" if limits else "") + default
 
 
-def install(app: FastAPI, store: Any) -> None:
+def install(app: FastAPI, store: Any, processes: int = 0) -> None:
     """Add the API, its 400 answers for unreadable parameters and ``/docs`` to ``app``.
 
     ``/openapi.json`` describes the ``/api/`` routes only: the SPARQL
@@ -436,7 +323,7 @@ def install(app: FastAPI, store: Any) -> None:
 
     from graph import __version__
 
-    router = api_router(store)
+    router = api_router(store, processes)
     app.include_router(router)
     app.add_exception_handler(RequestValidationError, _bad_request)
 

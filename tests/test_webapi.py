@@ -176,7 +176,21 @@ def test_skill_autocomplete_covers_labels_by_prefix_first(http, projection):
     assert len(http.get("/api/skills", params={"q": "", "limit": 7}).json()) == 7
 
 
-def test_answers_run_off_the_event_loop(base, monkeypatch):
+@pytest.fixture
+def threaded(store) -> Iterator[str]:
+    """A server answering in its own threads (no worker processes)."""
+    from fastapi import FastAPI
+
+    from graph.server import BackgroundServer
+    from graph.webapi import install
+
+    app = FastAPI()
+    install(app, store, processes=0)
+    with BackgroundServer(app) as url:
+        yield url
+
+
+def test_answers_run_off_the_event_loop(threaded, monkeypatch):
     """While one route is being computed, the server goes on answering others."""
     import graph.reports
 
@@ -194,7 +208,7 @@ def test_answers_run_off_the_event_loop(base, monkeypatch):
     results: list[int] = []
 
     def ask() -> None:
-        with httpx.Client(base_url=base, timeout=60) as client:
+        with httpx.Client(base_url=threaded, timeout=60) as client:
             results.append(client.get("/api/routes", params={"from": TPM, "to": DIRECTOR})
                            .status_code)
 
@@ -202,9 +216,9 @@ def test_answers_run_off_the_event_loop(base, monkeypatch):
     waiting.start()
     try:
         assert started.wait(20)
-        with httpx.Client(base_url=base, timeout=5) as client:
-            assert client.get("/health").status_code == 200
+        with httpx.Client(base_url=threaded, timeout=5) as client:
             assert client.get("/api/next", params={"role": TPM}).status_code == 200
+            assert client.get("/api/roles", params={"q": "tpm"}).status_code == 200
         assert not results  # the slow answer is still being computed
     finally:
         release.set()
@@ -212,6 +226,21 @@ def test_answers_run_off_the_event_loop(base, monkeypatch):
     assert results == [200]
     ask()
     assert len(set(seen)) == 1  # every request reads the one projection
+
+
+def test_a_served_app_answers_in_worker_processes(http, runner, monkeypatch):
+    """'serve' answers in its worker processes: breaking the builders here changes nothing."""
+    import graph.reports
+
+    expected = cli_json(runner, ["path", TPM, DIRECTOR, "--k", "2"])
+
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("answered in the server's own process")
+
+    monkeypatch.setattr(graph.reports, "path_report", broken)
+    response = http.get("/api/routes", params={"from": TPM, "to": DIRECTOR, "k": 2})
+    assert response.status_code == 200
+    assert response.json() == expected
 
 
 def test_openapi_documents_the_api_and_docs_need_no_network(http):
