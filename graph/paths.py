@@ -29,6 +29,7 @@ least ``min_importance``), or one whose required level rises by more than
 from __future__ import annotations
 
 import math
+import threading
 import weakref
 from collections import deque
 from collections.abc import Iterable
@@ -712,6 +713,25 @@ def _no_route(
     return NoRouteError(f"{head} no route within the limits given.", _nearest(P, target, free))
 
 
+#: step-cost tables kept per projection, for the (have, weights) asked for most recently
+COST_TABLES = 8
+_COST_LOCK = threading.Lock()
+
+
+def _cost_table(P: Any, have: frozenset[str], weights: Weights) -> dict[tuple[str, str], float]:
+    """Step costs of routing ``P`` for ``have`` and ``weights`` found so far (filled as used)."""
+    with _COST_LOCK:
+        tables = _memo(P).setdefault("cost_tables", {})
+        key = (have, weights)
+        table = tables.pop(key, None)
+        if table is None:
+            table = {}
+            while len(tables) >= COST_TABLES:
+                tables.pop(next(iter(tables)))
+        tables[key] = table  # the most recently used last
+        return table  # type: ignore[no-any-return]
+
+
 def k_routes(
     P: Any,
     source: str,
@@ -778,11 +798,17 @@ def k_routes(
                 f"Cannot --avoid '{_label(P, end)}': it is where the route starts or ends."
             )
     R = routing_graph(P, weights)
+    known = _cost_table(P, have, weights)
 
     def cost(u: str, v: str, data: dict[str, Any]) -> float | None:
         if v in avoided or u in avoided:
             return None  # hides the edge from the search
-        return step_cost(P, u, v, data.get("kind", "transition"), have, weights)
+        # the search asks for the same edges again and again (and so do later searches)
+        found = known.get((u, v))
+        if found is None:
+            found = known[u, v] = step_cost(P, u, v, data.get("kind", "transition"), have,
+                                            weights)
+        return found
 
     routes: list[tuple[float, list[tuple[str, str, str]]]] = []
     try:

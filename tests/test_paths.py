@@ -448,3 +448,26 @@ def test_computed_delta_keeps_only_the_most_common_technologies():
     add_role(P, "d", unrated("t7"), None)
     gain = skill_delta(P, "a", "b").to_gain
     assert len(gain) == 5 and {"t7", "t6"} <= set(gain) and "t0" not in gain
+
+
+def test_step_costs_remembered_per_have_give_the_same_routes(projection):
+    from graph.paths import COST_TABLES, _MEMO, Weights, k_routes, resolve_skills
+
+    source = next(r for r in projection if projection.nodes[r]["label"].startswith("Technical P"))
+    target = next(r for r in projection if projection.nodes[r]["label"] == "VP of Engineering")
+    haves = [frozenset(), resolve_skills(projection, ["People management"]),
+             resolve_skills(projection, ["Executive communication", "Financial acumen"])]
+
+    def fresh(have: frozenset[str]) -> list:
+        _MEMO.pop(projection, None)
+        return k_routes(projection, source, target, 4, have)
+
+    expected = [fresh(have) for have in haves]
+    assert expected[0] != expected[1]  # what you have changes the costs
+    # asked in turns on warm tables, each answer is the one computed from nothing
+    for _ in range(2):
+        for have, routes in zip(haves, expected, strict=True):
+            assert k_routes(projection, source, target, 4, have) == routes
+    for n in range(COST_TABLES + 3):
+        k_routes(projection, source, target, 1, frozenset(), weights=Weights(skill=1 + n / 10))
+    assert len(_MEMO[projection]["cost_tables"]) == COST_TABLES
