@@ -149,6 +149,8 @@ def main() -> None:
     parser.add_argument("--max-seconds", type=float, default=120.0,
                         help="Stop sending after this long (default 120).")
     parser.add_argument("--seed", type=int, default=14, help="Seed of the role pairs.")
+    parser.add_argument("--server-workers", type=int, default=2,
+                        help="--workers of the started server (default 2).")
     args = parser.parse_args()
     if not (1 <= args.clients <= 64 and 1 <= args.requests <= 10_000
             and 0 < args.max_seconds <= 3600):
@@ -164,7 +166,8 @@ def main() -> None:
 
     # the server runs in its own process, as 'careergraph serve' does, so the clients'
     # threads do not share its interpreter
-    command = [sys.executable, "-m", "graph", "serve", "--port", "0", "--graph", str(args.graph)]
+    command = [sys.executable, "-m", "graph", "serve", "--port", "0", "--graph", str(args.graph),
+               "--workers", str(args.server_workers)]
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT),
                                                                      os.environ.get("PYTHONPATH")]))}
     server = subprocess.Popen(command, stderr=subprocess.PIPE, text=True, env=env)
@@ -174,7 +177,7 @@ def main() -> None:
         if not found:
             sys.exit(f"The server did not start: {line.strip()}")
         base = found.group(1)
-        print(f"server: {base} over {args.graph}")
+        print(f"server: {base} over {args.graph}, {args.server_workers} worker processes")
         code = run(base, args.clients, args.requests, args.max_seconds, args.seed)
     finally:
         server.send_signal(signal.SIGINT)

@@ -263,6 +263,25 @@
     return pos;
   }
 
+  // roles of the map that sit where the routes are now drawn move just above or below
+  // them, so the routes' labels stay legible; they go back with the next answer
+  function clearBand(pos, onRoute) {
+    var xs = [], ys = [];
+    Object.keys(pos).forEach(function (id) { xs.push(pos[id].x); ys.push(pos[id].y); });
+    var left = Math.min.apply(null, xs) - 120, right = Math.max.apply(null, xs) + 120;
+    var top = Math.min.apply(null, ys) - 110, bottom = Math.max.apply(null, ys) + 110;
+    var middle = (top + bottom) / 2;
+    var others = G.nodes.getIds().filter(function (id) { return !onRoute[id]; });
+    var at = others.length ? G.network.getPositions(others) : {};
+    others.forEach(function (id) {
+      var p = at[id];
+      if (!p || p.x < left || p.x > right || p.y < top || p.y > bottom) return;
+      if (!moved[id]) moved[id] = { x: p.x, y: p.y };
+      var y = p.y < middle ? top - 40 - (p.y - top) * 0.4 : bottom + 40 + (bottom - p.y) * 0.4;
+      G.network.moveNode(id, p.x, y);
+    });
+  }
+
   function draw(report) {
     remember();
     restore();
@@ -291,6 +310,7 @@
         added.nodes.push(id);
       }
     });
+    clearBand(pos, onRoute);
     var updates = G.nodes.get().map(function (n) {
       if (onRoute[n.id]) {
         var endpoint = n.id === report.from.id ? "start" : n.id === report.to.id ? "goal" : null;
@@ -299,7 +319,7 @@
         return style;
       }
       return { id: n.id, opacity: 0.25,
-        font: { size: 12, color: "#94a3b8", strokeWidth: 2, strokeColor: "#ffffff" } };
+        font: { size: 11, color: "#a3b1c6", strokeWidth: 2, strokeColor: "#ffffff" } };
     });
     G.nodes.update(updates);
     var edgeUpdates = G.edges.get().map(function (e) {
