@@ -20,10 +20,13 @@ ambiguous one 404 with the roles it fits; a bad parameter gives 400; two roles
 no route joins give 404 with ``nearest``. Every error body is
 ``{"error": "...", ...}``.
 
-The projection is loaded once per server process, read-only, and shared by
-every request; answers are computed in the thread pool so the event loop
-keeps serving. ``/openapi.json`` describes the API and ``/docs`` shows it as
-a page that needs no network (FastAPI's own Swagger page loads its code from
+No answer is computed on the event loop. The server process loads the
+projection once (and writes its cache file); route searches go to worker
+processes (:mod:`graph.routepool`) that read that one file and only read it,
+the quick questions to the server's thread pool.
+
+``/openapi.json`` describes the API and ``/docs`` shows it as a page that
+needs no network (FastAPI's own Swagger page loads its code from
 a CDN, so it is not used).
 """
 
@@ -56,6 +59,10 @@ MAX_HAVE = 100
 MAX_LIMIT = 50
 #: the longest role or skill name accepted
 MAX_NAME = 300
+#: questions sent to the worker processes: route searches take up to a second of CPU on a
+#: large graph; the others take milliseconds and are answered at once by the server's threads,
+#: so autocomplete never waits behind a route search
+POOLED = frozenset({"routes"})
 
 _JSON = "application/json"
 _ERROR_SCHEMA = {
@@ -130,7 +137,7 @@ class _Answers:
         from graph.planner import answer
 
         P = await run_in_threadpool(self.projection)
-        if self.pool is None:
+        if self.pool is None or name not in POOLED:
             status, body = await run_in_threadpool(answer, P, name, kwargs)
             return _json(body, status)
         pool = self.pool
