@@ -10,8 +10,8 @@ Only loopback addresses are accepted.
 
 Usage::
 
-    python scripts/load_api.py ../ref/onet                  # 8 clients x 50 requests
-    python scripts/load_api.py ../ref/onet --clients 16 --requests 100 --max-seconds 60
+    python scripts/load_api.py output/onet                  # 8 clients x 50 requests
+    python scripts/load_api.py output/onet --clients 16 --requests 100 --max-seconds 60
     python scripts/load_api.py --url http://127.0.0.1:7878/
 """
 
