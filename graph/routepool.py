@@ -6,6 +6,11 @@ each reads the projection from the cache file the server process wrote
 (:func:`graph.network.load_projection`), checks its build id, and only reads
 it afterwards. Answers and errors come back as plain data (status, body), so
 nothing depends on pickling exception classes.
+
+The workers are started with ``spawn`` (the server process has threads, which
+``fork`` would copy in whatever state they are in), so, as with any spawned
+pool, a script that builds the app itself must guard its entry point with
+``if __name__ == "__main__":``; ``careergraph serve`` does.
 """
 
 from __future__ import annotations
@@ -64,7 +69,6 @@ class RoutePool:
         self._executor = self._start()
 
     def _start(self) -> ProcessPoolExecutor:
-        # spawn: the server process has threads, which fork would copy in whatever state
         return ProcessPoolExecutor(
             max_workers=self.processes,
             mp_context=multiprocessing.get_context("spawn"),

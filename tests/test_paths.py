@@ -451,7 +451,7 @@ def test_computed_delta_keeps_only_the_most_common_technologies():
 
 
 def test_step_costs_remembered_per_have_give_the_same_routes(projection):
-    from graph.paths import COST_TABLES, _MEMO, Weights, k_routes, resolve_skills
+    from graph.paths import _MEMO, COST_TABLES, Weights, k_routes, resolve_skills
 
     source = next(r for r in projection if projection.nodes[r]["label"].startswith("Technical P"))
     target = next(r for r in projection if projection.nodes[r]["label"] == "VP of Engineering")

@@ -298,3 +298,24 @@ def test_planner_page_of_a_graph_too_big_to_draw_starts_empty(store):
     assert "too many to draw at once" in page
     with pytest.raises(UsageError, match="more than 5"):
         viz_page(store, max_nodes=5)
+
+
+def test_without_a_projection_file_the_server_answers_in_its_threads(builtin_dir, runner,
+                                                                     monkeypatch):
+    import graph.routepool
+    from graph.server import BackgroundServer, create_app
+    from graph.store import LocalStore
+
+    class Uncached(LocalStore):
+        def projection_cache(self) -> Any:
+            return None  # as when the graph folder is read-only
+
+    def refuse(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("no projection file to share")
+
+    monkeypatch.setattr(graph.routepool, "RoutePool", refuse)
+    expected = cli_json(runner, ["path", TPM, DIRECTOR])
+    with BackgroundServer(create_app(Uncached(builtin_dir), workers=2)) as url:
+        response = httpx.get(url + "api/routes", params={"from": TPM, "to": DIRECTOR}, timeout=60)
+    assert response.status_code == 200
+    assert response.json() == expected
