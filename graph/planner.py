@@ -9,6 +9,8 @@ server's threads and the worker processes of :mod:`graph.routepool` call it.
 
 from __future__ import annotations
 
+import threading
+import weakref
 from collections.abc import Callable
 from typing import Any
 
@@ -82,13 +84,52 @@ def error_status(exc: CareerGraphError) -> tuple[int, dict[str, Any]]:
     return 500, body
 
 
+#: per projection: its role and skill labels in the forms autocomplete compares
+_NAMES: weakref.WeakKeyDictionary[Any, dict[str, Any]] = weakref.WeakKeyDictionary()
+_NAMES_LOCK = threading.Lock()
+
+
+def _names(P: Any) -> dict[str, Any]:
+    """Role labels ``(key, label, role)`` (preferred labels first, then shortest first) and
+    skill labels ``(normalized, label, skill)``, worked out once per projection."""
+    with _NAMES_LOCK:
+        found = _NAMES.get(P)
+        if found is not None:
+            return found
+    from graph.network import label_key
+    from graph.skills import normalize
+
+    roles: list[tuple[bool, int, str, str, str, str]] = []
+    for role, data in P.nodes(data=True):
+        preferred = str(data.get("label") or role)
+        for label in dict.fromkeys([preferred, *(data.get("labels") or [])]):
+            roles.append((label != preferred, len(label), label.lower(), label_key(label),
+                          str(label), role))
+    roles.sort()
+    skills = []
+    for iri, info in P.graph.get("skills", {}).items():
+        for label in dict.fromkeys([info["label"], *(info.get("labels") or [])]):
+            skills.append((normalize(label), str(label), iri))
+    found = {
+        "roles": [(key, label, role) for *_, key, label, role in roles],
+        "codes": sorted((str(d["code"]).lower(), str(d["code"]), r)
+                        for r, d in P.nodes(data=True) if d.get("code")),
+        "skills": skills,
+    }
+    with _NAMES_LOCK:
+        _NAMES[P] = found
+    return found
+
+
 def role_matches(P: Any, text: str, limit: int = 10) -> list[dict[str, str]]:
     """Roles whose title, alternate title, abbreviation or code starts like ``text``.
 
     The role :func:`graph.resolve.resolve_role` picks for ``text`` comes first;
     then roles with a label equal to what was typed, then labels starting
-    with it, then labels with a word starting with it, then close fuzzy
-    matches. ``match`` is the label (or code) that matched.
+    with it, then labels with a word starting with it (preferred titles before
+    alternate ones, shorter first), then codes, then the closest roles the
+    resolver names for a name it cannot place.
+    ``match`` is the label (or code) that matched.
 
     Examples
     --------
@@ -112,37 +153,43 @@ def role_matches(P: Any, text: str, limit: int = 10) -> list[dict[str, str]]:
         for role in sorted(P, key=lambda r: str(P.nodes[r]["label"]).lower())[:limit]:
             add(role, P.nodes[role]["label"])
         return _rows(P, found)
+    close: list[str] = []  # labels of the closest roles, when the resolver names some
     try:
         add(resolve_role(P, text), text)
-    except CareerGraphError:
-        pass  # unknown or ambiguous: the lists below still offer names
+    except AmbiguousRoleError as exc:
+        close = exc.candidates
+    except UnknownRoleError as exc:
+        close = exc.suggestions
+    names = _names(P)
     key = label_key(text)
-    labels: list[tuple[str, str, str]] = []  # (key, label, role)
-    for role, data in P.nodes(data=True):
-        for label in data.get("labels") or [data.get("label")]:
-            if label:
-                labels.append((label_key(label), str(label), role))
-    labels.sort(key=lambda row: (len(row[1]), row[1].lower()))
     if key:
+        spaced = " " + key
         for test in (
             lambda k: k == key,
             lambda k: k.startswith(key),
-            lambda k: (" " + key) in (" " + k),
+            lambda k: spaced in " " + k,
         ):
-            for k, label, role in labels:
+            for k, label, role in names["roles"]:
+                if len(found) >= limit:
+                    return _rows(P, found)
                 if test(k):
                     add(role, label)
     lowered = text.lower()
-    for role, data in P.nodes(data=True):
-        code = str(data.get("code") or "")
-        if code and code.lower().startswith(lowered):
+    for code_key, code, role in names["codes"]:
+        if code_key.startswith(lowered):
             add(role, code)
-    if len(found) < limit and key:
-        from graph.resolve import _fuzzy
+    if close and len(found) < limit:
+        from rapidfuzz import fuzz
 
-        for role, score in _fuzzy(P, key):
-            if score >= 60:
-                add(role, P.nodes[role]["label"])
+        by_label = {label: role for _, label, role in reversed(names["roles"])}
+        for label in close:
+            role = by_label.get(label)
+            if role is None:
+                continue
+            # the resolver always names its three closest; offer only those somewhat alike
+            labels = P.nodes[role].get("labels") or [label]
+            if max(fuzz.token_sort_ratio(key, label_key(x)) for x in labels) >= 60:
+                add(role, label)
     return _rows(P, found)
 
 
@@ -165,25 +212,21 @@ def skill_matches(P: Any, text: str, limit: int = 10) -> list[dict[str, str]]:
 
     skills: dict[str, dict[str, Any]] = P.graph.get("skills", {})
     key = normalize(text)
-    rows: list[tuple[int, int, str, str, str]] = []
-    for iri, info in skills.items():
-        best: tuple[int, int, str] | None = None
-        for label in info.get("labels") or [info["label"]]:
-            k = normalize(label)
-            if not key:
-                rank = 2
-            elif k.startswith(key):
-                rank = 0
-            elif (" " + key) in (" " + k):
-                rank = 1
-            else:
-                continue
-            candidate = (rank, len(label), str(label))
-            if best is None or candidate < best:
-                best = candidate
-        if best is not None:
-            rows.append((best[0], len(str(info["label"])), str(info["label"]).lower(), iri,
-                         best[2]))
-    rows.sort()
+    spaced = " " + key
+    best: dict[str, tuple[int, int, str]] = {}
+    for k, label, iri in _names(P)["skills"]:
+        if not key:
+            rank = 2
+        elif k.startswith(key):
+            rank = 0
+        elif spaced in " " + k:
+            rank = 1
+        else:
+            continue
+        candidate = (rank, len(label), label)
+        if iri not in best or candidate < best[iri]:
+            best[iri] = candidate
+    rows = sorted((rank, len(str(skills[iri]["label"])), str(skills[iri]["label"]).lower(), iri,
+                   match) for iri, (rank, _, match) in best.items())
     return [{"id": iri, "label": str(skills[iri]["label"]), "match": match}
             for _, _, _, iri, match in rows[:limit]]

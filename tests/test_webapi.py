@@ -163,6 +163,12 @@ def test_role_autocomplete_puts_the_resolvers_pick_first(http, projection):
     # an alternate title or abbreviation is shown as what matched
     found = http.get("/api/roles", params={"q": "TPM Dir", "limit": 3}).json()
     assert any(row["match"].lower().startswith("tpm dir") for row in found)
+    # preferred titles before alternate ones: every Director role before any alternate title
+    directors = sorted(projection.nodes[r]["label"] for r in projection
+                       if projection.nodes[r]["label"].startswith("Director"))
+    found = http.get("/api/roles", params={"q": "director", "limit": len(directors)}).json()
+    assert sorted(row["label"] for row in found) == directors
+    assert all(row["match"] == row["label"] for row in found)
     assert len(http.get("/api/roles", params={"q": "", "limit": 5}).json()) == 5
     assert http.get("/api/roles", params={"q": "zzzzqqqq"}).json() == []
 
