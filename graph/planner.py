@@ -22,7 +22,7 @@ from graph.errors import (
     UsageError,
 )
 
-__all__ = ["QUESTIONS", "answer", "error_status", "role_matches", "skill_matches"]
+__all__ = ["QUESTIONS", "answer", "prepare", "error_status", "role_matches", "skill_matches"]
 
 #: the questions :func:`answer` knows
 QUESTIONS = ("routes", "next", "gap", "similar", "roles", "skills")
@@ -40,6 +40,15 @@ def _builder(name: str) -> Callable[..., Any]:
         "skills": skill_matches,
     }
     return builders[name]
+
+
+def prepare(P: Any) -> Any:
+    """Build what answers on ``P`` reuse (the routing graph, the autocomplete names) once."""
+    from graph.paths import routing_graph
+
+    routing_graph(P)
+    _names(P)
+    return P
 
 
 def answer(P: Any, name: str, kwargs: dict[str, Any]) -> tuple[int, Any]:

@@ -34,10 +34,9 @@ def _init(path: str, fingerprint: str) -> None:
         P = pickle.load(handle)
     if P.graph.get("fingerprint") != fingerprint:
         raise DataError(f"The projection in {path} is of another build.")
-    from graph.paths import routing_graph
+    from graph.planner import prepare
 
-    routing_graph(P)  # built once per worker, before the first question
-    _P = P
+    _P = prepare(P)  # the routing graph is built once per worker, before the first question
 
 
 def _answer(name: str, kwargs: dict[str, Any]) -> tuple[int, Any]:

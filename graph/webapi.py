@@ -116,11 +116,10 @@ class _Answers:
         # one projection per process, loaded once and only read afterwards; the route
         # search's own tables are built here too, so no request pays for them
         from graph.network import load_projection
-        from graph.paths import routing_graph
+        from graph.planner import prepare
 
         with self.lock:
-            P = load_projection(self.store)
-            routing_graph(P)
+            P = prepare(load_projection(self.store))
             if self.pooled and self.pool is None:
                 # the workers read the projection file load_projection wrote; without one
                 # (a read-only folder) questions are answered in this process
