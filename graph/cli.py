@@ -904,7 +904,7 @@ def viz(
     """
     from graph.render import viz_page, write_page
 
-    options = {} if max_nodes is None else {"max_nodes": max_nodes}
+    options: dict[str, Any] = {} if max_nodes is None else {"max_nodes": max_nodes}
     html = viz_page(
         get_store(ctx, graph_dir),
         focus=focus,
@@ -1151,7 +1151,8 @@ def sparql(
     type=click.IntRange(1, 64),
     default=2,
     show_default=True,
-    help="SPARQL queries that may run at once (one process each).",
+    help="SPARQL queries that may run at once (one process each), and as many route "
+    "planner questions (one process each, all reading one projection file).",
 )
 @click.option(
     "--base-url",
@@ -1176,7 +1177,8 @@ def serve(
 
     \b
     /sparql         SPARQL 1.1 Protocol endpoint (read-only) and a query page
-    /               the interactive graph page
+    /               the interactive graph page with a route planner
+    /api/           its JSON API (routes, next, gap, similar, roles); /docs
     /roles          the roles (JSON or HTML); /roles/ID a role's card (JSON-LD or HTML)
     """
     from graph.server import serve as serve_graph

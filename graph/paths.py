@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import math
 import re
+import threading
 import weakref
 from collections import deque
 from collections.abc import Iterable
@@ -1036,6 +1037,28 @@ def route_preparation(
     return route_prep([P.nodes[r].get("prep") or {} for r in roles], standing)
 
 
+#: step-cost tables kept per projection, for the (have, weights) asked for most recently
+COST_TABLES = 8
+_COST_LOCK = threading.Lock()
+
+
+def _cost_table(
+    P: Any, have: frozenset[str], weights: Weights, standing: Standing | None
+) -> dict[tuple[str, str], float]:
+    """Step costs of routing ``P`` for ``have``, ``weights`` and ``standing`` found so far
+    (filled as used)."""
+    with _COST_LOCK:
+        tables = _memo(P).setdefault("cost_tables", {})
+        key = (have, weights, standing)
+        table = tables.pop(key, None)
+        if table is None:
+            table = {}
+            while len(tables) >= COST_TABLES:
+                tables.pop(next(iter(tables)))
+        tables[key] = table  # the most recently used last
+        return table  # type: ignore[no-any-return]
+
+
 def k_routes(
     P: Any,
     source: str,
@@ -1115,11 +1138,18 @@ def k_routes(
                 f"Cannot --avoid '{_label(P, end)}': it is where the route starts or ends."
             )
     R = routing_graph(P, weights)
+    known = _cost_table(P, have, weights, standing)
 
     def cost(u: str, v: str, data: dict[str, Any]) -> float | None:
         if v in avoided or u in avoided:
             return None  # hides the edge from the search
-        return step_cost(P, u, v, data.get("kind", "transition"), have, weights, standing)
+        # the search asks for the same edges again and again (and so do later searches)
+        found = known.get((u, v))
+        if found is None:
+            found = known[u, v] = step_cost(
+                P, u, v, data.get("kind", "transition"), have, weights, standing
+            )
+        return found
 
     wanted = k + 2
     candidates: list[tuple[float, list[tuple[str, str, str]]]] = []

@@ -100,6 +100,9 @@ PATH_CONTEXT = 25
 #: how many skills a route step's label lists before "+ N more"
 STEP_LABEL_SKILLS = 3
 
+#: most routes the planner form asks for (graph.webapi.MAX_K checks the same on the server)
+PLANNER_MAX_K = 10
+
 VIS_VERSION = "9.1.2"
 _DEFAULT_TITLE = {"full": "Career map", "focus": "Career neighbourhood", "path": "Career routes"}
 _CURRENCY = {"USD": "$", "EUR": "€", "GBP": "£", "INR": "₹", "JPY": "¥"}
@@ -374,6 +377,7 @@ def page_data(
     paths: Any = None,
     types: str | Iterable[str] | None = DEFAULT_TYPES,
     max_nodes: int = MAX_NODES,
+    overview: bool = True,
 ) -> dict[str, Any]:
     """Return the nodes, edges and routes a page draws, in vis-network's data format.
 
@@ -397,6 +401,10 @@ def page_data(
         roles only.
     max_nodes : int
         Refuse to draw more nodes than this.
+    overview : bool
+        With neither ``focus`` nor ``paths``: draw every role (the default),
+        or none (``meta["overview"]`` is then false; the route planner draws
+        on the empty map).
 
     Returns
     -------
@@ -445,8 +453,9 @@ def page_data(
         meta.update(mode="focus", focus=focus, focusLabel=P.nodes[focus]["label"], depth=depth)
         hint = "Use a smaller --depth or fewer --types."
     else:
-        roles = sorted(P.nodes, key=lambda r: P.nodes[r]["label"])
+        roles = sorted(P.nodes, key=lambda r: P.nodes[r]["label"]) if overview else []
         attached = roles
+        meta["overview"] = overview
         hint = ("Draw part of the graph: --focus ROLE (with --depth N) or --path FROM TO, "
                 "or fewer --types.")
     for role in roles:
@@ -508,6 +517,9 @@ def _subtitle(meta: Mapping[str, Any]) -> str:
     if meta["mode"] == "focus":
         steps = "move" if meta["depth"] == 1 else "moves"
         return f"{meta['focusLabel']} and the roles within {meta['depth']} {steps}"
+    if not meta.get("overview", True):
+        return (f"{meta['roleTotal']:,} roles and {meta['moveTotal']:,} moves, too many to draw "
+                "at once: plan a route to draw it")
     return f"All {roles:,} roles and {moves:,} moves"
 
 
@@ -570,11 +582,11 @@ def _environment() -> Any:
     )
 
 
-@lru_cache(maxsize=1)
-def _page_script() -> str:
+@lru_cache(maxsize=4)
+def _page_script(name: str = "graph.js") -> str:
     from graph.resources import package_file
 
-    return _inline_script(package_file("templates", "graph.js").read_text(encoding="utf-8"))
+    return _inline_script(package_file("templates", name).read_text(encoding="utf-8"))
 
 
 def render_page(
@@ -586,12 +598,17 @@ def render_page(
     types: str | Iterable[str] | None = DEFAULT_TYPES,
     title: str | None = None,
     max_nodes: int = MAX_NODES,
+    overview: bool = True,
+    planner: bool = False,
 ) -> str:
     """Return the interactive graph page as one self-contained HTML string.
 
     Takes the same arguments as :func:`page_data`, plus ``title`` (the page's
     heading; text, escaped). The page needs no network: vis-network, styles
-    and data are all inside it.
+    and data are all inside it. ``planner`` adds the route planner's form
+    (templates ``planner.*``), which asks ``careergraph serve``'s ``/api/``
+    on the same origin and draws its answers in place; only a served page
+    has it.
 
     Raises
     ------
@@ -611,20 +628,27 @@ def render_page(
 
     from graph import __version__
 
-    data = page_data(P, focus=focus, depth=depth, paths=paths, types=types, max_nodes=max_nodes)
+    data = page_data(P, focus=focus, depth=depth, paths=paths, types=types, max_nodes=max_nodes,
+                     overview=overview)
     meta = data["meta"]
     meta["style"] = {"nodes": NODE_KINDS, "edges": EDGE_KINDS}
     meta["version"] = __version__
     meta["build"] = P.graph.get("fingerprint")
     vis_js, vis_css = _vis_assets()
     page_js = _page_script()
+    planner_js = _page_script("planner.js") if planner else ""
+    scripts = [_csp_hash(vis_js), _csp_hash(page_js)]
+    if planner:
+        scripts.append(_csp_hash(planner_js))
     csp = "; ".join([
         "default-src 'none'",
-        f"script-src {_csp_hash(vis_js)} {_csp_hash(page_js)}",
+        "script-src " + " ".join(scripts),
         "style-src 'unsafe-inline'",
         "img-src data:",
+        # the planner asks the API of the server that sent the page, and nothing else
+        *(["connect-src 'self'"] if planner else []),
         "base-uri 'none'",
-        "form-action 'none'",
+        "form-action 'self'" if planner else "form-action 'none'",
     ])
     template = _environment().get_template("graph.html.j2")
     return str(template.render(
@@ -637,6 +661,9 @@ def render_page(
         vis_js=Markup(vis_js),
         vis_css=Markup(vis_css),
         page_js=Markup(page_js),
+        planner=planner,
+        planner_js=Markup(planner_js),
+        planner_max_k=PLANNER_MAX_K,
         data_json=Markup(_json_for_html(data)),
         version=__version__,
     ))
@@ -695,12 +722,14 @@ def viz_page(
     types: str | Iterable[str] | None = DEFAULT_TYPES,
     title: str | None = None,
     max_nodes: int = MAX_NODES,
+    planner: bool = False,
 ) -> str:
     """Return the page for a store: resolve role names, search routes, render.
 
     ``path`` is ``(FROM, TO)`` as a person types them; the ``k`` best routes
     of :func:`graph.reports.path_report` (honouring ``have``, skills already
-    held) are drawn. Other arguments as in :func:`render_page`.
+    held) are drawn. Other arguments as in :func:`render_page`; a planner
+    page of a graph too big to draw whole starts from an empty map.
 
     Raises
     ------
@@ -728,5 +757,7 @@ def viz_page(
         from graph.reports import path_report
 
         routes = path_report(P, path[0], path[1], k=k, have=have)
+    overview = not (planner and focus is None and routes is None
+                    and P.number_of_nodes() > max_nodes)
     return render_page(P, focus=focus, depth=depth, paths=routes, types=types, title=title,
-                       max_nodes=max_nodes)
+                       max_nodes=max_nodes, overview=overview, planner=planner)

@@ -12,7 +12,11 @@ Routes (see :func:`create_app`):
     Without a query, a browser gets a query page with the named queries as
     examples.
 ``/``
-    The interactive graph page (``?focus=ROLE``, ``?from=A&to=B``).
+    The interactive graph page with the route planner (``?focus=ROLE``,
+    ``?from=A&to=B&k=3&have=SKILL``).
+``/api/``, ``/openapi.json``, ``/docs``
+    The route planner's JSON API (:mod:`graph.webapi`), answered by
+    ``workers`` processes reading one projection file.
 ``/roles``, ``/roles/{id}``
     The roles (JSON or HTML) and a role's card (JSON-LD with the schema.org
     context, or HTML).
@@ -59,6 +63,8 @@ from graph.errors import (
 )
 from graph.namespaces import CG_IRI, ID_IRI, PREFIXES
 from graph.store import GRAPH_IRI
+from graph.webapi import MAX_K
+from graph.webapi import install as install_api
 
 __all__ = [
     "DEFAULT_MAX_ROWS",
@@ -560,8 +566,9 @@ def create_app(
     --------
     >>> from graph.store import open_store
     >>> app = create_app(open_store())
-    >>> sorted({r.path for r in app.routes} & {"/", "/sparql", "/roles", "/roles/{rid:path}"})
-    ['/', '/roles', '/roles/{rid:path}', '/sparql']
+    >>> paths = {getattr(r, "path", None) for r in app.routes}  # an included router has none
+    >>> sorted(paths & {"/", "/sparql", "/roles", "/roles/{rid:path}", "/docs"})
+    ['/', '/docs', '/roles', '/roles/{rid:path}', '/sparql']
     """
     state: dict[str, Any] = {"runner": None, "examples": None, "home": None}
     lock = threading.Lock()
@@ -582,10 +589,11 @@ def create_app(
     app = FastAPI(
         title="careergraph",
         lifespan=lifespan,
-        docs_url=None,
+        docs_url=None,  # FastAPI's Swagger page loads from a CDN; graph.webapi serves /docs
         redoc_url=None,
-        openapi_url=None,
+        openapi_url="/openapi.json",
     )
+    install_api(app, store, processes=workers)  # the route planner's /api/ and /docs
 
     def examples() -> list[dict[str, str]]:
         with lock:
@@ -779,6 +787,10 @@ def create_app(
             return _page("Bad request", "<p>Give both <code>from</code> and <code>to</code>.</p>",
                          status=400)
         path = (source, target) if source is not None and target is not None else None
+        k_text, have = request.query_params.get("k", "3"), request.query_params.getlist("have")
+        if not k_text.isdigit() or not 1 <= int(k_text) <= MAX_K:
+            return _page("Bad request", f"<p><code>k</code> is a number from 1 to {MAX_K}.</p>",
+                         status=400)
 
         def render() -> str:
             from graph.render import viz_page
@@ -788,11 +800,12 @@ def create_app(
                     cached = state["home"]
                 if cached is not None:
                     return cached  # type: ignore[no-any-return]
-                page = viz_page(store)
+                page = viz_page(store, planner=True)
                 with lock:
                     state["home"] = page
                 return page
-            return viz_page(store, focus=focus, path=path)  # type: ignore[arg-type]
+            return viz_page(store, focus=focus, path=path, k=int(k_text),  # type: ignore[arg-type]
+                            have=have, planner=True)
 
         try:
             page = await run_in_threadpool(render)

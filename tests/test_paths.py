@@ -643,3 +643,28 @@ def test_a_direct_comparison_competes_with_chains():
     routes = k_routes(P, "a", "c", k=2)
     assert [[s[1] for s in steps] for _, steps in routes] == [["c"], ["b", "c"]]
     assert not routing_graph(P).has_edge("a", "c")  # the search left the shared graph as it was
+
+
+def test_step_costs_remembered_per_have_give_the_same_routes(projection):
+    from graph.paths import _MEMO, COST_TABLES, Weights, k_routes, resolve_skills
+
+    source = next(r for r in projection if projection.nodes[r]["label"].startswith("Technical P"))
+    # a target with a skill profile, so that what you have changes the costs
+    director = "Director of Technical Program Management"
+    target = next(r for r in projection if projection.nodes[r]["label"] == director)
+    haves = [frozenset(), resolve_skills(projection, ["People management"]),
+             resolve_skills(projection, ["Executive communication", "Financial acumen"])]
+
+    def fresh(have: frozenset[str]) -> list:
+        _MEMO.pop(projection, None)
+        return k_routes(projection, source, target, 4, have)
+
+    expected = [fresh(have) for have in haves]
+    assert expected[0] != expected[1]  # what you have changes the costs
+    # asked in turns on warm tables, each answer is the one computed from nothing
+    for _ in range(2):
+        for have, routes in zip(haves, expected, strict=True):
+            assert k_routes(projection, source, target, 4, have) == routes
+    for n in range(COST_TABLES + 3):
+        k_routes(projection, source, target, 1, frozenset(), weights=Weights(skill=1 + n / 10))
+    assert len(_MEMO[projection]["cost_tables"]) == COST_TABLES
