@@ -41,8 +41,9 @@ MEASURE = """
 import json, resource, subprocess, sys, time
 t = time.perf_counter()
 rc = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL).returncode
-print(json.dumps({"rc": rc, "seconds": time.perf_counter() - t,
-                  "peak_kib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}))
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(json.dumps({"rc": rc, "seconds": time.perf_counter() - t, "peak_kib": usage.ru_maxrss,
+                  "cpu": usage.ru_utime + usage.ru_stime}))
 """
 
 JOBS = {
@@ -54,8 +55,8 @@ JOBS = {
 }
 
 
-def run_once(job: str, tree: Path) -> tuple[float, float]:
-    """Seconds and peak MiB of one import run from the source tree ``tree``."""
+def run_once(job: str, tree: Path) -> tuple[float, float, float]:
+    """Wall seconds, peak MiB and CPU seconds of one import run from the source tree ``tree``."""
     out = Path(tempfile.mkdtemp(prefix=f"careergraph-bench-{job}-"))
     try:
         cmd = [sys.executable, "-m", "graph", *JOBS[job](out)]
@@ -67,7 +68,7 @@ def run_once(job: str, tree: Path) -> tuple[float, float]:
         result = json.loads(raw)
         if result["rc"] != 0:
             sys.exit(f"{' '.join(cmd)} (in {tree}) failed with exit code {result['rc']}")
-        return result["seconds"], result["peak_kib"] / 1024
+        return result["seconds"], result["peak_kib"] / 1024, result["cpu"]
     finally:
         shutil.rmtree(out, ignore_errors=True)
 
@@ -117,21 +118,25 @@ def main() -> None:
         for job in [args.only] if args.only else sorted(JOBS, reverse=True):
             seconds: dict[str, list[float]] = {name: [] for name in trees}
             peaks: dict[str, list[float]] = {name: [] for name in trees}
+            cpus: dict[str, list[float]] = {name: [] for name in trees}
             for n in range(args.runs):
                 # alternate which tree goes first, so drift within a round cancels out
                 names = list(trees) if n % 2 == 0 else list(reversed(trees))
                 for name in names:
-                    s, peak = run_once(job, trees[name])
+                    s, peak, cpu = run_once(job, trees[name])
                     seconds[name].append(s)
                     peaks[name].append(peak)
+                    cpus[name].append(cpu)
             for name in trees:
-                print(f"import {job} ({name}): median {statistics.median(seconds[name]):.1f} s, "
-                      f"peak memory {statistics.median(peaks[name]):.0f} MiB ({args.runs} runs)")
+                print(f"import {job} ({name}): median {statistics.median(seconds[name]):.1f} s "
+                      f"(CPU {statistics.median(cpus[name]):.1f} s), peak memory "
+                      f"{statistics.median(peaks[name]):.0f} MiB ({args.runs} runs)")
             if len(trees) == 2:
                 rev = list(trees)[1]
                 ratios = [a / b for a, b in zip(seconds["current"], seconds[rev], strict=True)]
-                print(f"import {job}: current / {rev} = {statistics.median(ratios):.2f}x "
-                      "(median of run-by-run ratios)")
+                cpu = [a / b for a, b in zip(cpus["current"], cpus[rev], strict=True)]
+                print(f"import {job}: current / {rev} = {statistics.median(ratios):.2f}x wall time, "
+                      f"{statistics.median(cpu):.2f}x CPU time (medians of run-by-run ratios)")
     print(f"machine after: {machine()}")
 
 
