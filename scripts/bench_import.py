@@ -135,7 +135,7 @@ def main() -> None:
                 rev = list(trees)[1]
                 ratios = [a / b for a, b in zip(seconds["current"], seconds[rev], strict=True)]
                 cpu = [a / b for a, b in zip(cpus["current"], cpus[rev], strict=True)]
-                print(f"import {job}: current / {rev} = {statistics.median(ratios):.2f}x wall time, "
+                print(f"import {job}: current / {rev} = {statistics.median(ratios):.2f}x wall, "
                       f"{statistics.median(cpu):.2f}x CPU time (medians of run-by-run ratios)")
     print(f"machine after: {machine()}")
 
