@@ -11,7 +11,7 @@ interpreter and ``PYTHONPATH`` pointing there; nothing is added to the
 repository), alternating with the current tree run by run so machine drift
 hits both alike, and the median ratio current / revision is printed.
 
-    python scripts/bench_import.py [--runs 3] [--only onet|esco] [--vs-rev [REV]]
+    python scripts/bench_import.py [--runs 3] [--only onet|esco] [--vs-rev [REV]] [--data DIR]
 
 ``--vs-rev`` alone compares with fdb227f, the first release.
 """
@@ -47,19 +47,19 @@ print(json.dumps({"rc": rc, "seconds": time.perf_counter() - t, "peak_kib": usag
 """
 
 JOBS = {
-    "onet": lambda out: [
+    "onet": lambda out, DATA: [
         "import", "onet", str(DATA / "onet" / "tsv_from_xlsx"),
         "--wages", str(DATA / "oews" / "oews_national_may2025.csv"), "--out", str(out),
     ],
-    "esco": lambda out: ["import", "esco", str(DATA / "esco"), "--out", str(out)],
+    "esco": lambda out, DATA: ["import", "esco", str(DATA / "esco"), "--out", str(out)],
 }
 
 
-def run_once(job: str, tree: Path) -> tuple[float, float, float]:
+def run_once(job: str, tree: Path, data: Path) -> tuple[float, float, float]:
     """Wall seconds, peak MiB and CPU seconds of one import run from the source tree ``tree``."""
     out = Path(tempfile.mkdtemp(prefix=f"careergraph-bench-{job}-"))
     try:
-        cmd = [sys.executable, "-m", "graph", *JOBS[job](out)]
+        cmd = [sys.executable, "-m", "graph", *JOBS[job](out, data)]
         env = dict(os.environ, PYTHONPATH=str(tree))
         raw = subprocess.run(
             [sys.executable, "-c", MEASURE, *cmd], cwd=tree, env=env, capture_output=True,
@@ -106,9 +106,11 @@ def main() -> None:
         "--vs-rev", nargs="?", const=FIRST_RELEASE, metavar="REV",
         help=f"also run git revision REV side by side (default {FIRST_RELEASE})",
     )
+    parser.add_argument("--data", type=Path, default=DATA,
+                        help="the folder holding onet/, oews/ and esco/ (default ../shared/data)")
     args = parser.parse_args()
-    if not DATA.is_dir():
-        sys.exit(f"No data in {DATA}.")
+    if not args.data.is_dir():
+        sys.exit(f"No data in {args.data}; name the folder with --data.")
     print(f"machine: {machine()}")
     with tempfile.TemporaryDirectory(prefix="careergraph-bench-rev-") as tmp:
         trees = {"current": REPO}
@@ -123,7 +125,7 @@ def main() -> None:
                 # alternate which tree goes first, so drift within a round cancels out
                 names = list(trees) if n % 2 == 0 else list(reversed(trees))
                 for name in names:
-                    s, peak, cpu = run_once(job, trees[name])
+                    s, peak, cpu = run_once(job, trees[name], args.data)
                     seconds[name].append(s)
                     peaks[name].append(peak)
                     cpus[name].append(cpu)
