@@ -158,20 +158,27 @@ def literal_value(value: str, datatype: str | None) -> Any:
     >>> literal_value("Director", None)
     'Director'
     """
-    if not datatype:
+    convert = _CONVERT.get(datatype) if datatype else None
+    if convert is None:
         return value
     try:
-        if datatype in _INT_TYPES:
-            return int(value)
-        if datatype == XSD + "decimal":
-            return Decimal(value)
-        if datatype in (XSD + "double", XSD + "float"):
-            return float(value)
-        if datatype == XSD + "boolean":
-            return value in ("true", "1")
+        return convert(value)
     except (ValueError, ArithmeticError):
         return value
-    return value
+
+
+def _boolean(value: str) -> bool:
+    return value in ("true", "1")
+
+
+#: literal datatype -> the Python value local stores give; other literals stay strings
+_CONVERT: dict[str, Callable[[str], Any]] = {
+    **{t: int for t in _INT_TYPES},
+    XSD + "decimal": Decimal,
+    XSD + "double": float,
+    XSD + "float": float,
+    XSD + "boolean": _boolean,
+}
 
 
 class Store:
@@ -259,14 +266,25 @@ class LocalStore(Store):
             raise QueryError(f"The query failed: {exc}") from exc
 
     def select(self, query: str, timeout: float | None = None) -> list[dict[str, Any]]:
+        import pyoxigraph as ox
+
         result = self._query(query)
-        names = [v.value for v in result.variables]
+        columns = list(enumerate(v.value for v in result.variables))
+        named, literal = ox.NamedNode, ox.Literal
         rows = []
         for solution in result:
             row = {}
-            for name in names:
-                term = solution[name]
-                if term is not None:
+            for i, name in columns:
+                term = solution[i]
+                if term is None:
+                    continue
+                # IRIs and literals inline: the projection of an import reads millions of terms
+                kind = type(term)
+                if kind is named:
+                    row[name] = term.value
+                elif kind is literal:
+                    row[name] = literal_value(term.value, term.datatype.value)
+                else:
                     row[name] = term_to_python(term)
             rows.append(row)
         return rows
