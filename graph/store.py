@@ -24,7 +24,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import threading
 import time
 import uuid
 from collections.abc import Callable
@@ -349,7 +348,8 @@ def write_graph(
     dump and the queries behind the projection run several times faster there
     than on disk (a million triples fit in a few hundred MB). The embedded
     store on disk is then bulk-loaded from it in chunks, which keeps the bulk
-    loader's memory small.
+    loader's memory small; it is done before ``after`` runs rather than
+    beside it, so their peaks of memory do not add up.
 
     Parameters
     ----------
@@ -393,21 +393,13 @@ def write_graph(
         store.dump(
             str(tmp_ttl), ox.RdfFormat.TURTLE, from_graph=ox.DefaultGraph(), prefixes=PREFIXES
         )
-        # the on-disk store is written while ``after`` runs: pyoxigraph releases the GIL
-        errors: list[BaseException] = []
-        copier = threading.Thread(target=_copy_store, args=(store, tmp_store, errors))
-        copier.start()
-        try:
-            tmp_manifest.write_text(json.dumps(manifest.to_dict(), indent=2), encoding="utf-8")
-            if after is not None:
-                # the new graph through the reader every command uses, over the same triples
-                local = LocalStore(out_dir, manifest=manifest, raw=store)
-                after(local)
-                local.close()
-        finally:
-            copier.join()
-        if errors:
-            raise errors[0]
+        _copy_store(store, tmp_store)
+        tmp_manifest.write_text(json.dumps(manifest.to_dict(), indent=2), encoding="utf-8")
+        if after is not None:
+            # the new graph through the reader every command uses, over the same triples
+            local = LocalStore(out_dir, manifest=manifest, raw=store)
+            after(local)
+            local.close()
         del store
         os.replace(tmp_store, final_store)
         os.replace(tmp_ttl, out_dir / "graph.ttl")
@@ -430,14 +422,11 @@ def write_graph(
 COPY_CHUNK = 32 * 2**20
 
 
-def _copy_store(
-    source: Any, path: Path, errors: list[BaseException], chunk: int = COPY_CHUNK
-) -> None:
+def _copy_store(source: Any, path: Path, chunk: int = COPY_CHUNK) -> None:
     """Write every quad of ``source`` into a new on-disk store at ``path``.
 
     One bulk load of a million quads holds about 1 GB; chunks of whole lines
     read from an N-Quads file keep it to a fraction of that at the same speed.
-    Runs in a thread: an exception is appended to ``errors`` for the caller.
     """
     import pyoxigraph as ox
 
@@ -450,8 +439,6 @@ def _copy_store(
                 target.bulk_load(data + handle.readline(), format=ox.RdfFormat.N_QUADS)
         target.flush()
         del target
-    except BaseException as exc:  # noqa: BLE001 - handed to the thread that waits for this one
-        errors.append(exc)
     finally:
         dump.unlink(missing_ok=True)
 
