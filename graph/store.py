@@ -223,6 +223,16 @@ def _syntax_error(exc: Exception) -> QuerySyntaxError:
 class LocalStore(Store):
     """A built graph folder, queried through its embedded pyoxigraph store.
 
+    Parameters
+    ----------
+    graph_dir : Path
+        The graph folder.
+    manifest : Manifest, optional
+        Its manifest, when already read.
+    raw : pyoxigraph.Store, optional
+        A store already holding the folder's triples, read instead of opening
+        the folder's own (:func:`write_graph` passes its in-memory copy).
+
     Examples
     --------
     >>> store = open_store()

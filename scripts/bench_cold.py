@@ -15,7 +15,10 @@ Usage::
 
 The O*NET commands need a graph folder imported with
 ``careergraph import onet ... --wages ...``; without one they are skipped.
-Every command runs once untimed first, so caches (the built-in graph) exist.
+Every command runs once untimed first, so caches (the built-in graph) exist
+and so does the bytecode of the package, as after ``pip install``: the runs
+ignore ``PYTHONDONTWRITEBYTECODE`` unless ``--source`` is given, which
+measures compiling every module from source on every run instead.
 """
 
 from __future__ import annotations
@@ -62,10 +65,10 @@ def commands(onet: Path | None) -> dict[str, list[str]]:
     return jobs
 
 
-def run(argv: list[str]) -> float:
+def run(argv: list[str], env: dict[str, str]) -> float:
     """Wall seconds of one fresh interpreter running ``argv``; exits if it fails."""
     start = time.perf_counter()
-    done = subprocess.run([sys.executable, *argv], cwd=REPO, capture_output=True)
+    done = subprocess.run([sys.executable, *argv], cwd=REPO, env=env, capture_output=True)
     seconds = time.perf_counter() - start
     if done.returncode != 0:
         sys.exit(
@@ -89,13 +92,20 @@ def main() -> None:
         "onet", nargs="?", type=Path, help="an O*NET graph folder (import onet --wages)"
     )
     parser.add_argument("--runs", type=int, default=5, help="rounds (default 5)")
+    parser.add_argument(
+        "--source", action="store_true", help="no bytecode cache: compile modules on every run"
+    )
     args = parser.parse_args()
+    env = dict(os.environ)
+    if not args.source:
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
     if args.onet is not None and not (args.onet / "manifest.json").is_file():
         sys.exit(f"{args.onet} holds no built graph (no manifest.json).")
     jobs = {name: ["-m", "graph", *argv] for name, argv in commands(args.onet).items()}
     print(f"machine: {machine()}")
+    print(f"bytecode: {'none, compiled from source each run' if args.source else 'cached'}")
     for argv in jobs.values():
-        run(argv)  # untimed: builds caches
+        run(argv, env)  # untimed: builds caches
     names = ["floor", *jobs]
     argvs = {"floor": FLOOR, **jobs}
     seconds: dict[str, list[float]] = {name: [] for name in names}
@@ -104,7 +114,7 @@ def main() -> None:
         # floor first in even rounds, last in odd ones: drift within a round cancels out
         order = names if n % 2 == 0 else names[1:] + names[:1]
         for name in order:
-            seconds[name].append(run(argvs[name]))
+            seconds[name].append(run(argvs[name], env))
         for name in jobs:
             ratios[name].append(seconds[name][-1] / seconds["floor"][-1])
     floor = statistics.median(seconds["floor"])
