@@ -274,7 +274,7 @@ class Quads:
     def typed(self, value: str, datatype: str) -> str:
         return _quoted(value) + "^^" + self.iri(datatype)
 
-    def add(self, s: str, p: str, o: str) -> None:
+    def add(self, s: Any, p: Any, o: Any) -> None:
         self.lines.append(f"{s} {p} {o} .\n")
         if self.store is not None and len(self.lines) >= self.batch:
             self.flush_into(self.store)
