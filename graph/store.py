@@ -358,8 +358,8 @@ def write_graph(
     dump and the queries behind the projection run several times faster there
     than on disk (a million triples fit in a few hundred MB). The embedded
     store on disk is then bulk-loaded from it in chunks, which keeps the bulk
-    loader's memory small; it is done before ``after`` runs rather than
-    beside it, so their peaks of memory do not add up.
+    loader's memory small; it is done after ``after`` rather than beside it,
+    so their peaks of memory do not add up.
 
     Parameters
     ----------
@@ -403,13 +403,14 @@ def write_graph(
         store.dump(
             str(tmp_ttl), ox.RdfFormat.TURTLE, from_graph=ox.DefaultGraph(), prefixes=PREFIXES
         )
-        _copy_store(store, tmp_store)
         tmp_manifest.write_text(json.dumps(manifest.to_dict(), indent=2), encoding="utf-8")
         if after is not None:
             # the new graph through the reader every command uses, over the same triples
             local = LocalStore(out_dir, manifest=manifest, raw=store)
             after(local)
             local.close()
+        # last: memory the bulk loader leaves behind would raise the peak of ``after``
+        _copy_store(store, tmp_store)
         del store
         os.replace(tmp_store, final_store)
         os.replace(tmp_ttl, out_dir / "graph.ttl")
