@@ -196,6 +196,7 @@ class Quads:
     ``"4.5"^^<...#decimal>``), so adding a triple joins three strings and
     nothing else; the store parses the text in bulk. Every IRI is checked
     once, when it is first made, so a bad one fails where it comes from.
+    pyoxigraph terms may be passed to :meth:`add` too: they print as N-Triples.
 
     Examples
     --------
