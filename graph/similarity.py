@@ -48,7 +48,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -231,10 +231,9 @@ def _cosine(
     (most words, most skills) by summing each role's feature co-occurrences.
     """
     n = len(rows)
-    sim = np.zeros((n, n), dtype=np.float64)
     r, c, v, d = _sparse(rows)
     if d == 0 or n == 0:
-        return sim.astype(np.float32)
+        return np.zeros((n, n), dtype=np.float32)
     df = np.bincount(c, minlength=d)
     has = np.zeros(n, dtype=bool)
     has[r] = True
@@ -258,7 +257,11 @@ def _cosine(
         ucols = dpos[np.flatnonzero(universal)]
         sub = block[has][:, ucols]
         block[np.ix_(has, ucols)] = sub - sub.mean(axis=0)
-    sim += block @ block.T
+    # one n x n matrix, not two (imports of 3,000 roles stay under 1 GB); adding 0.0 turns
+    # -0.0 into 0.0 exactly as adding the product to zeros did
+    sim = block @ block.T
+    del block
+    sim += 0.0
     # sparse part: for each feature, every pair of roles sharing it
     sr, sc, sw = r[~in_dense], c[~in_dense], weight[~in_dense]
     if len(sc):
@@ -313,7 +316,8 @@ def _row_z(sim: np.ndarray, active: np.ndarray) -> np.ndarray:
     sq = (z**2).sum(axis=1) / (n - 1)
     std = np.sqrt(np.clip(sq - mean**2, 0, None))
     std[std == 0] = 1.0
-    z = (z - mean[:, None]) / std[:, None]
+    z -= mean[:, None]  # in place: no n x n temporaries
+    z /= std[:, None]
     z[~active] = 0.0
     np.fill_diagonal(z, 0.0)
     return z.astype(np.float32)
@@ -369,22 +373,25 @@ def build_model(
         for r in roles
     }
     cache: dict[str, list[str]] = {}
-    inputs: dict[str, tuple[list[dict[str, float]], bool]] = {
-        "rated": ([views.rated.get(r, {}) for r in roles], True),
-        "named": ([dict.fromkeys(views.named.get(r, ()), 1.0) for r in roles], False),
-        "text": (_text_rows(texts, roles, True, cache), False),
-        "titles": (_text_rows(views.titles, roles, False, cache), False),
-        "tasks": (_text_rows(views.tasks, roles, True, cache), False),
+    # each view's rows are made when it is used and dropped after: text rows are large
+    inputs: dict[str, tuple[Callable[[], list[dict[str, float]]], bool]] = {
+        "rated": (lambda: [views.rated.get(r, {}) for r in roles], True),
+        "named": (lambda: [dict.fromkeys(views.named.get(r, ()), 1.0) for r in roles], False),
+        "text": (lambda: _text_rows(texts, roles, True, cache), False),
+        "titles": (lambda: _text_rows(views.titles, roles, False, cache), False),
+        "tasks": (lambda: _text_rows(views.tasks, roles, True, cache), False),
     }
     combined = np.zeros((n, n), dtype=np.float32)
     total = np.zeros(n, dtype=np.float32)
     used = []
-    for name, (rows, centre) in inputs.items():
+    for name, (make_rows, centre) in inputs.items():
+        rows = make_rows()
         w = weights.get(name, 0.0)
         active = np.array([bool(row) for row in rows], dtype=bool)
         if not w or active.sum() < 2:
             continue
         sim = _cosine(rows, centre_dense=centre)
+        del rows
         combined += w * _row_z(sim, active)
         total += w * active
         used.append(f"{name}×{w:g}")

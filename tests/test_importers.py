@@ -34,6 +34,7 @@ ESCO = FIXTURES / "esco"
 OEWS = FIXTURES / "oews" / "oews_national_small.csv"
 SHARED = Path(__file__).parents[1].parent / "shared" / "data"
 ID = "https://w3id.org/careergraph/id/"
+XSD = "http://www.w3.org/2001/XMLSchema#"
 
 
 def _store(q: Quads) -> ox.Store:
@@ -501,3 +502,35 @@ def test_real_onet_import_and_path(tmp_path: Path) -> None:
     routes = json.loads(result.output)["routes"]
     assert routes and routes[0]["steps"][0]["skills_to_gain"]
     assert routes[0]["salary_change"] is not None
+
+
+# --- the triple buffer -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text", ['5" nails', "back\\slash", "two\nlines\r\n", "tab\there", "naïve — ✓", ""]
+)
+def test_quads_text_round_trips(text: str) -> None:
+    q = Quads()
+    q.add(q.id("x"), q.rdfs("label"), q.text(text))
+    (quad,) = q.quads
+    assert quad.object == ox.Literal(text)
+
+
+def test_quads_typed_literals_and_pyoxigraph_terms() -> None:
+    q = Quads()
+    node = ox.NamedNode(ID + "y")
+    q.add(node, q.cg("importance"), q.decimal("4.50"))
+    q.add(q.id("y"), q.cg("position"), ox.Literal("3", datatype=ox.NamedNode(XSD + "integer")))
+    q.add(q.id("y"), q.cg("openEnded"), q.boolean(False))
+    objects = sorted(str(quad.object) for quad in q.quads)
+    assert objects == [
+        f'"3"^^<{XSD}integer>',
+        f'"4.50"^^<{XSD}decimal>',
+        f'"false"^^<{XSD}boolean>',
+    ]
+
+
+def test_quads_reject_a_malformed_iri() -> None:
+    with pytest.raises(ValueError):
+        Quads().iri("http://example.org/a b")

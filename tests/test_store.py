@@ -54,6 +54,41 @@ def test_a_failing_fill_leaves_the_previous_graph(tmp_path):
     assert read_manifest(tmp_path).build_id == first.build_id
 
 
+@pytest.mark.parametrize("where", ["after", "copy"])
+def test_a_failing_projection_or_store_copy_leaves_the_previous_graph(tmp_path, monkeypatch, where):
+    first = write_graph(tmp_path, fill_two)
+    listing = sorted(p.name for p in tmp_path.iterdir())
+
+    def boom(*_args) -> None:
+        raise RuntimeError("disk on fire")
+
+    if where == "copy":
+        monkeypatch.setattr("graph.store._copy_store", boom)
+    with pytest.raises(RuntimeError):
+        write_graph(tmp_path, fill_two, after=boom if where == "after" else None)
+    assert sorted(p.name for p in tmp_path.iterdir()) == listing
+    assert read_manifest(tmp_path).build_id == first.build_id
+
+
+def test_the_store_on_disk_holds_every_quad_in_chunks(tmp_path):
+    def fill_many(store) -> None:
+        store.extend(
+            ox.Quad(ox.NamedNode(f"{EX}s{n}"), ox.NamedNode(f"{EX}p"), ox.Literal(f"line {n}\n"))
+            for n in range(5000)
+        )
+        named = ox.NamedNode(f"{EX}g")
+        store.add(ox.Quad(ox.NamedNode(f"{EX}s"), ox.NamedNode(f"{EX}p"), ox.Literal("x"), named))
+
+    source = ox.Store()
+    fill_many(source)
+    from graph.store import _copy_store
+
+    _copy_store(source, tmp_path / "copy", chunk=1000)  # many chunks, each ending on a line
+    copy = ox.Store.read_only(str(tmp_path / "copy"))
+    assert sorted(map(str, copy)) == sorted(map(str, source))
+    assert [p.name for p in tmp_path.iterdir()] == ["copy"]  # the N-Quads file is gone
+
+
 def test_a_new_build_replaces_the_old_store(tmp_path):
     first = write_graph(tmp_path, fill_two)
     second = write_graph(tmp_path, fill_two)

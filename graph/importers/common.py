@@ -190,80 +190,94 @@ def _quoting(delimiter: str) -> Any:
 
 
 class Quads:
-    """A buffer of pyoxigraph quads with cached nodes: the fast way to make a million triples.
+    r"""A buffer of triples as N-Triples text: the fast way to make a million triples.
+
+    Nodes are their N-Triples spelling (``<iri>``, ``"text"``,
+    ``"4.5"^^<...#decimal>``), so adding a triple joins three strings and
+    nothing else; the store parses the text in bulk. Every IRI is checked
+    once, when it is first made, so a bad one fails where it comes from.
+    pyoxigraph terms may be passed to :meth:`add` too: they print as N-Triples.
 
     Examples
     --------
     >>> q = Quads()
     >>> role = q.iri("https://example.org/r")
-    >>> q.add(role, q.rdfs("label"), q.text("Role"))
+    >>> q.add(role, q.rdfs("label"), q.text('Role "A"'))
     >>> q.add(role, q.cg("importance"), q.decimal("4.5"))
     >>> len(q)
     2
+    >>> print(q.lines[0], end="")
+    <https://example.org/r> <http://www.w3.org/2000/01/rdf-schema#label> "Role \"A\"" .
     """
 
     def __init__(self, store: Any = None, batch: int = 200_000) -> None:
         import pyoxigraph as ox
 
         self._ox = ox
-        # with a store, quads go into it every ``batch`` quads: a million at once costs ~1 GB
+        # with a store, triples go into it every ``batch`` triples, so the text stays small
         self.store = store
         self.batch = batch
         self.written = 0
-        self.quads: list[Any] = []
-        self._nodes: dict[str, Any] = {}
-        self._decimal = ox.NamedNode(XSD + "decimal")
-        self._integer = ox.NamedNode(XSD + "integer")
-        self._boolean = ox.NamedNode(XSD + "boolean")
-        self._true = ox.Literal("true", datatype=self._boolean)
-        self._false = ox.Literal("false", datatype=self._boolean)
+        self.lines: list[str] = []
+        self._nodes: dict[str, str] = {}
+        self._decimal = "^^" + self.iri(XSD + "decimal")
+        self._integer = "^^" + self.iri(XSD + "integer")
+        boolean = "^^" + self.iri(XSD + "boolean")
+        self._true = '"true"' + boolean
+        self._false = '"false"' + boolean
         self.type = self.iri(RDF + "type")
 
     def __len__(self) -> int:
-        return self.written + len(self.quads)
+        return self.written + len(self.lines)
 
-    def iri(self, value: str) -> Any:
+    @property
+    def quads(self) -> list[Any]:
+        """The buffered triples as ``pyoxigraph.Quad`` objects (slow; for tests and small sets)."""
+        return list(self._ox.parse(self._data(), format=self._ox.RdfFormat.N_TRIPLES))
+
+    def iri(self, value: str) -> str:
         node = self._nodes.get(value)
         if node is None:
-            node = self._nodes[value] = self._ox.NamedNode(value)
+            self._ox.NamedNode(value)  # raises ValueError on a malformed IRI
+            node = self._nodes[value] = f"<{value}>"
         return node
 
-    def cg(self, term: str) -> Any:
+    def cg(self, term: str) -> str:
         return self.iri(CG_IRI + term)
 
-    def id(self, path: str) -> Any:
+    def id(self, path: str) -> str:
         return self.iri(ID_IRI + path)
 
-    def rdfs(self, term: str) -> Any:
+    def rdfs(self, term: str) -> str:
         return self.iri(RDFS + term)
 
-    def skos(self, term: str) -> Any:
+    def skos(self, term: str) -> str:
         return self.iri(SKOS + term)
 
-    def dct(self, term: str) -> Any:
+    def dct(self, term: str) -> str:
         return self.iri(DCT + term)
 
-    def schema(self, term: str) -> Any:
+    def schema(self, term: str) -> str:
         return self.iri(SCHEMA + term)
 
-    def text(self, value: str) -> Any:
-        return self._ox.Literal(value)
+    def text(self, value: str) -> str:
+        return _quoted(value)
 
-    def decimal(self, value: str | float) -> Any:
-        return self._ox.Literal(str(value), datatype=self._decimal)
+    def decimal(self, value: str | float) -> str:
+        return _quoted(str(value)) + self._decimal
 
-    def integer(self, value: int) -> Any:
-        return self._ox.Literal(str(int(value)), datatype=self._integer)
+    def integer(self, value: int) -> str:
+        return f'"{int(value)}"{self._integer}'
 
-    def boolean(self, value: bool) -> Any:
+    def boolean(self, value: bool) -> str:
         return self._true if value else self._false
 
-    def typed(self, value: str, datatype: str) -> Any:
-        return self._ox.Literal(value, datatype=self.iri(datatype))
+    def typed(self, value: str, datatype: str) -> str:
+        return _quoted(value) + "^^" + self.iri(datatype)
 
     def add(self, s: Any, p: Any, o: Any) -> None:
-        self.quads.append(self._ox.Quad(s, p, o))
-        if self.store is not None and len(self.quads) >= self.batch:
+        self.lines.append(f"{s} {p} {o} .\n")
+        if self.store is not None and len(self.lines) >= self.batch:
             self.flush_into(self.store)
 
     def labelled(self, node: Any, label: str, *classes: Any) -> None:
@@ -289,13 +303,34 @@ class Quads:
         if meta.get("rights"):
             self.add(node, self.dct("rights"), self.text(meta["rights"]))
 
+    def _data(self) -> bytes:
+        return "".join(self.lines).encode("utf-8")
+
     def flush_into(self, store: Any) -> int:
-        """Add the buffered quads to a pyoxigraph store and empty the buffer."""
-        n = len(self.quads)
-        store.bulk_extend(self.quads)
+        """Load the buffered triples into a pyoxigraph store and empty the buffer."""
+        n = len(self.lines)
+        if n:
+            store.bulk_load(
+                self._data(), format=self._ox.RdfFormat.N_TRIPLES, to_graph=self._ox.DefaultGraph()
+            )
         self.written += n
-        self.quads = []
+        self.lines = []
         return n
+
+
+#: what N-Triples escapes inside a quoted literal
+_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
+
+
+def _quoted(value: str) -> str:
+    r"""A string as an N-Triples literal.
+
+    Examples
+    --------
+    >>> print(_quoted('a "b"\\c\nd'))
+    "a \"b\"\\c\nd"
+    """
+    return '"' + value.translate(_ESCAPES) + '"'
 
 
 @dataclass

@@ -1,0 +1,132 @@
+"""Cold CLI commands as multiples of the interpreter's floor, measured side by side.
+
+A person runs one command and waits for the interpreter, its imports and the
+graph. The floor is ``python -c "import click, networkx"``: what any CLI on
+this stack pays before doing anything. Each round runs the floor and every
+command once, in a fresh interpreter each, from this one process, alternating
+the order from round to round, so machine drift (other processes on a shared
+machine) hits both alike; the ratio of each command to the floor run next to it
+is what the script reports (median over rounds), beside the median seconds.
+
+Usage::
+
+    python scripts/bench_cold.py                       # built-in graph only
+    python scripts/bench_cold.py output/onet --runs 7  # plus the O*NET commands
+
+The O*NET commands need a graph folder imported with
+``careergraph import onet ... --wages ...``; without one they are skipped.
+Every command runs once untimed first, so caches (the built-in graph) exist
+and so does the bytecode of the package, as after ``pip install``: the runs
+ignore ``PYTHONDONTWRITEBYTECODE`` unless ``--source`` is given, which
+measures compiling every module from source on every run instead.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shlex
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+
+FLOOR = ["-c", "import click, networkx"]
+
+#: the GROUP BY over every O*NET skill rating (50,530 on O*NET 29.3)
+GROUP_BY = (
+    "SELECT ?skill (AVG(?imp) AS ?avg) (COUNT(*) AS ?n) WHERE { ?r cg:skillRequirement ?q . "
+    "?q cg:skill ?skill ; cg:importance ?imp } GROUP BY ?skill ORDER BY DESC(?n) LIMIT 3"
+)
+
+#: the O*NET roles the route commands run between
+ONET_FROM = "Software Developers"
+ONET_TO = "Computer and Information Systems Managers"
+
+
+def commands(onet: Path | None) -> dict[str, list[str]]:
+    """Name -> arguments after ``python -m graph``, for every cold command measured."""
+    jobs = {"path TPM (built-in)": ["path", "TPM", "Director of Technical Program Management"]}
+    if onet is not None:
+        g = ["--graph", str(onet)]
+        jobs.update(
+            {
+                "path (O*NET)": ["path", ONET_FROM, ONET_TO, *g],
+                "next (O*NET)": ["next", ONET_FROM, *g],
+                "gap (O*NET)": ["gap", ONET_FROM, ONET_TO, *g],
+                "similar (O*NET)": ["similar", ONET_FROM, *g],
+                "sparql GROUP BY (O*NET)": ["sparql", GROUP_BY, *g],
+            }
+        )
+    return jobs
+
+
+def run(argv: list[str], env: dict[str, str]) -> float:
+    """Wall seconds of one fresh interpreter running ``argv``; exits if it fails."""
+    start = time.perf_counter()
+    done = subprocess.run([sys.executable, *argv], cwd=REPO, env=env, capture_output=True)
+    seconds = time.perf_counter() - start
+    if done.returncode != 0:
+        sys.exit(
+            f"{shlex.join(['python', *argv])} failed with exit code {done.returncode}:\n"
+            f"{done.stderr.decode(errors='replace')}"
+        )
+    return seconds
+
+
+def machine() -> str:
+    load = "/".join(f"{x:.2f}" for x in os.getloadavg())
+    return (
+        f"{os.cpu_count()} cores, load average {load} (1/5/15 min), "
+        f"Python {platform.python_version()} ({platform.machine()})"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "onet", nargs="?", type=Path, help="an O*NET graph folder (import onet --wages)"
+    )
+    parser.add_argument("--runs", type=int, default=5, help="rounds (default 5)")
+    parser.add_argument(
+        "--source", action="store_true", help="no bytecode cache: compile modules on every run"
+    )
+    args = parser.parse_args()
+    env = dict(os.environ)
+    if not args.source:
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+    if args.onet is not None and not (args.onet / "manifest.json").is_file():
+        sys.exit(f"{args.onet} holds no built graph (no manifest.json).")
+    jobs = {name: ["-m", "graph", *argv] for name, argv in commands(args.onet).items()}
+    print(f"machine: {machine()}")
+    print(f"bytecode: {'none, compiled from source each run' if args.source else 'cached'}")
+    for argv in jobs.values():
+        run(argv, env)  # untimed: builds caches
+    names = ["floor", *jobs]
+    argvs = {"floor": FLOOR, **jobs}
+    seconds: dict[str, list[float]] = {name: [] for name in names}
+    ratios: dict[str, list[float]] = {name: [] for name in jobs}
+    for n in range(args.runs):
+        # floor first in even rounds, last in odd ones: drift within a round cancels out
+        order = names if n % 2 == 0 else names[1:] + names[:1]
+        for name in order:
+            seconds[name].append(run(argvs[name], env))
+        for name in jobs:
+            ratios[name].append(seconds[name][-1] / seconds["floor"][-1])
+    floor = statistics.median(seconds["floor"])
+    print(f"floor  python {shlex.join(FLOOR)}: median {floor:.3f} s ({args.runs} runs)")
+    width = max(len(name) for name in jobs)
+    for name, argv in jobs.items():
+        print(
+            f"{name:<{width}}  median {statistics.median(seconds[name]):.3f} s  "
+            f"{statistics.median(ratios[name]):.2f}x floor   python {shlex.join(argv)}"
+        )
+    print(f"machine after: {machine()}")
+
+
+if __name__ == "__main__":
+    main()
