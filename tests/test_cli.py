@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import json
-import shutil
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 import click
 import pytest
-from conftest import FIXTURES, GOLDEN, SEED
+from conftest import FIXTURES, GOLDEN, REPO, SEED, console_script
 
 from graph.cli import cli
 
@@ -38,16 +38,58 @@ def test_main_help_lists_the_core_commands(runner):
         assert name in result.output
 
 
+@pytest.mark.installed
 def test_console_script_and_module_run():
-    beside = Path(sys.executable).with_name("careergraph")
-    exe = str(beside) if beside.is_file() else shutil.which("careergraph")
-    assert exe, "the careergraph console script is not installed"
+    exe = console_script()
     out = subprocess.run([exe, "--version"], capture_output=True, text=True, check=True)
     assert out.stdout.startswith("careergraph, version ")
     mod = subprocess.run(
         [sys.executable, "-m", "graph", "--version"], capture_output=True, text=True, check=True
     )
     assert mod.stdout == out.stdout
+
+
+@pytest.mark.installed
+def test_installed_command_works_outside_the_repository(tmp_path):
+    """The console script on its own: no source folder on the path, run from elsewhere."""
+    exe = console_script()
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+
+    def run(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [exe, *args], capture_output=True, text=True, cwd=tmp_path, env=env, timeout=600
+        )
+
+    path = run("path", "TPM", "Director of TPM", "--k", "1", "--format", "json")
+    assert path.returncode == 0, path.stderr
+    steps = json.loads(path.stdout)["routes"][0]["steps"]
+    assert [(s["from"], s["to"], s["kind"]) for s in steps] == [
+        (
+            "Technical Program Manager (Infrastructure & Delivery)",
+            "Director of Technical Program Management",
+            "progression",
+        )
+    ]
+    query = run("sparql", "--name", "moves-from-role", "--param", "role=TPM", "--format", "csv")
+    assert query.returncode == 0, query.stderr
+    assert query.stdout.splitlines()[0] == "to,toLabel,kind,skillsToGain"
+    assert (
+        "Director of Technical Program Management,progression,People management;"
+        in query.stdout
+    )
+    viz = run("viz", "--focus", "TPM", "-o", "page.html")
+    assert viz.returncode == 0, viz.stderr
+    assert viz.stdout == "Wrote page.html\n"
+    page = (tmp_path / "page.html").read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>") or page.startswith("<!doctype html>")
+    assert '"label":"Director of Technical Program Management"' in page
+    # the installed package, not this source tree, answered
+    where = subprocess.run(
+        [str(Path(exe).with_name("python")), "-c", "import graph; print(graph.__file__)"],
+        capture_output=True, text=True, cwd=tmp_path, env=env,
+    )
+    if where.returncode == 0:
+        assert not where.stdout.startswith(str(REPO)), where.stdout
 
 
 def test_parse_prints_the_seed_as_its_golden_json(runner):
@@ -81,7 +123,30 @@ def test_parse_an_empty_file(runner, tmp_path):
     result = runner.invoke(cli, ["parse", str(empty)])
     assert result.exit_code == 1
     assert "empty.txt" in result.stderr
-    assert "Traceback" not in result.output + result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "code"),
+    [
+        (["parse", "{tmp}/empty.txt"], 1),
+        (["parse", "{tmp}/missing.txt"], 1),
+        (["roles", "--graph", "{tmp}"], 1),
+        (["show", "Technical Program Wizard"], 2),
+    ],
+)
+def test_a_real_process_prints_one_error_line_and_no_traceback(tmp_path, args, code):
+    """Outside CliRunner (which catches everything) an escaped exception is a traceback."""
+    (tmp_path / "empty.txt").write_text("")
+    argv = [a.replace("{tmp}", str(tmp_path)) for a in args]
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    done = subprocess.run(
+        [sys.executable, "-m", "graph", *argv], capture_output=True, text=True, env=env,
+        cwd=tmp_path, timeout=600,
+    )
+    assert done.returncode == code, done.stderr
+    assert "Traceback" not in done.stderr
+    lines = done.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: "), done.stderr
 
 
 def test_build_prints_counts_and_writes_the_folder(runner, tmp_path):

@@ -324,7 +324,6 @@ def test_import_esco(tmp_path: Path) -> None:
 
 
 @pytest.mark.realdata
-@pytest.mark.skipif(not SHARED.is_dir(), reason="../shared/data is absent")
 def test_real_onet_import_and_path(tmp_path: Path) -> None:
     out = tmp_path / "onet"
     report = import_onet(
