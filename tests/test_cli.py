@@ -268,3 +268,60 @@ def test_markup_in_guide_text_prints_literally(runner, tmp_path):
     )
     result = runner.invoke(cli, ["show", "Site Reliability Engineer", "--graph", str(out)])
     assert "[bold red]Linux[/] <b>kernels</b>" in result.stdout
+
+
+def _table_rows(stdout: str) -> dict[str, list[str]]:
+    """Role label -> the other cells of a 'roles' table (columns split on 2+ spaces)."""
+    import re
+
+    rows = {}
+    for line in stdout.splitlines()[4:]:
+        cells = re.split(r"\s{2,}", line.strip())
+        if len(cells) == 5:
+            rows[cells[0]] = cells[1:]
+    return rows
+
+
+def test_roles_table_lists_every_role_with_its_source_and_counts(runner, store):
+    result = runner.invoke(cli, ["roles"])
+    assert result.exit_code == 0, result.stderr
+    total = store.select("SELECT (COUNT(*) AS ?n) WHERE { ?r a cg:Role }")[0]["n"]
+    assert result.stdout.splitlines()[0].strip() == f"{total} roles"
+    assert result.stdout.splitlines()[2].split() == [
+        "Role", "Source", "Skills", "Moves", "out", "Moves", "in",
+    ]  # fmt: skip
+    rows = _table_rows(result.stdout)
+    assert len(rows) == total
+    assert rows["Technical Program Manager (Infrastructure & Delivery)"] == [
+        "seed guide", "10", "10", "6",
+    ]  # fmt: skip
+    assert rows["Director of Technical Program Management"] == ["authored guide", "9", "6", "7"]
+    assert rows["Cloud Architect"] == ["named", "0", "0", "0"]
+
+
+def test_roles_guides_only(runner):
+    result = runner.invoke(cli, ["roles", "--guides-only"])
+    assert result.exit_code == 0, result.stderr
+    shipped = len(list((REPO / "graph" / "data" / "guides").glob("*.txt")))  # one role each
+    assert result.stdout.splitlines()[0].strip() == f"{shipped} roles"
+    rows = _table_rows(result.stdout)
+    assert len(rows) == shipped
+    assert {cells[0] for cells in rows.values()} == {"seed guide", "authored guide"}
+    assert "Cloud Architect" not in rows
+    listed = runner.invoke(cli, ["roles", "--guides-only", "--format", "json"])
+    data = json.loads(listed.stdout)
+    assert sorted(r["label"] for r in data) == sorted(rows)
+    assert {r["guide"] for r in data} == {"seed", "authored"}
+
+
+def test_build_json_report(runner, tmp_path):
+    out = tmp_path / "g"
+    result = runner.invoke(
+        cli, ["build", "--out", str(out), "--guides", str(FIXTURES / "build"), "--format", "json"]
+    )
+    assert result.exit_code == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert len(report["guides"]) == 16
+    assert report["counts"]["roles"] >= 16 and report["counts"]["triples"] > 1000
+    assert report["build_id"] == json.loads((out / "manifest.json").read_text())["build_id"]
+    assert result.stderr == ""  # warnings travel in the JSON, not as extra lines
