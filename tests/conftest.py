@@ -9,12 +9,13 @@ reason, or fail naming what is missing when ``CAREERGRAPH_REQUIRE_SERVICES=1`` (
 from __future__ import annotations
 
 import fcntl
+import json
 import os
 import shutil
 import sys
 import tempfile
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -123,6 +124,17 @@ def require(marker: str) -> None:
     pytest.skip(f"needs {missing}")
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
+    # the Virtuoso tests share the server's graphs: under xdist they take turns (set-up, test
+    # and tear-down of one at a time), whichever worker runs them
+    if item.get_closest_marker("virtuoso") is None:
+        return (yield)
+    with open(_CACHE / ".virtuoso.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        return (yield)
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtest_setup(item: pytest.Item) -> None:
     for marker in NEEDS:
@@ -162,6 +174,57 @@ def projection(store):
     from graph.network import load_projection
 
     return load_projection(store)
+
+
+def made_once(name: str, make: Callable[[Path], None]) -> Path:
+    """A folder ``make`` fills once per test run, shared by the xdist workers (read it only)."""
+    out = _CACHE / name
+    with open(_CACHE / f".{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            done = _CACHE / f".{name}.done"
+            if not done.is_file():
+                shutil.rmtree(out, ignore_errors=True)
+                make(out)
+                done.write_text("")
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+    return out
+
+
+@pytest.fixture(scope="session")
+def hostile_dir() -> Path:
+    """The shipped guides plus one whose title, skills and employer hold markup (read only)."""
+
+    def build(out: Path) -> None:
+        from graph.build import build_graph
+
+        build_graph(out, [FIXTURES / "viz" / "hostile-guide.txt"])
+
+    return made_once("hostile-graph", build)
+
+
+@pytest.fixture(scope="session")
+def onet_real() -> tuple[Path, dict]:
+    """The real O*NET 29.3 with OEWS wages, imported once by the CLI: (folder, JSON report)."""
+    require("realdata")
+
+    def run(out: Path) -> None:
+        from click.testing import CliRunner
+
+        from graph.cli import cli
+
+        wages = sorted((SHARED_DATA / "oews").glob("oews_national*.csv"))
+        result = CliRunner().invoke(
+            cli,
+            ["import", "onet", str(SHARED_DATA / "onet" / "tsv_from_xlsx"), "--out", str(out),
+             "--format", "json", *(["--wages", str(wages[0])] if wages else [])],
+        )  # fmt: skip
+        assert result.exit_code == 0, f"the O*NET import failed: {result.output}"
+        (out.parent / "onet-real.json").write_text(result.stdout)
+
+    out = made_once("onet-real", run)
+    return out, json.loads((out.parent / "onet-real.json").read_text())
 
 
 @pytest.fixture

@@ -162,9 +162,8 @@ def test_build_prints_counts_and_writes_the_folder(runner, tmp_path):
     assert "Site Reliability Engineer" in labels
 
 
-def test_build_with_a_bad_guide_exits_1_and_keeps_the_old_graph(runner, tmp_path):
-    out = tmp_path / "g"
-    assert runner.invoke(cli, ["build", "--out", str(out)]).exit_code == 0
+def test_build_with_a_bad_guide_exits_1_and_keeps_the_old_graph(runner, tmp_path, built_copy):
+    out = built_copy
     manifest = (out / "manifest.json").read_text()
     bad = tmp_path / "bad"
     bad.mkdir()
@@ -187,9 +186,8 @@ def test_validate_the_builtin_graph(runner):
     assert result.stdout.startswith("Conforms: ")
 
 
-def test_validate_reports_violations(runner, tmp_path):
-    out = tmp_path / "g"
-    assert runner.invoke(cli, ["build", "--out", str(out)]).exit_code == 0
+def test_validate_reports_violations(runner, built_copy):
+    out = built_copy
     ttl = out / "graph.ttl"
     ttl.write_text(
         ttl.read_text()
@@ -317,7 +315,9 @@ def test_roles_guides_only(runner):
 def test_build_json_report(runner, tmp_path):
     out = tmp_path / "g"
     result = runner.invoke(
-        cli, ["build", "--out", str(out), "--guides", str(FIXTURES / "build"), "--format", "json"]
+        cli,
+        ["build", "--out", str(out), "--guides", str(FIXTURES / "build"), "--format", "json",
+         "--no-validate"],  # fmt: skip
     )
     assert result.exit_code == 0, result.stderr
     report = json.loads(result.stdout)

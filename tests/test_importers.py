@@ -30,7 +30,6 @@ FIXTURES = Path(__file__).parent / "fixtures"
 ONET = FIXTURES / "onet"
 ESCO = FIXTURES / "esco"
 OEWS = FIXTURES / "oews" / "oews_national_small.csv"
-SHARED = Path(__file__).parents[1].parent / "shared" / "data"
 ID = "https://w3id.org/careergraph/id/"
 
 
@@ -409,19 +408,14 @@ def test_import_esco(tmp_path: Path) -> None:
 
 
 @pytest.mark.realdata
-def test_real_onet_import_and_path(tmp_path: Path) -> None:
-    out = tmp_path / "onet"
-    report = import_onet(
-        SHARED / "onet" / "tsv_from_xlsx",
-        out,
-        wages=SHARED / "oews" / "oews_national_may2025.csv",
-    )
-    counts = report.counts
+def test_real_onet_import_and_path(onet_real: tuple[Path, dict]) -> None:
+    out, report = onet_real  # imported once per run by the CLI (conftest.py)
+    counts = report["counts"]
     assert counts["ratings"] == 50530
     assert counts["technology_requirements"] == 32681
     assert counts["tasks"] == 18796
     assert counts["salary_bands"] == 995
-    assert report.warnings == []
+    assert report["warnings"] == []
     store = LocalStore(out)
     n = store.select(
         "SELECT (COUNT(*) AS ?n) WHERE { ?r a cg:Role ; skos:inScheme cgr:onet-occupations }"

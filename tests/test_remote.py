@@ -23,7 +23,6 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import pyoxigraph as ox
 import pytest
-from conftest import SHARED_DATA
 
 from graph import network
 from graph.cli import cli
@@ -795,17 +794,8 @@ ONET_ROLES = [
 
 
 @pytest.fixture(scope="module")
-def onet_graph(tmp_path_factory) -> Path:
-    from click.testing import CliRunner
-
-    out = tmp_path_factory.mktemp("onet-graph")
-    args = ["import", "onet", str(SHARED_DATA / "onet" / "tsv_from_xlsx"), "--out", str(out)]
-    wages = sorted((SHARED_DATA / "oews").glob("oews_national*.csv"))
-    if wages:
-        args += ["--wages", str(wages[0])]
-    result = CliRunner().invoke(cli, args)
-    assert result.exit_code == 0, f"the O*NET import failed: {result.output}"
-    return out
+def onet_graph(onet_real: tuple[Path, dict]) -> Path:
+    return onet_real[0]  # O*NET with wages, imported once per run (conftest.py)
 
 
 @pytest.mark.virtuoso

@@ -18,7 +18,7 @@ def _pytest(*args: str, **env: str) -> subprocess.CompletedProcess:
         if not k.startswith(("CAREERGRAPH_TEST_VIRTUOSO", "PYTEST_XDIST", "CAREERGRAPH_REQUIRE"))
     }
     return subprocess.run(
-        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-p", "no:xdist",
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-n", "0",
          "-p", "no:randomly", "-q", "-rfEs", *args],
         capture_output=True, text=True, cwd=REPO, env={**clean, **env}, timeout=600,
     )  # fmt: skip
@@ -60,14 +60,14 @@ def test_required_services_name_a_missing_data_folder_and_browser(tmp_path) -> N
     env = {"PYTHONPATH": str(REPO)}
     args = ("-c", os.devnull, "--rootdir", str(tmp_path), str(test))
     skipped = subprocess.run(
-        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-p", "no:xdist", "-q", "-rs",
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-n", "0", "-q", "-rs",
          *args], capture_output=True, text=True, cwd=tmp_path, env=_env(env), timeout=600,
     )  # fmt: skip
     assert skipped.returncode == 0, skipped.stdout
     data = f"the real data folder ../shared/data ({tmp_path.parent / 'shared' / 'data'}"
     assert f"needs {data} does not exist)" in skipped.stdout
     failed = subprocess.run(
-        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-p", "no:xdist", "-q", *args],
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-n", "0", "-q", *args],
         capture_output=True, text=True, cwd=tmp_path,
         env=_env({**env, "CAREERGRAPH_REQUIRE_SERVICES": "1"}), timeout=600,
     )  # fmt: skip

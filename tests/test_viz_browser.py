@@ -34,13 +34,10 @@ ALL_TYPES = "role,skill,sector,employer,salary"
 
 
 @pytest.fixture(scope="module")
-def hostile_store(tmp_path_factory) -> Any:
-    from graph.build import build_graph
+def hostile_store(hostile_dir) -> Any:
     from graph.store import LocalStore
 
-    out = tmp_path_factory.mktemp("hostile-graph")
-    build_graph(out, [FIXTURES / "hostile-guide.txt"])
-    return LocalStore(out)
+    return LocalStore(hostile_dir)
 
 
 @pytest.fixture(scope="module")
