@@ -33,6 +33,9 @@ else:
 os.environ["CAREERGRAPH_CACHE"] = str(_CACHE)
 for _name in ("CAREERGRAPH_GRAPH", "CAREERGRAPH_ENDPOINT", "CAREERGRAPH_UPDATE_ENDPOINT"):
     os.environ.pop(_name, None)
+# tables are 120 columns wide off a terminal, unless COLUMNS says otherwise (xdist workers
+# inherit the controller's terminal width there): the same width in every process
+os.environ["COLUMNS"] = "120"
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
