@@ -483,6 +483,14 @@ def test_an_oversized_request_is_413(http: httpx.Client) -> None:
         headers={"Content-Type": "application/sparql-query"},
     )
     assert body.status_code == 413
+    # sent in chunks, with no Content-Length to refuse it by: counted as it arrives
+    chunked = http.post(
+        "/sparql",
+        content=iter([query.encode()[:500_000], query.encode()[500_000:]]),
+        headers={"Content-Type": "application/sparql-query"},
+    )
+    assert "content-length" not in chunked.request.headers
+    assert chunked.status_code == 413
     again = http.get("/sparql", params={"query": TWO_ROLES})  # still serving
     assert again.status_code == 200 and len(bindings(again)) == 2
 
