@@ -277,7 +277,8 @@ def pytest_sessionstart(session: pytest.Session) -> None:
 def pytest_sessionfinish(session: pytest.Session) -> None:
     # the controller (or a run without xdist) removes the caches at the end
     if not hasattr(session.config, "workerinput"):
-        shutil.rmtree(_CACHE, ignore_errors=True)
+        if not _RUN:  # (a pytest started by a test under xdist inherits the run's id)
+            shutil.rmtree(_CACHE, ignore_errors=True)
         shared = _worker_cache(session.config)
         if shared is not None:
             shutil.rmtree(shared, ignore_errors=True)
