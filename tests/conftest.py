@@ -127,6 +127,18 @@ def require(marker: str) -> None:
     pytest.skip(f"needs {missing}")
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # The longest chain first: the real O*NET import, the Virtuoso test that pushes it, then
+    # the other Virtuoso tests. Under xdist they all land in the first worker's first batch,
+    # so that worker runs them in turn while the other runs the rest of the suite.
+    def rank(item: pytest.Item) -> int:
+        if item.get_closest_marker("realdata") is not None:
+            return 0
+        return 1 if item.get_closest_marker("virtuoso") is not None else 2
+
+    items.sort(key=rank)
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
     # the Virtuoso tests share the server's graphs: under xdist they take turns (set-up, test
