@@ -127,7 +127,34 @@ def require(marker: str) -> None:
     pytest.skip(f"needs {missing}")
 
 
+def _builtin_graph() -> Path:
+    """Build the built-in graph unless built; one process at a time (xdist workers, doctests)."""
+    from graph.store import builtin_graph_dir
+
+    with open(_CACHE / ".build-lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # the other workers wait for the first build
+        try:
+            return builtin_graph_dir()
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _after_the_build(item: pytest.Item) -> None:
+    # the package's doctests open the built-in graph themselves: not while a worker builds it
+    runtest = item.runtest
+
+    def run() -> None:
+        _builtin_graph()
+        runtest()
+
+    item.runtest = run  # type: ignore[method-assign]
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if isinstance(item, pytest.DoctestItem):
+            _after_the_build(item)
+
     # The longest chain first: the real O*NET import, the Virtuoso test that pushes it, then
     # the other Virtuoso tests. Under xdist they all land in the first worker's first batch,
     # so that worker runs them in turn while the other runs the rest of the suite.
@@ -165,14 +192,7 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 @pytest.fixture(scope="session")
 def builtin_dir() -> Path:
     """The built-in graph folder (built on first use, once for all xdist workers)."""
-    from graph.store import builtin_graph_dir
-
-    with open(_CACHE / ".build-lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)  # the other workers wait for the first build
-        try:
-            return builtin_graph_dir()
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
+    return _builtin_graph()
 
 
 @pytest.fixture(scope="session")
@@ -275,15 +295,9 @@ def _worker_cache(config: pytest.Config) -> Path | None:
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_sessionstart(session: pytest.Session) -> None:
-    # with xdist the controller builds the built-in graph before the workers start, so no
-    # two processes (e.g. a doctest and a fixture) ever build it at once
     shared = _worker_cache(session.config)
     if shared is not None:
         shared.mkdir(exist_ok=True)
-        os.environ["CAREERGRAPH_CACHE"] = str(shared)
-        from graph.store import builtin_graph_dir
-
-        builtin_graph_dir()
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
