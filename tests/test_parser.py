@@ -504,8 +504,8 @@ def _guide_or_error(text: str) -> None:
     except GuideError as exc:
         assert str(exc).strip()
     else:
-        # a guide has its title and required sections, and survives its JSON contract
-        assert guide.title.strip() and guide.responsibilities and guide.top_skills
+        # a guide has a title, and survives its JSON contract unchanged
+        assert guide.title.strip()
         data = json.loads(json.dumps(guide.to_dict()))
         assert sorted(data) == sorted(GUIDE_KEYS)
         assert Guide.from_dict(data) == guide
