@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import json
-import shutil
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 import click
 import pytest
-from conftest import FIXTURES, GOLDEN, SEED
+from conftest import FIXTURES, GOLDEN, REPO, SEED, console_script
 
 from graph.cli import cli
 
@@ -38,16 +38,58 @@ def test_main_help_lists_the_core_commands(runner):
         assert name in result.output
 
 
+@pytest.mark.installed
 def test_console_script_and_module_run():
-    beside = Path(sys.executable).with_name("careergraph")
-    exe = str(beside) if beside.is_file() else shutil.which("careergraph")
-    assert exe, "the careergraph console script is not installed"
+    exe = console_script()
     out = subprocess.run([exe, "--version"], capture_output=True, text=True, check=True)
     assert out.stdout.startswith("careergraph, version ")
     mod = subprocess.run(
         [sys.executable, "-m", "graph", "--version"], capture_output=True, text=True, check=True
     )
     assert mod.stdout == out.stdout
+
+
+@pytest.mark.installed
+def test_installed_command_works_outside_the_repository(tmp_path):
+    """The console script on its own: no source folder on the path, run from elsewhere."""
+    exe = console_script()
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+
+    def run(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [exe, *args], capture_output=True, text=True, cwd=tmp_path, env=env, timeout=600
+        )
+
+    path = run("path", "TPM", "Director of TPM", "--k", "1", "--format", "json")
+    assert path.returncode == 0, path.stderr
+    steps = json.loads(path.stdout)["routes"][0]["steps"]
+    assert [(s["from"], s["to"], s["kind"]) for s in steps] == [
+        (
+            "Technical Program Manager (Infrastructure & Delivery)",
+            "Director of Technical Program Management",
+            "progression",
+        )
+    ]
+    query = run("sparql", "--name", "moves-from-role", "--param", "role=TPM", "--format", "csv")
+    assert query.returncode == 0, query.stderr
+    assert query.stdout.splitlines()[0] == "to,toLabel,kind,skillsToGain"
+    assert (
+        "Director of Technical Program Management,progression,People management;"
+        in query.stdout
+    )
+    viz = run("viz", "--focus", "TPM", "-o", "page.html")
+    assert viz.returncode == 0, viz.stderr
+    assert viz.stdout == "Wrote page.html\n"
+    page = (tmp_path / "page.html").read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>") or page.startswith("<!doctype html>")
+    assert '"label":"Director of Technical Program Management"' in page
+    # the installed package, not this source tree, answered
+    where = subprocess.run(
+        [str(Path(exe).with_name("python")), "-c", "import graph; print(graph.__file__)"],
+        capture_output=True, text=True, cwd=tmp_path, env=env,
+    )
+    if where.returncode == 0:
+        assert not where.stdout.startswith(str(REPO)), where.stdout
 
 
 def test_parse_prints_the_seed_as_its_golden_json(runner):
@@ -81,7 +123,30 @@ def test_parse_an_empty_file(runner, tmp_path):
     result = runner.invoke(cli, ["parse", str(empty)])
     assert result.exit_code == 1
     assert "empty.txt" in result.stderr
-    assert "Traceback" not in result.output + result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "code"),
+    [
+        (["parse", "{tmp}/empty.txt"], 1),
+        (["parse", "{tmp}/missing.txt"], 1),
+        (["roles", "--graph", "{tmp}"], 1),
+        (["show", "Technical Program Wizard"], 2),
+    ],
+)
+def test_a_real_process_prints_one_error_line_and_no_traceback(tmp_path, args, code):
+    """Outside CliRunner (which catches everything) an escaped exception is a traceback."""
+    (tmp_path / "empty.txt").write_text("")
+    argv = [a.replace("{tmp}", str(tmp_path)) for a in args]
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    done = subprocess.run(
+        [sys.executable, "-m", "graph", *argv], capture_output=True, text=True, env=env,
+        cwd=tmp_path, timeout=600,
+    )
+    assert done.returncode == code, done.stderr
+    assert "Traceback" not in done.stderr
+    lines = done.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: "), done.stderr
 
 
 def test_build_prints_counts_and_writes_the_folder(runner, tmp_path):
@@ -97,9 +162,8 @@ def test_build_prints_counts_and_writes_the_folder(runner, tmp_path):
     assert "Site Reliability Engineer" in labels
 
 
-def test_build_with_a_bad_guide_exits_1_and_keeps_the_old_graph(runner, tmp_path):
-    out = tmp_path / "g"
-    assert runner.invoke(cli, ["build", "--out", str(out)]).exit_code == 0
+def test_build_with_a_bad_guide_exits_1_and_keeps_the_old_graph(runner, tmp_path, built_copy):
+    out = built_copy
     manifest = (out / "manifest.json").read_text()
     bad = tmp_path / "bad"
     bad.mkdir()
@@ -122,9 +186,8 @@ def test_validate_the_builtin_graph(runner):
     assert result.stdout.startswith("Conforms: ")
 
 
-def test_validate_reports_violations(runner, tmp_path):
-    out = tmp_path / "g"
-    assert runner.invoke(cli, ["build", "--out", str(out)]).exit_code == 0
+def test_validate_reports_violations(runner, built_copy):
+    out = built_copy
     ttl = out / "graph.ttl"
     ttl.write_text(
         ttl.read_text()
@@ -203,3 +266,62 @@ def test_markup_in_guide_text_prints_literally(runner, tmp_path):
     )
     result = runner.invoke(cli, ["show", "Site Reliability Engineer", "--graph", str(out)])
     assert "[bold red]Linux[/] <b>kernels</b>" in result.stdout
+
+
+def _table_rows(stdout: str) -> dict[str, list[str]]:
+    """Role label -> the other cells of a 'roles' table (columns split on 2+ spaces)."""
+    import re
+
+    rows = {}
+    for line in stdout.splitlines()[4:]:
+        cells = re.split(r"\s{2,}", line.strip())
+        if len(cells) == 5:
+            rows[cells[0]] = cells[1:]
+    return rows
+
+
+def test_roles_table_lists_every_role_with_its_source_and_counts(runner, store):
+    result = runner.invoke(cli, ["roles"])
+    assert result.exit_code == 0, result.stderr
+    total = store.select("SELECT (COUNT(*) AS ?n) WHERE { ?r a cg:Role }")[0]["n"]
+    assert result.stdout.splitlines()[0].strip() == f"{total} roles"
+    assert result.stdout.splitlines()[2].split() == [
+        "Role", "Source", "Skills", "Moves", "out", "Moves", "in",
+    ]  # fmt: skip
+    rows = _table_rows(result.stdout)
+    assert len(rows) == total
+    assert rows["Technical Program Manager (Infrastructure & Delivery)"] == [
+        "seed guide", "10", "10", "6",
+    ]  # fmt: skip
+    assert rows["Director of Technical Program Management"] == ["authored guide", "9", "6", "7"]
+    assert rows["Cloud Architect"] == ["named", "0", "0", "0"]
+
+
+def test_roles_guides_only(runner):
+    result = runner.invoke(cli, ["roles", "--guides-only"])
+    assert result.exit_code == 0, result.stderr
+    shipped = len(list((REPO / "graph" / "data" / "guides").glob("*.txt")))  # one role each
+    assert result.stdout.splitlines()[0].strip() == f"{shipped} roles"
+    rows = _table_rows(result.stdout)
+    assert len(rows) == shipped
+    assert {cells[0] for cells in rows.values()} == {"seed guide", "authored guide"}
+    assert "Cloud Architect" not in rows
+    listed = runner.invoke(cli, ["roles", "--guides-only", "--format", "json"])
+    data = json.loads(listed.stdout)
+    assert sorted(r["label"] for r in data) == sorted(rows)
+    assert {r["guide"] for r in data} == {"seed", "authored"}
+
+
+def test_build_json_report(runner, tmp_path):
+    out = tmp_path / "g"
+    result = runner.invoke(
+        cli,
+        ["build", "--out", str(out), "--guides", str(FIXTURES / "build"), "--format", "json",
+         "--no-validate"],  # fmt: skip
+    )
+    assert result.exit_code == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert len(report["guides"]) == 16
+    assert report["counts"]["roles"] >= 16 and report["counts"]["triples"] > 1000
+    assert report["build_id"] == json.loads((out / "manifest.json").read_text())["build_id"]
+    assert result.stderr == ""  # warnings travel in the JSON, not as extra lines

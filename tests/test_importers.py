@@ -32,7 +32,6 @@ FIXTURES = Path(__file__).parent / "fixtures"
 ONET = FIXTURES / "onet"
 ESCO = FIXTURES / "esco"
 OEWS = FIXTURES / "oews" / "oews_national_small.csv"
-SHARED = Path(__file__).parents[1].parent / "shared" / "data"
 ID = "https://w3id.org/careergraph/id/"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 
@@ -403,6 +402,91 @@ def test_cli_import_reports_a_missing_folder(tmp_path: Path) -> None:
     )
 
 
+def test_cli_import_onet_json_with_and_without_related(tmp_path: Path) -> None:
+    runner = CliRunner()
+    reports = {}
+    for name, extra in (("all", []), ("alone", ["--no-related"])):
+        out = tmp_path / name
+        result = runner.invoke(
+            cli, ["import", "onet", str(ONET), "--out", str(out), "--format", "json", *extra]
+        )
+        assert result.exit_code == 0, result.output
+        reports[name] = json.loads(result.stdout)
+        assert reports[name]["dataset"] == "onet" and reports[name]["out_dir"] == str(out)
+        assert reports[name]["build_id"] == read_manifest(out).build_id
+    moves = "SELECT (COUNT(*) AS ?n) WHERE { ?t cg:relatedTier ?tier }"
+    related = LocalStore(tmp_path / "all").select(moves)[0]["n"]
+    assert related == 7
+    assert LocalStore(tmp_path / "alone").select(moves)[0]["n"] == 0
+    assert reports["all"]["counts"]["transitions"] - reports["alone"]["counts"]["transitions"] == (
+        related
+    )
+    assert reports["alone"]["counts"]["ratings"] == reports["all"]["counts"]["ratings"] == 22
+
+
+def test_cli_import_esco_table_and_json(tmp_path: Path) -> None:
+    out = tmp_path / "g"
+    result = CliRunner().invoke(cli, ["import", "esco", str(ESCO), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith(f"Imported ESCO with the guides into {out} in ")
+    assert lines[2] == "  6 skill requirements, 4 ISCO groups, 5 hierarchy links"
+    assert lines[3] == f"Use it with --graph {out} (or CAREERGRAPH_GRAPH={out})."
+    assert "skipped relations naming 1 occupation(s) not in the occupations file" in (
+        result.stderr
+    )
+    roles = CliRunner().invoke(cli, ["roles", "--graph", str(out), "--format", "json"])
+    assert "software developer" in {r["label"] for r in json.loads(roles.stdout)}
+    again = CliRunner().invoke(
+        cli, ["import", "esco", str(ESCO), "--out", str(out), "--format", "json"]
+    )
+    assert again.exit_code == 0, again.output
+    report = json.loads(again.stdout)
+    assert report["counts"]["requirements"] == 6 and report["counts"]["isco_groups"] == 4
+    assert any("o-missing" in w for w in report["warnings"])
+
+
+def _unreadable(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make ``path`` unreadable; as root file modes do not stop reads, so refuse the open."""
+    path.chmod(0)
+    real_open = Path.open
+
+    def refuse(self: Path, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if self == path:
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_open(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "open", refuse)
+
+
+@pytest.mark.parametrize("dataset, table", [("onet", "Skills.txt"), ("esco", "skills_en.csv")])
+@pytest.mark.parametrize("damage", ["empty", "not UTF-8", "unreadable"])
+def test_cli_import_of_a_bad_table_is_one_error_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, dataset: str, table: str, damage: str
+) -> None:
+    source = tmp_path / dataset
+    shutil.copytree(FIXTURES / dataset, source)
+    path = source / table
+    out = tmp_path / "g"
+    out.mkdir()
+    (out / "keep.txt").write_text("earlier output")
+    if damage == "empty":
+        path.write_bytes(b"")
+        expected = f"Error: {path} is empty; it should start with a header row.\n"
+    elif damage == "not UTF-8":
+        path.write_bytes(path.read_bytes().replace(b"e", b"\xe9", 40))
+        expected = f"Error: {path} is not UTF-8 text: 'utf-8' codec can't decode byte 0xe9"
+    else:
+        _unreadable(path, monkeypatch)
+        expected = f"Error: Cannot read {path}: [Errno 13] Permission denied: '{path}'\n"
+    result = CliRunner().invoke(cli, ["import", dataset, str(source), "--out", str(out)])
+    assert result.exit_code == 1, result.output
+    assert result.stdout == ""
+    assert result.stderr.startswith(expected) and result.stderr.count("\n") == 1, result.stderr
+    assert isinstance(result.exception, SystemExit)  # handled, not escaped
+    assert sorted(p.name for p in out.iterdir()) == ["keep.txt"]
+
+
 # --- ESCO --------------------------------------------------------------------------------
 
 
@@ -472,20 +556,14 @@ def test_import_esco(tmp_path: Path) -> None:
 
 
 @pytest.mark.realdata
-@pytest.mark.skipif(not SHARED.is_dir(), reason="../shared/data is absent")
-def test_real_onet_import_and_path(tmp_path: Path) -> None:
-    out = tmp_path / "onet"
-    report = import_onet(
-        SHARED / "onet" / "tsv_from_xlsx",
-        out,
-        wages=SHARED / "oews" / "oews_national_may2025.csv",
-    )
-    counts = report.counts
+def test_real_onet_import_and_path(onet_real: tuple[Path, dict]) -> None:
+    out, report = onet_real  # imported once per run by the CLI (conftest.py)
+    counts = report["counts"]
     assert counts["ratings"] == 50530
     assert counts["technology_requirements"] == 32681
     assert counts["tasks"] == 18796
     assert counts["salary_bands"] == 995
-    assert report.warnings == []
+    assert report["warnings"] == []
     store = LocalStore(out)
     n = store.select(
         "SELECT (COUNT(*) AS ?n) WHERE { ?r a cg:Role ; skos:inScheme cgr:onet-occupations }"

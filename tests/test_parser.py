@@ -405,6 +405,68 @@ def test_missing_file(tmp_path: Path) -> None:
 
 
 # ---------------------------------------------------------------------------
+# what must survive any content: every responsibility line, every salary number
+
+
+def _replace_section(text: str, start: str, end: str, body: str) -> str:
+    a = text.index(start) + len(start)
+    return text[:a] + body + text[text.index(end, a):]
+
+
+RESPONSIBILITY = st.text(
+    alphabet="abcdefghijklmnopqrstuvwxyzABCXYZ0123456789 ,.;:()/&'%$–-", min_size=1, max_size=80
+).map(str.strip).filter(bool).map(lambda t: "Do " + t)
+
+
+@settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(RESPONSIBILITY, min_size=1, max_size=12, unique=True))
+def test_every_responsibility_line_comes_back(lines: list[str]) -> None:
+    """Each distinct line, in order, word for word (a repeated line is dropped with a warning)."""
+    text = _replace_section(
+        SEED, "Key Responsibilities\n", "Top Skills for Success",
+        "".join(f"- {line}\n" for line in lines),
+    )  # fmt: skip
+    guide = parse_text(text)
+    assert guide.responsibilities == lines
+    assert not [w for w in guide.warnings if "Responsibilities" in w], guide.warnings
+
+
+LEVELS = ["Entry Level", "Mid Level", "Senior Level"]
+CURRENCIES = {"US$": "USD", "£": "GBP", "€": "EUR"}
+
+
+@st.composite
+def salary_lines(draw: st.DrawFn) -> list[tuple[str, int, int, str, bool, str]]:
+    bands = []
+    for level in draw(st.lists(st.sampled_from(LEVELS), min_size=1, max_size=3, unique=True)):
+        low = draw(st.integers(1, 2_000))
+        high = draw(st.integers(low, 3_000))
+        symbol = draw(st.sampled_from(sorted(CURRENCIES)))
+        thousands = draw(st.booleans())  # 115k or 115,000
+        plus = draw(st.booleans())
+
+        def amount(n: int, thousands: bool = thousands) -> str:
+            return f"{n}k" if thousands else f"{n * 1000:,}"
+
+        line = f"{level}{symbol}{amount(low)}–{symbol.lstrip('US')}{amount(high)}"
+        bands.append((line + ("+" if plus else ""), low * 1000, high * 1000,
+                      CURRENCIES[symbol], plus, level))  # fmt: skip
+    return bands
+
+
+@settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow])
+@given(salary_lines())
+def test_every_number_of_a_salary_band_is_kept(bands: list) -> None:
+    text = _replace_section(
+        SEED, "Median Salary Range\n", "Growth Trend", "".join(b[0] + "\n" for b in bands)
+    )
+    guide = parse_text(text)
+    assert [(b.level, b.min, b.max, b.currency, b.open_ended) for b in guide.salary] == [
+        (level, low, high, currency, plus) for _, low, high, currency, plus, level in bands
+    ]
+
+
+# ---------------------------------------------------------------------------
 # never a crash
 
 SEED_LINES = SEED.split("\n")
@@ -440,10 +502,13 @@ def _guide_or_error(text: str) -> None:
     try:
         guide = parse_text(text)
     except GuideError as exc:
-        assert str(exc)
+        assert str(exc).strip()
     else:
-        assert isinstance(guide, Guide)
-        json.dumps(guide.to_dict())
+        # a guide has a title, and survives its JSON contract unchanged
+        assert guide.title.strip()
+        data = json.loads(json.dumps(guide.to_dict()))
+        assert sorted(data) == sorted(GUIDE_KEYS)
+        assert Guide.from_dict(data) == guide
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -274,14 +274,7 @@ def test_viz_page_draws_the_routes_of_path_report(store, projection):
 # --- the command ---------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def hostile_dir(tmp_path_factory) -> Path:
-    """The shipped guides plus one whose title, skills and employer hold markup."""
-    from graph.build import build_graph
-
-    out = tmp_path_factory.mktemp("hostile-graph")
-    build_graph(out, [FIXTURES / "hostile-guide.txt"])
-    return out
+# hostile_dir (conftest.py): the shipped guides plus a guide whose text holds markup
 
 
 def test_viz_command_writes_the_page(runner, hostile_dir, tmp_path):

@@ -89,6 +89,45 @@ def test_post_sparql_query_body(http: httpx.Client) -> None:
     assert len(bindings(response)) == 2
 
 
+# the first two roles of TWO_ROLES, as each format writes them (media types and rows literal)
+TWO_ROWS = {
+    "json": (
+        b'{"head":{"vars":["r","l"]},"results":{"bindings":['
+        b'{"r":{"type":"uri","value":"' + R.encode() + b'director-tpm"},'
+        b'"l":{"type":"literal","value":"Director of Technical Program Management"}},'
+        b'{"r":{"type":"uri","value":"' + R.encode() + b'engineering-manager"},'
+        b'"l":{"type":"literal","value":"Engineering Manager (Platform/Infrastructure)"}}]}}'
+    ),
+    "xml": (
+        b'<?xml version="1.0"?><sparql xmlns="http://www.w3.org/2005/sparql-results#">'
+        b'<head><variable name="r"/><variable name="l"/></head><results>'
+        b'<result><binding name="r"><uri>' + R.encode() + b'director-tpm</uri></binding>'
+        b'<binding name="l"><literal>Director of Technical Program Management</literal>'
+        b"</binding></result>"
+        b'<result><binding name="r"><uri>' + R.encode() + b'engineering-manager</uri></binding>'
+        b'<binding name="l"><literal>Engineering Manager (Platform/Infrastructure)</literal>'
+        b"</binding></result></results></sparql>"
+    ),
+    "csv": (
+        b"r,l\r\n"
+        + R.encode() + b"director-tpm,Director of Technical Program Management\r\n"
+        + R.encode() + b"engineering-manager,Engineering Manager (Platform/Infrastructure)\r\n"
+    ),
+    "tsv": (
+        b"?r\t?l\n"
+        b"<" + R.encode() + b'director-tpm>\t"Director of Technical Program Management"\n'
+        b"<" + R.encode() + b"engineering-manager>\t"
+        b'"Engineering Manager (Platform/Infrastructure)"\n'
+    ),
+}  # fmt: skip
+MEDIA_TYPES = {
+    "json": "application/sparql-results+json; charset=utf-8",
+    "xml": "application/sparql-results+xml; charset=utf-8",
+    "csv": "text/csv; charset=utf-8",
+    "tsv": "text/tab-separated-values; charset=utf-8",
+}
+
+
 @pytest.mark.parametrize(
     "accept, fmt",
     [
@@ -100,26 +139,23 @@ def test_post_sparql_query_body(http: httpx.Client) -> None:
         ("*/*", "json"),
     ],
 )
-def test_content_negotiation(http: httpx.Client, graph_dir: Path, accept: str, fmt: str) -> None:
+def test_content_negotiation(http: httpx.Client, accept: str, fmt: str) -> None:
     response = http.get("/sparql", params={"query": TWO_ROLES}, headers={"Accept": accept})
     assert response.status_code == 200
-    assert response.headers["content-type"].split(";")[0] == sq.RESULT_FORMATS[fmt]
-    expected = LocalStore(graph_dir).raw.query(TWO_ROLES, prefixes=sq.PREFIXES)
-    assert response.content == expected.serialize(format=sq._results_format(fmt))
+    assert response.headers["content-type"] == MEDIA_TYPES[fmt]
+    assert response.content == TWO_ROWS[fmt]
 
 
 @pytest.mark.parametrize("fmt", ["json", "xml", "csv", "tsv"])
 def test_format_parameter(http: httpx.Client, fmt: str) -> None:
-    response = http.get("/sparql", params={"query": TWO_ROLES, "format": fmt})
-    assert response.headers["content-type"].split(";")[0] == sq.RESULT_FORMATS[fmt]
-    if fmt == "csv":  # lossy, so no parser reads it back
-        assert response.content.splitlines()[1:] == [
-            (R + "director-tpm,Director of Technical Program Management").encode(),
-            (R + "engineering-manager,Engineering Manager (Platform/Infrastructure)").encode(),
-        ]
-        return
-    parsed = ox.parse_query_results(response.content, format=sq._results_format(fmt))
-    assert len(list(parsed)) == 2
+    # the parameter wins over an Accept header that asks for another format
+    accept = "text/csv" if fmt != "csv" else "application/sparql-results+json"
+    response = http.get(
+        "/sparql", params={"query": TWO_ROLES, "format": fmt}, headers={"Accept": accept}
+    )
+    assert response.status_code == 200
+    assert response.headers["content-type"] == MEDIA_TYPES[fmt]
+    assert response.content == TWO_ROWS[fmt]
 
 
 def test_ask(http: httpx.Client) -> None:
@@ -378,24 +414,147 @@ def test_negotiate(accept: str, offers: list, chosen: str | None) -> None:
 
 
 def test_serve_command(graph_dir: Path) -> None:
+    process, base = _start_serve("--graph", str(graph_dir))
+    try:
+        response = httpx.get(base + "sparql", params={"query": TWO_ROLES}, timeout=30)
+        assert response.status_code == 200 and len(bindings(response)) == 2
+    finally:
+        _stop(process)
+
+
+# ---------------------------------------------------------------------------
+# The graph page's views, limits, and serving another endpoint
+# ---------------------------------------------------------------------------
+
+
+def _page_data(response: httpx.Response) -> dict:
+    scripts = re.findall(r"<script([^>]*)>(.*?)</script>", response.text, flags=re.S)
+    return json.loads(scripts[0][1])
+
+
+def test_graph_page_route_view(http: httpx.Client) -> None:
+    response = http.get("/", params={"from": "TPM", "to": "Director of TPM"})
+    assert response.status_code == 200
+    assert "<title>Career routes</title>" in response.text
+    data = _page_data(response)
+    assert (data["meta"]["mode"], data["meta"]["start"], data["meta"]["goal"]) == (
+        "path", R + "tpm", R + "director-tpm",
+    )  # fmt: skip
+    routes = [[(s["from"], s["to"]) for s in route["steps"]] for route in data["routes"]]
+    assert routes == [
+        [(R + "tpm", R + "senior-tpm"), (R + "senior-tpm", R + "director-tpm")],
+        [(R + "tpm", R + "senior-tpm"), (R + "senior-tpm", R + "principal-tpm"),
+         (R + "principal-tpm", R + "director-tpm")],
+    ]  # fmt: skip
+    assert {n["id"] for n in data["nodes"] if n.get("route")} == {
+        R + "tpm", R + "senior-tpm", R + "principal-tpm", R + "director-tpm",
+    }  # fmt: skip
+    half = http.get("/", params={"from": "TPM"})
+    assert half.status_code == 400 and "Give both <code>from</code> and <code>to</code>" in (
+        half.text
+    )
+    unknown = http.get("/", params={"from": "TPM", "to": "Nobody At All"})
+    assert unknown.status_code == 404 and "Nobody At All" in unknown.text
+
+
+def test_graph_page_focus_view(http: httpx.Client) -> None:
+    response = http.get("/", params={"focus": "Principal/Staff Technical Program Manager"})
+    assert response.status_code == 200
+    data = _page_data(response)
+    assert data["meta"]["mode"] == "focus"
+    # the role and the roles one move away (either direction), not those two moves away
+    assert {n["id"] for n in data["nodes"]} == {
+        R + "principal-tpm", R + "senior-tpm", R + "director-tpm",
+    }  # fmt: skip
+    full = _page_data(http.get("/"))
+    assert len(full["nodes"]) > len(data["nodes"])
+
+
+def test_an_oversized_request_is_413(http: httpx.Client) -> None:
+    from graph.server import MAX_QUERY_BYTES
+
+    query = "ASK { ?s ?p ?o }" + " " * MAX_QUERY_BYTES
+    response = http.post("/sparql", data={"query": query})
+    assert response.status_code == 413
+    assert response.text == "The request is over 1000000 bytes.\n"
+    body = http.post(
+        "/sparql",
+        content=query.encode(),
+        headers={"Content-Type": "application/sparql-query"},
+    )
+    assert body.status_code == 413
+    # sent in chunks, with no Content-Length to refuse it by: counted as it arrives
+    chunked = http.post(
+        "/sparql",
+        content=iter([query.encode()[:500_000], query.encode()[500_000:]]),
+        headers={"Content-Type": "application/sparql-query"},
+    )
+    assert "content-length" not in chunked.request.headers
+    assert chunked.status_code == 413
+    again = http.get("/sparql", params={"query": TWO_ROLES})  # still serving
+    assert again.status_code == 200 and len(bindings(again)) == 2
+
+
+def test_serve_on_a_taken_port_is_a_usage_error(graph_dir: Path, runner) -> None:
+    import socket
+
+    from graph.cli import cli
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        port = taken.getsockname()[1]
+        result = runner.invoke(cli, ["serve", "--graph", str(graph_dir), "--port", str(port)])
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"Error: Cannot listen on 127.0.0.1:{port}: Address already in use. "
+        "Pick another --port.\n"
+    )
+
+
+def _start_serve(*args: str) -> tuple[subprocess.Popen, str]:
     env = {**os.environ, "PYTHONPATH": str(REPO)}
+    # the global --endpoint goes before the command, --graph after it
+    argv = [*args, "serve"] if args[0] == "--endpoint" else ["serve", *args]
     process = subprocess.Popen(
-        [sys.executable, "-m", "graph", "serve", "--graph", str(graph_dir), "--port", "0"],
+        [sys.executable, "-m", "graph", *argv, "--port", "0"],
         stderr=subprocess.PIPE,
         text=True,
         env=env,
         cwd=REPO,
     )
+    line = process.stderr.readline()
+    match = re.match(r"Serving the graph at (http://127\.0\.0\.1:\d+/) \(SPARQL: \S+\)", line)
+    if not match:
+        _stop(process)
+        raise AssertionError(line + process.stderr.read())
+    return process, match.group(1)
+
+
+def _stop(process: subprocess.Popen) -> None:
+    process.send_signal(signal.SIGINT)
     try:
-        line = process.stderr.readline()
-        match = re.match(r"Serving the graph at (http://127\.0\.0\.1:\d+/) \(SPARQL: \S+\)", line)
-        assert match, line
-        response = httpx.get(match.group(1) + "sparql", params={"query": TWO_ROLES}, timeout=30)
-        assert response.status_code == 200 and len(bindings(response)) == 2
+        process.wait(20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(5)
+
+
+def test_serve_over_another_endpoint(url: str, http: httpx.Client) -> None:
+    """careergraph --endpoint URL serve: the same answers, read from a SPARQL server."""
+    process, front = _start_serve("--endpoint", url + "sparql")
+    try:
+        with httpx.Client(base_url=front, timeout=60) as client:
+            response = client.get("/sparql", params={"query": TWO_ROLES})
+            assert response.status_code == 200
+            assert response.content == TWO_ROWS["json"]
+            assert client.get("/roles").json() == http.get("/roles").json()
+            card = client.get("/roles/tpm", headers={"Accept": "application/ld+json"})
+            assert card.json()["name"] == "Technical Program Manager (Infrastructure & Delivery)"
+            page = client.get("/", params={"from": "TPM", "to": "Director of TPM"})
+            assert page.status_code == 200
+            assert _page_data(page)["meta"]["goal"] == R + "director-tpm"
+            refused = client.post("/sparql", data={"update": "DROP ALL"})
+            assert refused.status_code == 403
     finally:
-        process.send_signal(signal.SIGINT)
-        try:
-            process.wait(20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(5)
+        _stop(process)

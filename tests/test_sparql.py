@@ -365,10 +365,74 @@ def test_shortest_progression_ladder(mini: LocalStore) -> None:
 # ---------------------------------------------------------------------------
 
 
+# each named query's example parameters on the built-in graph: the first row it must give, and
+# a column every row must carry the example value in (the parameter was applied)
+E = "https://w3id.org/careergraph/id/employer/"
+BUILTIN_FIRST_ROWS = {
+    "employers-by-sector": (
+        {"sectorLabel": "Fintech and banking", "employer": E + "microsoft",
+         "employerName": "Microsoft", "roles": 9},
+        ("sectorLabel", "Fintech and banking"),
+    ),
+    "ladder-to-role": (
+        {"start": R + "chief-of-staff-engineering-technology-leadership",
+         "steps": 1},
+        None,
+    ),
+    "moves-from-role": (
+        {"to": R + "director-of-technical-program-management",
+         "toLabel": "Director of Technical Program Management", "kind": "progression"},
+        None,
+    ),
+    "moves-into-role": (
+        {"from": R + "chief-of-staff-engineering-technology-leadership", "kind": "progression",
+         "skillsToGain": "People management; Portfolio management; Risk management"},
+        None,
+    ),
+    "roles-by-sector": (
+        {"role": R + "chief-of-staff-engineering-technology-leadership"},
+        ("sectorLabel", "Cloud and SaaS"),
+    ),
+    "roles-needing-skill": (
+        {"role": R + "director-of-technical-program-management",
+         "phrase": "Risk management and problem solving under pressure"},
+        None,
+    ),
+    "salary-bands": (
+        {"role": R + "director-of-technical-program-management", "min": 340000, "max": 450000,
+         "currency": "USD", "openEnded": True},
+        ("levelLabel", "Senior Level"),
+    ),
+    "skills-in-demand": (
+        {"skill": S + "stakeholder-communication", "skillLabel": "Stakeholder management",
+         "roles": 9, "flagged": 0},
+        None,
+    ),
+    "skills-to-gain": (
+        {"skill": S + "executive-communication",
+         "reasons": "needed by the target role; named by the move; commonly missing in people "
+                    "moving in"},
+        None,
+    ),
+}  # fmt: skip
+
+
+def test_every_named_query_has_an_expected_answer() -> None:
+    assert sorted(BUILTIN_FIRST_ROWS) == sorted(q.name for q in sq.named_queries())
+
+
 @pytest.mark.parametrize("named", sq.named_queries(), ids=lambda q: q.name)
 def test_named_queries_answer_on_the_builtin_graph(store: LocalStore, named: sq.NamedQuery) -> None:
     rows = select(store, named.name, **named.examples())
+    first, every = BUILTIN_FIRST_ROWS[named.name]
     assert rows, f"{named.name} gave no rows with {named.examples()}"
+    matching = [r for r in rows if all(r.get(k) == v for k, v in first.items())]
+    assert matching, f"{named.name}: no row has {first}; first rows: {rows[:3]}"
+    if named.name != "skills-to-gain":  # its rows are ordered by label, not by the first key
+        assert rows[0] == matching[0], f"{named.name}: {rows[0]} comes before {first}"
+    if every is not None:
+        column, value = every
+        assert {r[column] for r in rows} == {value}
 
 
 def test_builtin_ladder_and_gaps_from_the_seed_role(store: LocalStore) -> None:
@@ -395,16 +459,61 @@ def test_builtin_ladder_and_gaps_from_the_seed_role(store: LocalStore) -> None:
 ROLES = "SELECT ?r ?l WHERE { ?r a cg:Role ; skos:prefLabel ?l } ORDER BY ?r"
 
 
-@pytest.mark.parametrize("fmt", ["json", "xml", "csv", "tsv"])
-def test_results_formats_are_pyoxigraphs(mini: LocalStore, fmt: str) -> None:
+MINI_ROLES = [
+    ("director-tpm", "Director of Technical Program Management"),
+    ("engineering-manager", "Engineering Manager (Platform/Infrastructure)"),
+    ("principal-tpm", "Principal/Staff Technical Program Manager"),
+    ("product-manager", "Product Manager (Platform/Developer Experience)"),
+    ("senior-tpm", "Senior/Lead Technical Program Manager"),
+    ("tpm", "Technical Program Manager (Infrastructure & Delivery)"),
+]
+
+
+def _rows_of(body: bytes, fmt: str) -> list[tuple[str, str]]:
+    """The (role id, label) rows of a ROLES result, read without the code under test."""
+    if fmt == "csv":
+        lines = body.decode().split("\r\n")
+        assert lines[0] == "r,l" and lines[-1] == ""
+        return [tuple(line.removeprefix(R).split(",", 1)) for line in lines[1:-1]]
+    if fmt == "tsv":
+        lines = body.decode().split("\n")
+        assert lines[0] == "?r\t?l" and lines[-1] == ""
+        cells = [line.split("\t") for line in lines[1:-1]]
+        return [(r.removeprefix("<" + R).removesuffix(">"), lab.strip('"')) for r, lab in cells]
+    if fmt == "json":
+        doc = json.loads(body)
+        assert doc["head"] == {"vars": ["r", "l"]}
+        return [
+            (b["r"]["value"].removeprefix(R), b["l"]["value"]) for b in doc["results"]["bindings"]
+        ]
+    from xml.etree import ElementTree
+
+    ns = {"s": "http://www.w3.org/2005/sparql-results#"}
+    root = ElementTree.fromstring(body)
+    return [
+        (
+            result.find("s:binding[@name='r']/s:uri", ns).text.removeprefix(R),
+            result.find("s:binding[@name='l']/s:literal", ns).text,
+        )
+        for result in root.iterfind("s:results/s:result", ns)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("fmt", "media_type"),
+    [
+        ("json", "application/sparql-results+json"),
+        ("xml", "application/sparql-results+xml"),
+        ("csv", "text/csv"),
+        ("tsv", "text/tab-separated-values"),
+    ],
+)
+def test_results_formats(mini: LocalStore, fmt: str, media_type: str) -> None:
     result = sq.run_query(mini, ROLES, fmt)
-    direct = mini.raw.query(ROLES, prefixes=sq.PREFIXES).serialize(
-        format=sq._results_format(fmt)
-    )
-    assert result.body == direct
-    assert result.media_type.split(";")[0] == sq.RESULT_FORMATS[fmt]
+    assert result.media_type.split(";")[0] == media_type
+    assert _rows_of(result.body, fmt) == MINI_ROLES
     capped = sq.serialize_capped(mini.raw.query(ROLES, prefixes=sq.PREFIXES), fmt, None)
-    assert capped.body == direct and not capped.truncated
+    assert capped.body == result.body and not capped.truncated
 
 
 def test_serialize_capped_cuts_rows_and_triples(mini: LocalStore) -> None:

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from decimal import Decimal
 
 import pyoxigraph as ox
 import pytest
+from conftest import REPO
 
 from graph.errors import GraphNotFoundError, QuerySyntaxError
 from graph.store import (
@@ -146,3 +150,67 @@ def test_syntax_errors_are_usage_errors(store):
 )
 def test_term_to_python(term, value):
     assert term_to_python(term) == value
+
+
+# ---------------------------------------------------------------------------
+# The projection cache beside a graph: damaged or outdated, it is rebuilt (or refused clearly)
+
+
+def _path_json(graph_dir) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    return subprocess.run(
+        [sys.executable, "-m", "graph", "path", "TPM", "Director of TPM", "--k", "2",
+         "--graph", str(graph_dir), "--format", "json"],
+        capture_output=True, text=True, env=env, cwd=graph_dir.parent, timeout=600,
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("damage", ["garbage", "truncated", "empty"])
+def test_a_damaged_projection_cache_is_rebuilt(built_copy, damage):
+    cache = LocalStore(built_copy).projection_cache()
+    first = _path_json(built_copy)
+    assert first.returncode == 0, first.stderr
+    assert cache is not None and cache.is_file()  # written by the first run (or the build)
+    good = cache.read_bytes()
+    cache.write_bytes(
+        {"garbage": b"\x00\xffnot a projection" * 50, "truncated": good[: len(good) // 2],
+         "empty": b""}[damage]
+    )  # fmt: skip
+    again = _path_json(built_copy)
+    if again.returncode == 0:  # rebuilt: the same answer, and a readable cache again
+        assert json.loads(again.stdout) == json.loads(first.stdout)
+        assert again.stderr == ""
+        third = _path_json(built_copy)
+        assert third.returncode == 0 and third.stdout == first.stdout
+    else:  # or refused with one line that says where and what to do
+        assert again.returncode == 1 and "Traceback" not in again.stderr
+        assert again.stderr.startswith("Error: ") and again.stderr.count("\n") == 1
+        assert str(cache) in again.stderr
+
+
+def test_a_projection_cache_of_another_version_is_rebuilt(built_copy, monkeypatch):
+    from graph import network
+
+    store = LocalStore(built_copy)
+    monkeypatch.setattr(network, "_MEMO", {})
+    old = network.load_projection(store)
+    cache = store.projection_cache()
+    assert cache.is_file() and old.graph["version"] == network.PROJECTION_VERSION
+    written = cache.read_bytes()
+    # a newer careergraph reads the cache the older one wrote: it builds the projection anew
+    monkeypatch.setattr(network, "PROJECTION_VERSION", network.PROJECTION_VERSION + 1)
+    monkeypatch.setattr(network, "_MEMO", {})
+    new = network.load_projection(LocalStore(built_copy))
+    assert new.graph["version"] == network.PROJECTION_VERSION
+    assert sorted(new.nodes) == sorted(old.nodes) and sorted(new.edges) == sorted(old.edges)
+    assert cache.read_bytes() != written  # and replaces the outdated cache
+    # which the next run reads instead of building again
+    monkeypatch.setattr(network, "_MEMO", {})
+
+    def no_build(_store):
+        raise AssertionError("the projection was built again instead of read from the cache")
+
+    monkeypatch.setattr(network, "build_projection", no_build)
+    assert network.load_projection(LocalStore(built_copy)).graph["version"] == (
+        network.PROJECTION_VERSION
+    )
