@@ -103,8 +103,9 @@ def content_hash() -> str:
     files += sorted(data_path("gazetteer").glob("*.txt")) if data_path("gazetteer").is_dir() else []
     # the code that turns guides into the graph and its projection
     code = package_file()
-    files += [code / name for name in ("build.py", "skills.py", "network.py", "similarity.py")]
-    files += sorted((code / "guides").glob("*.py"))
+    files += [code / "skills.py"]
+    for package in ("build", "guides", "projection"):
+        files += sorted((code / package).glob("*.py"))
     for path in files:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())

@@ -72,8 +72,8 @@ def main() -> None:
         sys.exit('Give --endpoint URL (or start one: eval "$(scripts/ci_services.sh start)").')
 
     sys.path.insert(0, str(REPO))
-    from graph.push import push
-    from graph.store import resolve_graph_dir
+    from graph.store.local import resolve_graph_dir
+    from graph.store.push import push
 
     env = dict(os.environ)
     for name in ("USER", "PASSWORD"):

@@ -23,8 +23,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from graph.network import dumps_projection, load_projection, loads_projection  # noqa: E402
-from graph.store import open_store  # noqa: E402
+from graph.projection.network import dumps_projection, load_projection, loads_projection
+from graph.store.local import open_store
 
 
 def median(func: Callable[[], object], runs: int) -> float:

@@ -66,11 +66,11 @@ def main() -> None:
     args = parser.parse_args()
 
     from graph.errors import UsageError
-    from graph.render import render_page, write_page
+    from graph.viz.page import render_page, write_page
 
     if args.graph:
-        from graph.network import load_projection
-        from graph.store import open_store
+        from graph.projection.network import load_projection
+        from graph.store.local import open_store
 
         P = load_projection(open_store(args.graph))
     else:

@@ -71,9 +71,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     from graph.errors import CareerGraphError
-    from graph.network import load_projection
-    from graph.reports import gap_report, next_report, path_report
-    from graph.store import open_store
+    from graph.projection.network import load_projection
+    from graph.routes.reports import gap_report, next_report, path_report
+    from graph.store.local import open_store
 
     P = load_projection(open_store(args.graph))
     codes = sorted(

@@ -33,7 +33,7 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from graph import sparql as sq  # noqa: E402
+from graph.sparql import query as sq  # noqa: E402
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 PLAIN = {
@@ -55,7 +55,7 @@ def percentile(values: list[float], q: float) -> float:
 
 def workload(base: str) -> dict[str, str]:
     """The queries to send: named queries with example values bound through the server."""
-    from graph.remote import RemoteStore
+    from graph.store.remote import RemoteStore
 
     remote = RemoteStore(base + "sparql", named_graph="")
     queries = {}

@@ -49,8 +49,8 @@ def main() -> None:
 
     from playwright.sync_api import sync_playwright
 
-    from graph.render import viz_page, write_page
-    from graph.store import open_store
+    from graph.store.local import open_store
+    from graph.viz.page import viz_page, write_page
 
     html = viz_page(open_store(args.graph), path=(args.source, args.target))
     with tempfile.TemporaryDirectory() as folder:
@@ -69,8 +69,8 @@ def main() -> None:
 def planner(args: argparse.Namespace) -> None:
     from playwright.sync_api import sync_playwright
 
-    from graph.server import BackgroundServer, create_app
-    from graph.store import open_store
+    from graph.store.local import open_store
+    from graph.web.app import BackgroundServer, create_app
 
     with BackgroundServer(create_app(open_store(args.graph), workers=1)) as url, \
             sync_playwright() as pw:

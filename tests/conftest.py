@@ -129,7 +129,7 @@ def require(marker: str) -> None:
 
 def _builtin_graph() -> Path:
     """Build the built-in graph unless built; one process at a time (xdist workers, doctests)."""
-    from graph.store import builtin_graph_dir
+    from graph.store.local import builtin_graph_dir
 
     with open(_CACHE / ".build-lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # the other workers wait for the first build
@@ -198,7 +198,7 @@ def builtin_dir() -> Path:
 @pytest.fixture(scope="session")
 def store(builtin_dir: Path):
     """The built-in graph's embedded store."""
-    from graph.store import LocalStore
+    from graph.store.local import LocalStore
 
     return LocalStore(builtin_dir)
 
@@ -206,7 +206,7 @@ def store(builtin_dir: Path):
 @pytest.fixture(scope="session")
 def projection(store):
     """The route-search projection of the built-in graph."""
-    from graph.network import load_projection
+    from graph.projection.network import load_projection
 
     return load_projection(store)
 
@@ -232,7 +232,7 @@ def hostile_dir() -> Path:
     """The shipped guides plus one whose title, skills and employer hold markup (read only)."""
 
     def build(out: Path) -> None:
-        from graph.build import build_graph
+        from graph.build.pipeline import build_graph
 
         build_graph(out, [FIXTURES / "viz" / "hostile-guide.txt"])
 

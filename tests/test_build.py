@@ -12,7 +12,7 @@ from rdflib import Graph
 from rdflib.compare import isomorphic
 
 from graph import resources
-from graph.build import (
+from graph.build.pipeline import (
     build_graph,
     guide_graph,
     ontology_graph,
@@ -23,8 +23,8 @@ from graph.build import (
 )
 from graph.errors import GuideError, ValidationError
 from graph.guides import parse_file
-from graph.roles import sparql_iri
 from graph.skills import slugify
+from graph.sparql.roles import sparql_iri
 
 SHIPPED = resources.shipped_guides()
 
@@ -108,7 +108,7 @@ def test_every_fact_of_a_guide_is_a_triple_linked_to_its_role(store, path: Path)
 
 
 def test_the_seed_role_card_gives_back_the_parsed_seed(store):
-    from graph.roles import role_card
+    from graph.sparql.roles import role_card
 
     guide = parse_file(
         resources.guides_dir() / "technical-program-manager-infrastructure-delivery.txt"
@@ -218,7 +218,7 @@ def test_a_user_guide_joins_the_existing_roles(tmp_path):
     assert "site-reliability-engineer.txt" in report.guides
     assert report.counts["roles"] > 15
     assert "Kubernetes operations" in report.new_skills
-    from graph.store import LocalStore
+    from graph.store.local import LocalStore
 
     store = LocalStore(tmp_path / "g")
     targets = values(
@@ -248,7 +248,7 @@ def test_a_failed_build_leaves_the_previous_graph_as_it_was(tmp_path, built_copy
 
 
 def test_an_invalid_graph_is_not_written(tmp_path, monkeypatch):
-    import graph.build as build_module
+    import graph.build.pipeline as build_module
 
     monkeypatch.setattr(build_module, "validate_graph", lambda g: ["x: y: broken"])
     with pytest.raises(ValidationError, match="1 violations"):

@@ -14,7 +14,7 @@ from conftest import FIXTURES
 
 from graph.cli import cli
 from graph.errors import CareerGraphError, UsageError
-from graph.export import CSV_FILES, JSONLD_CONTEXT, export_graph, export_projection
+from graph.export.writers import CSV_FILES, JSONLD_CONTEXT, export_graph, export_projection
 
 
 def _sectors(P: nx.DiGraph) -> set[str]:
@@ -189,7 +189,7 @@ def test_a_failed_export_leaves_the_earlier_file(tmp_path, store, projection, mo
 
 
 def test_a_failed_csv_export_leaves_the_earlier_folder(tmp_path, store, projection, monkeypatch):
-    import graph.export as export
+    import graph.export.writers as export
 
     out = tmp_path / "neo4j"
     export_graph(store, "csv", out, projection=projection)
@@ -240,7 +240,7 @@ def test_imported_data_is_credited_in_every_export(runner, tmp_path):
 
 
 def test_export_format_choices_match_the_library():
-    from graph.export import FORMATS
+    from graph.export.writers import FORMATS
 
     options = {p.name: p for p in cli.commands["export"].params}
     assert sorted(options["fmt"].type.choices) == sorted(FORMATS)

@@ -25,7 +25,7 @@ from graph.importers.onet import (
     skills_to_gain,
 )
 from graph.importers.wages import read_oews
-from graph.store import LocalStore, read_manifest
+from graph.store.local import LocalStore, read_manifest
 from graph.vocab import PREFIXES
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -288,7 +288,7 @@ def test_level_scale_anchors_are_optional(onet_copy: Path) -> None:
 
 
 def test_mapping_covers_every_shipped_guide() -> None:
-    from graph.build import parse_guides
+    from graph.build.pipeline import parse_guides
 
     mapped = {title for title, _code, _rank in read_mapping()}
     titles = {g.title for g in parse_guides()}
@@ -308,8 +308,8 @@ def test_import_onet_writes_a_graph_folder(tmp_path: Path) -> None:
     )
     assert {r["o"] for r in rows} >= {ID + "onet/15-1299.09"}
     # the projection reads the preparation back from the RDF
-    from graph.network import build_projection
-    from graph.reports import gap_report
+    from graph.projection.network import build_projection
+    from graph.routes.reports import gap_report
 
     P = build_projection(store)
     managers = P.nodes[ID + "onet/11-3021.00"]["prep"]
@@ -325,7 +325,7 @@ def test_import_onet_writes_a_graph_folder(tmp_path: Path) -> None:
     assert gap["skills_estimated_from"] == ["Computer Programmers"]
     assert gap["preparation"]["job_zone_to"] == 5
     # the preparation triples meet the shapes
-    from graph.build import validate_folder
+    from graph.build.pipeline import validate_folder
 
     violations, _ = validate_folder(tmp_path / "g")
     assert violations == []

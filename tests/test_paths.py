@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 
 from graph.errors import NoRouteError, UnknownRoleError, UsageError
-from graph.paths import (
+from graph.projection.similarity import SimilarityModel
+from graph.routes.paths import (
     SkillDelta,
     Weights,
     k_routes,
@@ -22,8 +23,7 @@ from graph.paths import (
     split_have,
     step_cost,
 )
-from graph.reports import gap_report, next_report, path_report, similar_report
-from graph.similarity import SimilarityModel
+from graph.routes.reports import gap_report, next_report, path_report, similar_report
 
 SKILLS = {
     "plan": "Program planning",
@@ -520,7 +520,7 @@ def onet_like() -> nx.DiGraph:
     rn (29-1141.00) -> np (29-1171.00, master's) and -> doc (29-1214.00, unrated, medical
     school, much better paid); doc's SOC group has one rated occupation, fam (29-1215.00);
     odd (29-9999.00) is unrated and alone in its group; aide (31-1131.00) is a step down."""
-    from graph.network import _estimate_skills
+    from graph.projection.network import _estimate_skills
 
     P = nx.DiGraph()
     P.graph["skills"] = {k: {"label": k.title(), "type": "skill"} for k in "abcdef"}
@@ -591,7 +591,7 @@ def test_step_downs_only_when_asked(onet_like):
 
 
 def test_standing_and_max_years(onet_like):
-    from graph.preparation import Standing
+    from graph.routes.preparation import Standing
 
     options = next_moves(onet_like, "rn", max_years=3)
     assert "Doc" not in [o["role"] for o in options] and "Np" in [o["role"] for o in options]
@@ -646,7 +646,7 @@ def test_a_direct_comparison_competes_with_chains():
 
 
 def test_step_costs_remembered_per_have_give_the_same_routes(projection):
-    from graph.paths import _MEMO, COST_TABLES, Weights, k_routes, resolve_skills
+    from graph.routes.paths import _MEMO, COST_TABLES, Weights, k_routes, resolve_skills
 
     source = next(r for r in projection if projection.nodes[r]["label"].startswith("Technical P"))
     # a target with a skill profile, so that what you have changes the costs

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import networkx as nx
 
-from graph.payview import pay_facts, wage_info
+from graph.routes.payview import pay_facts, wage_info
 
 
 def wage(line: str, title: str, proxy: bool, median: float) -> dict:

@@ -39,8 +39,8 @@ ANSWERED = "body[data-plan=ready]"
 
 @pytest.fixture(scope="module")
 def hostile_store(tmp_path_factory) -> Any:
-    from graph.build import build_graph
-    from graph.store import LocalStore
+    from graph.build.pipeline import build_graph
+    from graph.store.local import LocalStore
 
     out = tmp_path_factory.mktemp("planner-graph")
     build_graph(out, [FIXTURES / "hostile-guide.txt"])
@@ -49,14 +49,14 @@ def hostile_store(tmp_path_factory) -> Any:
 
 @pytest.fixture(scope="module")
 def P(hostile_store) -> Any:
-    from graph.network import load_projection
+    from graph.projection.network import load_projection
 
     return load_projection(hostile_store)
 
 
 @pytest.fixture(scope="module")
 def base(hostile_store) -> Iterator[str]:
-    from graph.server import BackgroundServer, create_app
+    from graph.web.app import BackgroundServer, create_app
 
     with BackgroundServer(create_app(hostile_store, workers=1)) as url:
         yield url
@@ -153,7 +153,7 @@ def _drawn(seen: Visit) -> dict[str, Any]:
 
 def _expect_answer(seen: Visit, P: Any, source: str, target: str, *, k: int = 3,
                    have: tuple[str, ...] = ()) -> dict[str, Any]:
-    from graph.reports import gap_report, next_report, path_report
+    from graph.routes.reports import gap_report, next_report, path_report
 
     seen.page.wait_for_selector(ANSWERED, state="attached", timeout=30_000)
     report = path_report(P, source, target, k=k, have=have)
@@ -295,7 +295,7 @@ def test_phone_width(visit, P):
 
 
 def test_unknown_role_offers_the_closest_names(visit, P):
-    from graph.resolve import suggest_roles
+    from graph.projection.resolve import suggest_roles
 
     seen = visit()
     page = seen.page
@@ -335,10 +335,10 @@ def test_markup_in_names_stays_text(visit, P):
 def test_a_graph_too_big_to_draw_starts_empty_and_draws_the_answer(
     visit, P, hostile_store, monkeypatch
 ):
-    import graph.render
-    from graph.server import BackgroundServer, create_app
+    import graph.viz.page
+    from graph.web.app import BackgroundServer, create_app
 
-    monkeypatch.setattr(graph.render, "viz_page", partial(graph.render.viz_page, max_nodes=5))
+    monkeypatch.setattr(graph.viz.page, "viz_page", partial(graph.viz.page.viz_page, max_nodes=5))
     with BackgroundServer(create_app(hostile_store, workers=1)) as url:
         _empty_map_answers(visit(server=url), P)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from graph.errors import UsageError
-from graph.preparation import (
+from graph.routes.preparation import (
     EDUCATION,
     Standing,
     burden,

@@ -11,15 +11,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from graph import network
-from graph.network import (
+from graph.projection import network
+from graph.projection.network import (
     PROJECTION_SUFFIX,
     build_projection,
     dumps_projection,
     load_projection,
     loads_projection,
 )
-from graph.store import LocalStore
+from graph.store.local import LocalStore
 
 
 @pytest.fixture

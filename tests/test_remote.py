@@ -24,7 +24,6 @@ import httpx
 import pyoxigraph as ox
 import pytest
 
-from graph import network
 from graph.cli import cli
 from graph.errors import (
     EndpointError,
@@ -34,13 +33,9 @@ from graph.errors import (
     UpdateRefusedError,
     UsageError,
 )
-from graph.push import batches, push
-from graph.remote import (
-    DEFAULT_NAMED_GRAPH,
-    EndpointClient,
-    RemoteStore,
-    query_form,
-)
+from graph.projection import network
+from graph.store.push import batches, push
+from graph.store.remote import DEFAULT_NAMED_GRAPH, EndpointClient, RemoteStore, query_form
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 TARGET = "Director of Technical Program Management"
@@ -852,7 +847,7 @@ def test_virtuoso_projection_queries(virtuoso_builtin, store, name):
 @pytest.fixture(scope="module")
 def no_duration_graph(builtin_dir: Path, tmp_path_factory) -> Path:
     """The built-in graph without xsd:duration literals, which Virtuoso's SPARQL Update refuses."""
-    from graph.store import LocalStore, write_graph
+    from graph.store.local import LocalStore, write_graph
 
     source = LocalStore(builtin_dir)
     quads = [
@@ -892,7 +887,7 @@ def test_virtuoso_push_through_sparql_update_into_another_graph(
 
 @pytest.mark.virtuoso
 def test_virtuoso_update_cannot_carry_durations_and_says_so(virtuoso, tmp_path):
-    from graph.store import write_graph
+    from graph.store.local import write_graph
 
     duration = ox.Literal("P1Y", datatype=ox.NamedNode(XSD + "duration"))
     node = ox.NamedNode("https://w3id.org/careergraph/id/salary/x")

@@ -14,7 +14,7 @@ import pytest
 
 from graph.cli import cli
 from graph.errors import CareerGraphError, UsageError
-from graph.render import (
+from graph.viz.page import (
     MAX_NODES,
     TOP_SKILLS,
     page_data,
@@ -247,7 +247,7 @@ def test_a_failed_write_leaves_the_previous_page(tmp_path, monkeypatch):
     def broken(src: str, dst: object) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("graph.render.os.replace", broken)
+    monkeypatch.setattr("graph.viz.page.os.replace", broken)
     with pytest.raises(CareerGraphError) as info:
         write_page("new", target)
     assert str(info.value) == (
@@ -259,7 +259,7 @@ def test_a_failed_write_leaves_the_previous_page(tmp_path, monkeypatch):
 
 
 def test_viz_page_draws_the_routes_of_path_report(store, projection):
-    from graph.reports import path_report
+    from graph.routes.reports import path_report
 
     report = path_report(projection, "TPM", DIRECTOR, k=2)
     html = viz_page(store, path=("TPM", DIRECTOR), k=2)
@@ -318,8 +318,8 @@ def test_viz_command_errors(runner, hostile_dir, tmp_path, args, code, message):
     if message is None:
         assert result.stderr.startswith("Error: Unknown role 'Qwertyuiop Zxcvbnm'.")
     else:
-        from graph.network import load_projection
-        from graph.store import LocalStore
+        from graph.projection.network import load_projection
+        from graph.store.local import LocalStore
 
         roles = load_projection(LocalStore(hostile_dir)).number_of_nodes()
         assert result.stderr == message.format(n=roles)

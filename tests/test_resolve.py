@@ -7,8 +7,8 @@ import pytest
 from conftest import SEED_ROLE
 
 from graph.errors import AmbiguousRoleError, UnknownRoleError
-from graph.network import label_key
-from graph.resolve import resolve_role, suggest_roles
+from graph.projection.network import label_key
+from graph.projection.resolve import resolve_role, suggest_roles
 
 
 @pytest.mark.parametrize(

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from graph.store import LOCK_FILE, LocalStore, folder_lock, read_manifest
+from graph.store.local import LOCK_FILE, LocalStore, folder_lock, read_manifest
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -176,7 +176,7 @@ def test_a_killed_builds_leftovers_are_removed(folder: Path) -> None:
 def test_update_waits_for_the_folder_lock(folder: Path) -> None:
     import threading
 
-    from graph.sparql import apply_update
+    from graph.sparql.query import apply_update
 
     done = threading.Event()
 

@@ -27,10 +27,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from graph import sparql as sq
 from graph.errors import UsageError
-from graph.server import MAX_QUERY_BYTES, BackgroundServer, create_app
-from graph.store import LocalStore
+from graph.sparql import query as sq
+from graph.store.local import LocalStore
+from graph.web.app import MAX_QUERY_BYTES, BackgroundServer, create_app
 
 
 class Listener:
@@ -299,7 +299,7 @@ def test_fuzz_queries_ids_and_bodies(http: httpx.Client, listener: Listener) -> 
 _RAW_SERVICE = """
 import sys
 import pyoxigraph as ox
-from graph.querypool import no_network
+from graph.sparql.pool import no_network
 if sys.argv[2] == "sandboxed":
     assert no_network()
 query = "SELECT * {{ SERVICE <http://127.0.0.1:{port}/x> {{ ?s ?p ?o }} }}"
@@ -336,7 +336,7 @@ def test_a_sandboxed_engine_cannot_connect_even_unscreened() -> None:
 
 
 def test_query_workers_are_sandboxed(builtin_dir: Path) -> None:
-    from graph.querypool import QueryPool
+    from graph.sparql.pool import QueryPool
 
     pool = QueryPool(builtin_dir / LocalStore(builtin_dir).manifest.store, workers=1)
     try:

@@ -16,9 +16,9 @@ import httpx
 import pyoxigraph as ox
 import pytest
 
-from graph import sparql as sq
-from graph.server import BackgroundServer, create_app, negotiate
-from graph.store import GRAPH_IRI, LocalStore, write_graph
+from graph.sparql import query as sq
+from graph.store.local import GRAPH_IRI, LocalStore, write_graph
+from graph.web.app import BackgroundServer, create_app, negotiate
 
 pytestmark = pytest.mark.server
 
@@ -299,7 +299,7 @@ def test_sparqlwrapper_select_ask_construct(url: str) -> None:
 
 
 def test_careergraph_remote_store_reads_it(url: str, graph_dir: Path) -> None:
-    from graph.remote import RemoteStore
+    from graph.store.remote import RemoteStore
 
     remote = RemoteStore(url + "sparql")
     assert remote.fingerprint == LocalStore(graph_dir).fingerprint
@@ -471,7 +471,7 @@ def test_graph_page_focus_view(http: httpx.Client) -> None:
 
 
 def test_an_oversized_request_is_413(http: httpx.Client) -> None:
-    from graph.server import MAX_QUERY_BYTES
+    from graph.web.app import MAX_QUERY_BYTES
 
     query = "ASK { ?s ?p ?o }" + " " * MAX_QUERY_BYTES
     response = http.post("/sparql", data={"query": query})

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from graph import similarity
-from graph.similarity import build_model, overlap, similar, tokens
+from graph.projection import similarity
+from graph.projection.similarity import build_model, overlap, similar, tokens
 
 
 class FakeStore:
@@ -134,7 +134,7 @@ def test_overlap_weights_by_importance() -> None:
 
 
 def test_builtin_graph_neighbours_of_the_seed_role() -> None:
-    from graph.store import open_store
+    from graph.store.local import open_store
 
     m = build_model(open_store())
     seed = "https://w3id.org/careergraph/id/role/technical-program-manager-infrastructure-delivery"

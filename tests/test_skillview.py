@@ -5,7 +5,7 @@ from __future__ import annotations
 import networkx as nx
 import pytest
 
-from graph.skillview import (
+from graph.routes.skillview import (
     GENERIC_MIN,
     SHOW_SKILLS,
     SHOW_TECHNOLOGY,

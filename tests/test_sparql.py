@@ -11,7 +11,6 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from graph import sparql as sq
 from graph.errors import (
     AmbiguousRoleError,
     QueryError,
@@ -21,8 +20,9 @@ from graph.errors import (
     UpdateRefusedError,
     UsageError,
 )
-from graph.querypool import QueryPool
-from graph.store import LocalStore, read_manifest, write_graph
+from graph.sparql import query as sq
+from graph.sparql.pool import QueryPool
+from graph.store.local import LocalStore, read_manifest, write_graph
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "sparql" / "careers-mini.ttl"
@@ -377,6 +377,10 @@ BUILTIN_FIRST_ROWS = {
     "ladder-to-role": (
         {"start": R + "chief-of-staff-engineering-technology-leadership",
          "steps": 1},
+        None,
+    ),
+    "move-preparation": (
+        {"aspect": "experience (years, entry level)", "fromValue": "0", "toValue": "10"},
         None,
     ),
     "moves-from-role": (
@@ -734,9 +738,9 @@ def test_cli_errors(runner, mini_dir: Path, args: list[str], code: int, message:
 
 
 def test_cli_timeout(runner, monkeypatch: pytest.MonkeyPatch) -> None:
-    import graph.store
+    import graph.store.local
 
-    monkeypatch.setattr(graph.store, "open_store", lambda *a, **k: SlowStore())
+    monkeypatch.setattr(graph.store.local, "open_store", lambda *a, **k: SlowStore())
     result = run_cli(runner, "sparql", "--timeout", "0.2", "SELECT * WHERE { ?s ?p ?o }")
     assert result.exit_code == 1
     assert result.stderr == (

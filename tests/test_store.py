@@ -13,7 +13,7 @@ import pytest
 from conftest import REPO
 
 from graph.errors import GraphNotFoundError, QuerySyntaxError
-from graph.store import (
+from graph.store.local import (
     GRAPH_IRI,
     MANIFEST,
     LocalStore,
@@ -67,7 +67,7 @@ def test_a_failing_projection_or_store_copy_leaves_the_previous_graph(tmp_path, 
         raise RuntimeError("disk on fire")
 
     if where == "copy":
-        monkeypatch.setattr("graph.store._copy_store", boom)
+        monkeypatch.setattr("graph.store.local._copy_store", boom)
     with pytest.raises(RuntimeError):
         write_graph(tmp_path, fill_two, after=boom if where == "after" else None)
     assert sorted(p.name for p in tmp_path.iterdir()) == listing
@@ -85,7 +85,7 @@ def test_the_store_on_disk_holds_every_quad_in_chunks(tmp_path):
 
     source = ox.Store()
     fill_many(source)
-    from graph.store import _copy_store
+    from graph.store.local import _copy_store
 
     _copy_store(source, tmp_path / "copy", chunk=1000)  # many chunks, each ending on a line
     copy = ox.Store.read_only(str(tmp_path / "copy"))
@@ -189,7 +189,7 @@ def test_a_damaged_projection_cache_is_rebuilt(built_copy, damage):
 
 
 def test_a_projection_cache_of_another_version_is_rebuilt(built_copy, monkeypatch):
-    from graph import network
+    from graph.projection import network
 
     store = LocalStore(built_copy)
     monkeypatch.setattr(network, "_MEMO", {})

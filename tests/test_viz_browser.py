@@ -35,14 +35,14 @@ ALL_TYPES = "role,skill,sector,employer,salary"
 
 @pytest.fixture(scope="module")
 def hostile_store(hostile_dir) -> Any:
-    from graph.store import LocalStore
+    from graph.store.local import LocalStore
 
     return LocalStore(hostile_dir)
 
 
 @pytest.fixture(scope="module")
 def P(hostile_store) -> Any:
-    from graph.network import load_projection
+    from graph.projection.network import load_projection
 
     return load_projection(hostile_store)
 
@@ -50,7 +50,7 @@ def P(hostile_store) -> Any:
 @pytest.fixture(scope="module")
 def pages(hostile_store, tmp_path_factory) -> dict[str, Path]:
     """The pages under test, written the way ``careergraph viz`` writes them."""
-    from graph.render import viz_page, write_page
+    from graph.viz.page import viz_page, write_page
 
     folder = tmp_path_factory.mktemp("pages")
     return {
@@ -140,7 +140,7 @@ def test_page_loads_offline_without_errors(visit, pages, name):
 
 
 def test_drawn_network_holds_the_expected_nodes_and_edges(visit, pages, P):
-    from graph.render import page_data
+    from graph.viz.page import page_data
 
     expected = page_data(P, focus=HOSTILE_ROLE, depth=1, types=ALL_TYPES)
     seen = visit(pages["focus"])
@@ -152,7 +152,7 @@ def test_drawn_network_holds_the_expected_nodes_and_edges(visit, pages, P):
 
 
 def test_path_highlights_exactly_the_route_roles(visit, pages, P):
-    from graph.reports import path_report
+    from graph.routes.reports import path_report
 
     report = path_report(P, "Technical Program Manager", DIRECTOR)
     on_routes = {s[k] for r in report["routes"] for s in r["steps"] for k in ("from_id", "to_id")}

@@ -21,7 +21,7 @@ PRINCIPAL = "Principal/Staff Technical Program Manager"
 
 @pytest.fixture(scope="module")
 def base(store) -> Iterator[str]:
-    from graph.server import BackgroundServer, create_app
+    from graph.web.app import BackgroundServer, create_app
 
     with BackgroundServer(create_app(store, workers=1)) as url:
         yield url
@@ -81,7 +81,7 @@ def test_api_answers_as_the_cli_prints(http, runner, url, params, args):
 
 
 def test_unknown_role_is_404_with_the_three_closest_names(http, runner, projection):
-    from graph.resolve import suggest_roles
+    from graph.projection.resolve import suggest_roles
 
     typed = "Tecnical Progam Mangr of Everything"
     response = http.get("/api/routes", params={"from": typed, "to": DIRECTOR})
@@ -154,7 +154,7 @@ def test_too_many_have_skills_are_refused(http):
 
 
 def test_role_autocomplete_puts_the_resolvers_pick_first(http, projection):
-    from graph.resolve import resolve_role
+    from graph.projection.resolve import resolve_role
 
     for typed in ("tpm", "Director TPM", "Sr. TPM", "Tecnical Program Manager"):
         found = http.get("/api/roles", params={"q": typed}).json()
@@ -187,8 +187,8 @@ def threaded(store) -> Iterator[str]:
     """A server answering in its own threads (no worker processes)."""
     from fastapi import FastAPI
 
-    from graph.server import BackgroundServer
-    from graph.webapi import install
+    from graph.web.api import install
+    from graph.web.app import BackgroundServer
 
     app = FastAPI()
     install(app, store, processes=0)
@@ -198,10 +198,10 @@ def threaded(store) -> Iterator[str]:
 
 def test_answers_run_off_the_event_loop(threaded, monkeypatch):
     """While one route is being computed, the server goes on answering others."""
-    import graph.reports
+    import graph.routes.reports
 
     started, release = threading.Event(), threading.Event()
-    real = graph.reports.path_report
+    real = graph.routes.reports.path_report
     seen: list[int] = []
 
     def slow(P: Any, *args: Any, **kwargs: Any) -> Any:
@@ -210,7 +210,7 @@ def test_answers_run_off_the_event_loop(threaded, monkeypatch):
         release.wait(20)
         return real(P, *args, **kwargs)
 
-    monkeypatch.setattr(graph.reports, "path_report", slow)
+    monkeypatch.setattr(graph.routes.reports, "path_report", slow)
     results: list[int] = []
 
     def ask() -> None:
@@ -236,14 +236,14 @@ def test_answers_run_off_the_event_loop(threaded, monkeypatch):
 
 def test_a_served_app_answers_in_worker_processes(http, runner, monkeypatch):
     """'serve' answers in its worker processes: breaking the builders here changes nothing."""
-    import graph.reports
+    import graph.routes.reports
 
     expected = cli_json(runner, ["path", TPM, DIRECTOR, "--k", "2"])
 
     def broken(*args: Any, **kwargs: Any) -> Any:
         raise AssertionError("answered in the server's own process")
 
-    monkeypatch.setattr(graph.reports, "path_report", broken)
+    monkeypatch.setattr(graph.routes.reports, "path_report", broken)
     response = http.get("/api/routes", params={"from": TPM, "to": DIRECTOR, "k": 2})
     assert response.status_code == 200
     assert response.json() == expected
@@ -287,7 +287,7 @@ def test_served_route_page_honours_k_and_have_and_refuses_a_bad_k(http):
 
 
 def test_written_pages_have_no_planner(store):
-    from graph.render import viz_page
+    from graph.viz.page import viz_page
 
     page = viz_page(store)
     assert "plan-form" not in page and "connect-src" not in page
@@ -296,7 +296,7 @@ def test_written_pages_have_no_planner(store):
 
 def test_planner_page_of_a_graph_too_big_to_draw_starts_empty(store):
     from graph.errors import UsageError
-    from graph.render import viz_page
+    from graph.viz.page import viz_page
 
     page = viz_page(store, planner=True, max_nodes=5)
     data = json.loads(page.split('id="graph-data">', 1)[1].split("</script>", 1)[0])
@@ -308,9 +308,9 @@ def test_planner_page_of_a_graph_too_big_to_draw_starts_empty(store):
 
 def test_without_a_projection_file_the_server_answers_in_its_threads(builtin_dir, runner,
                                                                      monkeypatch):
-    import graph.routepool
-    from graph.server import BackgroundServer, create_app
-    from graph.store import LocalStore
+    import graph.web.routepool
+    from graph.store.local import LocalStore
+    from graph.web.app import BackgroundServer, create_app
 
     class Uncached(LocalStore):
         def projection_cache(self) -> Any:
@@ -319,7 +319,7 @@ def test_without_a_projection_file_the_server_answers_in_its_threads(builtin_dir
     def refuse(*args: Any, **kwargs: Any) -> Any:
         raise AssertionError("no projection file to share")
 
-    monkeypatch.setattr(graph.routepool, "RoutePool", refuse)
+    monkeypatch.setattr(graph.web.routepool, "RoutePool", refuse)
     expected = cli_json(runner, ["path", TPM, DIRECTOR])
     with BackgroundServer(create_app(Uncached(builtin_dir), workers=2)) as url:
         response = httpx.get(url + "api/routes", params={"from": TPM, "to": DIRECTOR}, timeout=60)

@@ -31,7 +31,7 @@ from graph.importers.common import (
     write_import,
 )
 from graph.importers.sources import open_source
-from graph.preparation import isco_skill_level
+from graph.routes.preparation import isco_skill_level
 
 __all__ = ["ESCO_META", "FILES", "ESSENTIAL", "OPTIONAL", "EscoData", "read_esco", "esco_quads",
            "import_esco"]
@@ -354,7 +354,7 @@ def import_esco(
             report.warnings.extend(guide_warnings)
             progress.advance()
         else:
-            from graph.build import load_into, ontology_graph
+            from graph.build.pipeline import load_into, ontology_graph
 
             load_into(store, ontology_graph())
         q = Quads(store)

@@ -2,9 +2,9 @@
 
 :func:`answer` runs one question (``routes``, ``next``, ``gap``, ``similar``,
 ``roles``, ``skills``) on the projection and returns an HTTP status and a
-JSON-ready body: the report of :mod:`graph.reports` the CLI prints with
+JSON-ready body: the report of :mod:`graph.routes.reports` the CLI prints with
 ``--format json``, or ``{"error": ...}`` with the closest names. Both the
-server's threads and the worker processes of :mod:`graph.routepool` call it.
+server's threads and the worker processes of :mod:`graph.web.routepool` call it.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ QUESTIONS = ("routes", "next", "gap", "similar", "roles", "skills")
 
 
 def _builder(name: str) -> Callable[..., Any]:
-    from graph import reports
+    from graph.routes import reports
 
     builders: dict[str, Callable[..., Any]] = {
         "routes": reports.path_report,
@@ -44,7 +44,7 @@ def _builder(name: str) -> Callable[..., Any]:
 
 def prepare(P: Any) -> Any:
     """Build what answers on ``P`` reuse (the routing graph, the autocomplete names) once."""
-    from graph.paths import routing_graph
+    from graph.routes.paths import routing_graph
 
     routing_graph(P)
     _names(P)
@@ -56,8 +56,8 @@ def answer(P: Any, name: str, kwargs: dict[str, Any]) -> tuple[int, Any]:
 
     Examples
     --------
-    >>> from graph.network import load_projection
-    >>> from graph.store import open_store
+    >>> from graph.projection.network import load_projection
+    >>> from graph.store.local import open_store
     >>> P = load_projection(open_store())
     >>> answer(P, "similar", {"role": "TPM", "top": 1})[0]
     200
@@ -105,7 +105,7 @@ def _names(P: Any) -> dict[str, Any]:
         found = _NAMES.get(P)
         if found is not None:
             return found
-    from graph.network import label_key
+    from graph.projection.network import label_key
     from graph.skills import normalize
 
     roles: list[tuple[bool, int, str, str, str, str]] = []
@@ -133,7 +133,7 @@ def _names(P: Any) -> dict[str, Any]:
 def role_matches(P: Any, text: str, limit: int = 10) -> list[dict[str, str]]:
     """Roles whose title, alternate title, abbreviation or code starts like ``text``.
 
-    The role :func:`graph.resolve.resolve_role` picks for ``text`` comes first;
+    The role :func:`graph.projection.resolve.resolve_role` picks for ``text`` comes first;
     then roles with a label equal to what was typed, then labels starting
     with it, then labels with a word starting with it (preferred titles before
     alternate ones, shorter first), then codes, then the closest roles the
@@ -142,14 +142,14 @@ def role_matches(P: Any, text: str, limit: int = 10) -> list[dict[str, str]]:
 
     Examples
     --------
-    >>> from graph.network import load_projection
-    >>> from graph.store import open_store
+    >>> from graph.projection.network import load_projection
+    >>> from graph.store.local import open_store
     >>> P = load_projection(open_store())
     >>> role_matches(P, "tpm", 1)[0]["label"]
     'Technical Program Manager (Infrastructure & Delivery)'
     """
-    from graph.network import label_key
-    from graph.resolve import resolve_role
+    from graph.projection.network import label_key
+    from graph.projection.resolve import resolve_role
 
     found: dict[str, str] = {}
 
@@ -212,8 +212,8 @@ def skill_matches(P: Any, text: str, limit: int = 10) -> list[dict[str, str]]:
 
     Examples
     --------
-    >>> from graph.network import load_projection
-    >>> from graph.store import open_store
+    >>> from graph.projection.network import load_projection
+    >>> from graph.store.local import open_store
     >>> [s["label"] for s in skill_matches(load_projection(open_store()), "risk", 1)]
     ['Risk management']
     """

@@ -1,6 +1,6 @@
 """Any SPARQL 1.1 endpoint as the store: Virtuoso, Fuseki, GraphDB, Neptune, Stardog.
 
-:class:`RemoteStore` implements the :class:`graph.store.Store` interface over
+:class:`RemoteStore` implements the :class:`graph.store.local.Store` interface over
 the SPARQL 1.1 Protocol, so every reading command runs unchanged against a
 triple-store server (``careergraph --endpoint URL ...``). Queries are sent
 with ``default-graph-uri`` set to the named graph ``careergraph push`` loaded
@@ -39,8 +39,8 @@ from graph.errors import (
     UsageError,
 )
 from graph.namespaces import PREFIXES, sparql_prologue
-from graph.sparql import code_tokens
-from graph.store import GRAPH_IRI, XSD, Store, literal_value
+from graph.sparql.query import code_tokens
+from graph.store.local import GRAPH_IRI, XSD, Store, literal_value
 
 if TYPE_CHECKING:
     import httpx
@@ -452,7 +452,7 @@ def _is_refusal(response: httpx.Response) -> bool:
 
 
 class RemoteStore(Store):
-    """A SPARQL 1.1 endpoint, read through the :class:`graph.store.Store` interface.
+    """A SPARQL 1.1 endpoint, read through the :class:`graph.store.local.Store` interface.
 
     Parameters
     ----------

@@ -1,8 +1,8 @@
 """Career routes with skill deltas: the algorithms (costs, deltas, k best routes, next moves).
 
 Every function here is a plain function of the networkx projection ``P``
-(:func:`graph.network.load_projection`) and role IRIs; it returns data and
-raises :mod:`graph.errors` exceptions, and never prints. :mod:`graph.reports`
+(:func:`graph.projection.network.load_projection`) and role IRIs; it returns data and
+raises :mod:`graph.errors` exceptions, and never prints. :mod:`graph.routes.reports`
 turns their results into what the ``path``, ``next``, ``gap`` and ``similar``
 commands print.
 
@@ -11,7 +11,7 @@ Routes run over two kinds of moves:
 * curated moves, the edges of ``P`` (``progression`` or ``transition``,
   named in a guide or an import), and
 * suggested moves, inferred from profile similarity
-  (:mod:`graph.similarity`): for each role, its ``suggest_top`` most similar
+  (:mod:`graph.projection.similarity`): for each role, its ``suggest_top`` most similar
   roles (score at least ``suggest_min``) it has no curated move to.
 
 A step costs ``base cost of its kind + skill x skills to gain (minus --have)
@@ -29,7 +29,7 @@ A curated move's stored ``skills_to_gain`` (``cg:skillToGain``) is used when it
 has any. An O*NET occupation without ratings stands in through its SOC group's
 rated occupations, or its delta is unknown (:func:`skills_note` says which).
 The preparation delta (education, experience, training, credentials, time to
-ready) comes from :mod:`graph.preparation`.
+ready) comes from :mod:`graph.routes.preparation`.
 """
 
 from __future__ import annotations
@@ -46,8 +46,8 @@ from typing import Any
 import networkx as nx
 
 from graph.errors import NoRouteError, UsageError
-from graph.preparation import Standing, prep_delta, years_text
-from graph.skillview import useful_technology
+from graph.routes.preparation import Standing, prep_delta, years_text
+from graph.routes.skillview import useful_technology
 
 __all__ = [
     "Weights",
@@ -571,7 +571,7 @@ def _profile(P: Any, role: str, weights: Weights) -> tuple[frozenset[str], froze
 
 
 def _uses_estimate(P: Any, role: str) -> bool:
-    """Whether a role stands in through its SOC group's ratings (see graph.network)."""
+    """Whether a role stands in through its SOC group's ratings (see graph.projection.network)."""
     data = P.nodes[role]
     return bool(data.get("est_from")) or False
 
@@ -585,7 +585,7 @@ def _unrated_roles(P: Any) -> tuple[frozenset[str], frozenset[str]]:
     """O*NET occupations without ratings of their own, and those of them without a stand-in."""
     memo = _memo(P)
     if "unrated" not in memo:
-        from graph.network import is_unrated
+        from graph.projection.network import is_unrated
 
         unrated = frozenset(r for r, data in P.nodes(data=True) if is_unrated(data))
         memo["unrated"] = (unrated, frozenset(r for r in unrated if not P.nodes[r].get("est_from")))
@@ -644,7 +644,7 @@ def _cap_technology(P: Any, gain: frozenset[str], target: str) -> frozenset[str]
 
     O*NET lists dozens of technology examples per occupation; counting every
     one the source does not list would swamp the skills that matter. Which
-    are kept: :func:`graph.skillview.useful_technology`.
+    are kept: :func:`graph.routes.skillview.useful_technology`.
     """
     skills = P.graph.get("skills", {})
     tech = [s for s in gain if skills.get(s, {}).get("type") == "technology"]
@@ -686,7 +686,7 @@ def _relative_change(P: Any, source: str, target: str) -> float | None:
 def preparation(
     P: Any, source: str, target: str, standing: Standing | None = None
 ) -> dict[str, Any]:
-    """The preparation delta of one move (see :func:`graph.preparation.prep_delta`); memoized.
+    """The preparation delta of one move (see :func:`prep_delta`); memoized.
 
     Examples
     --------
@@ -708,8 +708,9 @@ def preparation(
 
 def years_mid(delta: dict[str, Any]) -> float:
     """The years of preparation a delta weighs in costs and scores (0 when unknown):
-    study plus a quarter of the experience still to gain (:func:`graph.preparation.burden`)."""
-    from graph.preparation import burden
+    study plus a quarter of the experience still to gain
+    (:func:`graph.routes.preparation.burden`)."""
+    from graph.routes.preparation import burden
 
     return burden(delta) if delta.get("years_to_ready") else 0.0
 
@@ -766,7 +767,7 @@ def _suggestions(P: Any, role: str, top: int, minimum: float, exclude: set[str])
     model = P.graph.get("similarity")
     if model is None or top <= 0 or role not in model:
         return []
-    from graph.similarity import similar
+    from graph.projection.similarity import similar
 
     return [
         (other, score)
@@ -833,7 +834,7 @@ def _nearest(P: Any, target: str, reachable: dict[str, int], limit: int = 3) -> 
     model = P.graph.get("similarity")
     names: list[str] = []
     if model is not None and target in model:
-        from graph.similarity import similar
+        from graph.projection.similarity import similar
 
         for role, score in similar(model, target, top=len(model.roles)):
             if score > 0 and role in reachable and reachable[role] > 0:
@@ -1030,8 +1031,8 @@ def route_cost(
 def route_preparation(
     P: Any, steps: list[tuple[str, str, str]], standing: Standing | None = None
 ) -> dict[str, Any]:
-    """The preparation a route asks from start to finish (:func:`graph.preparation.route_prep`)."""
-    from graph.preparation import route_prep
+    """The preparation a route asks from start to finish (see :func:`route_prep`)."""
+    from graph.routes.preparation import route_prep
 
     roles = [steps[0][0], *(v for _, v, _ in steps)]
     return route_prep([P.nodes[r].get("prep") or {} for r in roles], standing)
@@ -1263,7 +1264,7 @@ def skills_note(P: Any, source: str, target: str, delta: SkillDelta) -> str | No
     >>> skills_note(P, "a", "b", SkillDelta(unknown=True))
     'What B asks is unknown: it has no skill profile.'
     """
-    from graph.network import is_unrated
+    from graph.projection.network import is_unrated
 
     if delta.unknown:
         for role in (target, source):
@@ -1308,7 +1309,7 @@ def _coverage(
     >>> _coverage(P, "a", "b", frozenset())
     0.25
     """
-    from graph.similarity import overlap
+    from graph.projection.similarity import overlap
 
     src, tgt = _skills(P, source), _skills(P, target)
     rated = {s: r for s, r in tgt.items() if r and r.get("importance") is not None}

@@ -1,6 +1,6 @@
 """Roles as people see them: the role list and a role's card.
 
-Both read the graph through SPARQL (:class:`graph.store.Store`), so they give
+Both read the graph through SPARQL (:class:`graph.store.local.Store`), so they give
 the same answers on the embedded store and on a remote endpoint. The card
 holds every fact of the role's guide, in the guide's order, plus what other
 sources (O*NET, ESCO, wages) say about the role.
@@ -45,7 +45,7 @@ def list_roles(store: Any, *, with_guide_only: bool = False) -> list[dict[str, A
 
     Examples
     --------
-    >>> from graph.store import open_store
+    >>> from graph.store.local import open_store
     >>> roles = list_roles(open_store())
     >>> any(r["label"].startswith("Technical Program Manager") for r in roles)
     True
@@ -90,11 +90,11 @@ def role_card(store: Any, role: str) -> dict[str, Any]:
     store : Store
         Where to read.
     role : str
-        The role's IRI (see :func:`graph.resolve.resolve_role`).
+        The role's IRI (see :func:`graph.projection.resolve.resolve_role`).
 
     Examples
     --------
-    >>> from graph.store import open_store
+    >>> from graph.store.local import open_store
     >>> iri = "https://w3id.org/careergraph/id/role/technical-program-manager-infrastructure-delivery"
     >>> card = role_card(open_store(), iri)
     >>> card["salary"][0]["min"], len(card["employers"])
@@ -280,12 +280,12 @@ def role_preparation(store: Any, role: str) -> dict[str, Any]:
 
     Examples
     --------
-    >>> from graph.store import open_store
+    >>> from graph.store.local import open_store
     >>> iri = "https://w3id.org/careergraph/id/role/director-of-technical-program-management"
     >>> role_preparation(open_store(), iri)["experience"][0]["years"]
     [10.0, 15.0]
     """
-    from graph.preparation import JOB_ZONES
+    from graph.routes.preparation import JOB_ZONES
 
     r = sparql_iri(role)
     rows = store.select(

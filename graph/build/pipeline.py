@@ -8,7 +8,7 @@ The steps of ``careergraph build``:
 3. turn every fact into triples (:func:`guide_graph`), with the skills to gain
    on every transition derived from the two roles' skills;
 4. check the graph against the SHACL shapes (:func:`validate_graph`);
-5. write the graph folder atomically (:func:`graph.store.write_graph`): Turtle,
+5. write the graph folder atomically (:func:`graph.store.local.write_graph`): Turtle,
    the embedded store and the route-search projection.
 """
 
@@ -442,7 +442,7 @@ class _Emitter:
 
     def preparation(self, guide: Guide, role: URIRef, slug: str, src: URIRef, where: str) -> None:
         """The guide's optional education and certifications (never inferred)."""
-        from graph.preparation import EDUCATION, education_rank
+        from graph.routes.preparation import EDUCATION, education_rank
 
         if guide.education:
             rank: int | None
@@ -475,7 +475,7 @@ class _Emitter:
     @staticmethod
     def education_in_words(text: str) -> int | None:
         """The level a phrase like "Bachelor's degree in computer science" starts with."""
-        from graph.preparation import education_rank
+        from graph.routes.preparation import education_rank
 
         words = re.sub(r"[^A-Za-z' ]+", " ", text).split()
         for n in range(min(4, len(words)), 0, -1):
@@ -617,7 +617,7 @@ WHERE {
 
 def graph_counts(store: Any) -> dict[str, int]:
     """Count roles, skills, transitions, sectors, employers and triples in a pyoxigraph store."""
-    from graph.store import term_to_python
+    from graph.store.local import term_to_python
 
     solution = next(iter(store.query(COUNT_QUERY, prefixes=PREFIXES)))
     counts = {
@@ -653,8 +653,8 @@ def build_graph(
     ValidationError
         The graph does not conform to the shapes; nothing is written.
     """
-    from graph.network import write_projection
-    from graph.store import write_graph
+    from graph.projection.network import write_projection
+    from graph.store.local import write_graph
 
     guides = parse_guides(guide_dirs)
     data, report = guide_graph(guides)
@@ -700,7 +700,7 @@ def validate_folder(graph_dir: Path | str | None = None) -> tuple[list[str], int
         The violation lines (empty when the graph conforms) and how many
         triples were checked.
     """
-    from graph.store import read_manifest, resolve_graph_dir
+    from graph.store.local import read_manifest, resolve_graph_dir
 
     folder = resolve_graph_dir(graph_dir)
     manifest = read_manifest(folder)

@@ -14,7 +14,7 @@ failed export leaves any earlier output as it was.
 In the projection exports every node has ``kind`` (``role``, ``skill``,
 ``sector``) and ``label``; edges have ``kind`` (``move``, ``requires``,
 ``in_sector``) and a ``weight``: for a move its route cost with the default
-weights (lower is an easier step, see :func:`graph.paths.step_cost`), for a
+weights (lower is an easier step, see :func:`graph.routes.paths.step_cost`), for a
 requirement the O*NET importance (1-5, 1.0 where unrated), 1.0 otherwise.
 Attributes are only strings, integers, floats and booleans (a missing value
 is left out, never ``None``), which Gephi and Cytoscape need. The credit the
@@ -163,7 +163,7 @@ def export_projection(P: nx.DiGraph) -> nx.DiGraph:
     >>> G.edges["a", "s"]
     {'kind': 'requires', 'weight': 4.0, 'importance': 4.0}
     """
-    from graph.paths import step_cost
+    from graph.routes.paths import step_cost
 
     G = nx.DiGraph(name="careergraph projection")
     skills: dict[str, dict[str, Any]] = P.graph.get("skills", {})
@@ -490,7 +490,7 @@ def export_graph(
     Parameters
     ----------
     store : Store
-        The graph (:func:`graph.store.open_store`); the whole-graph formats
+        The graph (:func:`graph.store.local.open_store`); the whole-graph formats
         need a local graph folder.
     fmt : str
         One of :data:`FORMATS`.
@@ -514,7 +514,7 @@ def export_graph(
     Examples
     --------
     >>> import tempfile
-    >>> from graph.store import open_store
+    >>> from graph.store.local import open_store
     >>> folder = tempfile.mkdtemp()
     >>> report = export_graph(open_store(), "graphml", Path(folder) / "g.graphml")
     >>> G = nx.read_graphml(report.path)
@@ -541,7 +541,7 @@ def export_graph(
         report.credits = data_credits(store)  # the graph itself holds them as cg:Dataset
     else:
         if projection is None:
-            from graph.network import load_projection
+            from graph.projection.network import load_projection
 
             projection = load_projection(store)
         G = export_projection(projection)

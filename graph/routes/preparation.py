@@ -1,7 +1,7 @@
 """Preparation: the education, experience, training and credentials a role asks, and the delta.
 
 Plain data and functions, no graph access: the projection
-(:mod:`graph.network`) gives every role a ``prep`` dict read from the RDF
+(:mod:`graph.projection.network`) gives every role a ``prep`` dict read from the RDF
 (``schema:educationRequirements``, ``schema:experienceRequirements``,
 ``cg:preparation``, ``cg:iscoSkillLevel``, ``cg:credential``), and
 :func:`prep_delta` compares two of them for a person's :class:`Standing`.
@@ -302,7 +302,7 @@ def prep_delta(
     Parameters
     ----------
     src, dst : dict
-        The ``prep`` attributes of two roles (see :mod:`graph.network`).
+        The ``prep`` attributes of two roles (see :mod:`graph.projection.network`).
     standing : Standing, optional
         The person's education, years and credentials; what is not given is
         taken as what the source role typically asks.

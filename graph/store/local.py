@@ -12,11 +12,11 @@ A graph folder (written by ``careergraph build`` or an import) holds:
     A pyoxigraph (RocksDB) store of the same triples; every query runs here,
     so nothing re-parses Turtle.
 ``projection-<id>.cgproj``
-    The networkx projection used by route search (see :mod:`graph.network`).
+    The networkx projection used by route search (see :mod:`graph.projection.network`).
 
 Readers go through the :class:`Store` interface (``select``, ``ask``,
 ``construct``, ``query_raw``), implemented by :class:`LocalStore` here and by
-a remote SPARQL endpoint in :mod:`graph.remote`.
+a remote SPARQL endpoint in :mod:`graph.store.remote`.
 """
 
 from __future__ import annotations
@@ -287,7 +287,7 @@ class LocalStore(Store):
         return self._store
 
     def _query(self, query: str) -> Any:
-        from graph.sparql import screen_query
+        from graph.sparql.query import screen_query
 
         # every query this engine runs passes the same screen: no SERVICE, nothing too deep
         screen_query(query)
@@ -353,7 +353,7 @@ class LocalStore(Store):
 
     def projection_cache(self) -> Path | None:
         # the file name only, in this folder, in the one format careergraph reads (never pickle)
-        from graph.network import PROJECTION_SUFFIX
+        from graph.projection.network import PROJECTION_SUFFIX
 
         return self.graph_dir / f"projection-{_safe_name(self.fingerprint)}{PROJECTION_SUFFIX}"
 
@@ -612,7 +612,7 @@ def builtin_graph_dir(rebuild: bool = False) -> Path:
 
     path = resources.cache_dir() / f"builtin-{resources.content_hash()}"
     if rebuild or not (path / MANIFEST).is_file():
-        from graph.build import build_graph
+        from graph.build.pipeline import build_graph
 
         build_graph(out_dir=path)
     return path
@@ -640,7 +640,7 @@ def open_store(graph: str | os.PathLike[str] | None = None, endpoint: str | None
         A SPARQL endpoint URL; when given, ``graph`` is ignored.
     """
     if endpoint:
-        from graph.remote import RemoteStore
+        from graph.store.remote import RemoteStore
 
         return RemoteStore(endpoint)
     return LocalStore(resolve_graph_dir(graph))

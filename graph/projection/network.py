@@ -1,7 +1,7 @@
 """The networkx projection of the RDF graph, used by route search.
 
 RDF is the single source of truth: the projection is built only from SPARQL
-SELECT queries through the :class:`graph.store.Store` interface (so the same
+SELECT queries through the :class:`graph.store.local.Store` interface (so the same
 code works on the embedded store and on a remote endpoint), and cached beside
 the store, keyed by the build id. Nothing is known only to networkx.
 
@@ -18,13 +18,13 @@ Nodes are role IRIs with these attributes:
     Salary bands (dicts) and one representative midpoint used to compare roles.
 ``wage``
     The published wage line of a role's national band, or None: ``{"line",
-    "title", "proxy", "pct10", "pct25", "median"}`` (see :mod:`graph.payview`).
+    "title", "proxy", "pct10", "pct25", "median"}`` (see :mod:`graph.routes.payview`).
 ``sectors``, ``employers``
     ``[(iri, label), ...]``.
 ``has_guide``, ``code``, ``level``
     Whether a guide describes it, its O*NET/ESCO code, its experience rank.
 ``prep``
-    Its preparation (see :mod:`graph.preparation`): ``zone`` (O*NET Job
+    Its preparation (see :mod:`graph.routes.preparation`): ``zone`` (O*NET Job
     Zone), ``education`` (rank 1-12) with ``education_source`` and
     ``education_estimated`` (the roles it was averaged from), ``experience``
     (years low, high or None), ``experience_source``, ``experience_held``
@@ -41,7 +41,7 @@ Edges are curated transitions with ``kind`` (``progression`` or
 "type", "labels"}}``, a technology also its ``"class"``: the UNSPSC
 commodity it is an example of), ``level_anchors`` (``{skill_iri: [(level, words),
 ...]}``, lowest first), ``label_index`` (normalized label -> role IRIs), ``fingerprint``
-and ``similarity`` (the model of :mod:`graph.similarity`).
+and ``similarity`` (the model of :mod:`graph.projection.similarity`).
 
 The cache file (``projection-<build id>.cgproj``) holds JSON and raw numeric
 arrays only (see :func:`dumps_projection`): reading it can never run code,
@@ -310,7 +310,7 @@ def build_projection(store: Any) -> nx.DiGraph:
 
     Examples
     --------
-    >>> from graph.store import open_store
+    >>> from graph.store.local import open_store
     >>> P = build_projection(open_store())
     >>> P.number_of_nodes() > 10 and P.number_of_edges() > 10
     True
@@ -436,7 +436,7 @@ def build_projection(store: Any) -> nx.DiGraph:
         for label in data["labels"]:
             index[label_key(label)].add(role)
     P.graph["label_index"] = dict(index)
-    from graph.similarity import build_model
+    from graph.projection.similarity import build_model
 
     P.graph["similarity"] = build_model(store)
     return P
@@ -485,7 +485,7 @@ def dumps_projection(P: nx.DiGraph) -> bytes:
 
     Examples
     --------
-    >>> from graph.store import open_store
+    >>> from graph.store.local import open_store
     >>> P = build_projection(open_store())
     >>> Q = loads_projection(dumps_projection(P))
     >>> dict(Q.nodes(data=True)) == dict(P.nodes(data=True))
@@ -573,7 +573,7 @@ def loads_projection(data: bytes) -> nx.DiGraph:
 def _from_doc(doc: dict[str, Any], data: bytes, offset: int) -> nx.DiGraph:
     import numpy as np
 
-    from graph.similarity import SimilarityModel
+    from graph.projection.similarity import SimilarityModel
 
     iris: list[str] = doc["iris"]
     if not all(isinstance(i, str) for i in iris):

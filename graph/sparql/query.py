@@ -1,6 +1,6 @@
 """Run SPARQL queries on a careergraph store; named queries shipped as ``.rq`` files.
 
-Every query goes through the :class:`graph.store.Store` interface, so the same
+Every query goes through the :class:`graph.store.local.Store` interface, so the same
 code reads a local graph folder or a remote endpoint. The ontology's prefixes
 (``cg:``, ``cgr:``, ``skos:``, ``schema:`` ...) are declared for the user.
 
@@ -162,7 +162,7 @@ def code_words(query: str) -> Iterable[str]:
     """The keywords and names of a query, outside strings, IRIs and comments.
 
     The one SPARQL tokenizer careergraph's checks use (here and in
-    :mod:`graph.remote`).
+    :mod:`graph.store.remote`).
 
     Examples
     --------
@@ -927,7 +927,7 @@ def run_query(
 
     Parameters
     ----------
-    store : graph.store.Store
+    store : graph.store.local.Store
         Local or remote; only ``query_raw`` is used.
     query : str
         A SELECT, ASK, CONSTRUCT or DESCRIBE query; the usual prefixes are declared.
@@ -943,7 +943,7 @@ def run_query(
 
     Examples
     --------
-    >>> from graph.store import open_store
+    >>> from graph.store.local import open_store
     >>> result = run_query(open_store(), "ASK { ?r a cg:Role }")
     >>> result.kind, json.loads(result.body)["boolean"]
     ('ask', True)
@@ -983,7 +983,7 @@ def execute(
 
     Examples
     --------
-    >>> from graph.store import open_store
+    >>> from graph.store.local import open_store
     >>> text = named_query("moves-from-role").text
     >>> result = execute(open_store(), text, {"role": "TPM"}, "csv")
     >>> result.body.splitlines()[0]
@@ -1203,7 +1203,7 @@ def apply_update(
     UsageError
         If it uses SERVICE or is over a limit of :func:`screen_query`.
     """
-    from graph.store import folder_lock, read_manifest
+    from graph.store.local import folder_lock, read_manifest
 
     graph_dir = Path(graph_dir)
     read_manifest(graph_dir)  # a folder without a graph is an error, not a new empty folder
@@ -1215,11 +1215,11 @@ def apply_update(
 def _apply_update(graph_dir: Path, update: str, params: Mapping[str, str] | None) -> UpdateReport:
     import pyoxigraph as ox
 
-    from graph.store import GRAPH_IRI, read_manifest, write_graph
+    from graph.store.local import GRAPH_IRI, read_manifest, write_graph
 
     manifest = read_manifest(graph_dir)
     if params:
-        from graph.store import LocalStore
+        from graph.store.local import LocalStore
 
         reader = LocalStore(graph_dir, manifest=manifest)
         update = bind_params(update, params, reader)
@@ -1242,7 +1242,7 @@ def _apply_update(graph_dir: Path, update: str, params: Mapping[str, str] | None
 
     def counts(store: Any) -> dict[str, int]:
         try:
-            from graph.build import graph_counts
+            from graph.build.pipeline import graph_counts
 
             found = dict(graph_counts(store))
         except ImportError:

@@ -1,8 +1,8 @@
 """Reports: the k best routes, next moves, a skill gap and similar roles, as the CLI prints them.
 
 Each function takes the projection ``P`` and role names as a person types
-them, resolves the names (:mod:`graph.resolve`), runs the algorithms of
-:mod:`graph.paths` and returns plain data: the JSON contracts of ``path``,
+them, resolves the names (:mod:`graph.projection.resolve`), runs the algorithms of
+:mod:`graph.routes.paths` and returns plain data: the JSON contracts of ``path``,
 ``next``, ``gap`` and ``similar``. None of them prints.
 """
 
@@ -15,7 +15,7 @@ from typing import Any
 import networkx as nx
 
 from graph.errors import NoRouteError, UsageError
-from graph.paths import (
+from graph.routes.paths import (
     WIDE_SUGGEST_TOP,
     Standing,
     Weights,
@@ -32,14 +32,14 @@ from graph.paths import (
     salary_change,
     split_have,
 )
-from graph.payview import pay_facts
-from graph.skillview import rank_skills, select_skills, skills_by_label
+from graph.routes.payview import pay_facts
+from graph.routes.skillview import rank_skills, select_skills, skills_by_label
 
 __all__ = ["path_report", "next_report", "gap_report", "similar_report"]
 
 
 def _resolve(P: Any, text: str) -> str:
-    from graph.resolve import resolve_role
+    from graph.projection.resolve import resolve_role
 
     return resolve_role(P, text)
 
@@ -52,7 +52,7 @@ def _standing(
     P: Any, have: Iterable[str], education: str | None, years: float | None
 ) -> tuple[frozenset[str], Standing, dict[str, Any]]:
     """The person: skill IRIs they have, their :class:`Standing`, and the report's echo of it."""
-    from graph.preparation import education_label, education_rank
+    from graph.routes.preparation import education_label, education_rank
 
     skills, credentials = split_have(P, have)
     rank = education_rank(education) if education else None
@@ -77,9 +77,9 @@ def _readable(P: Any, row: dict[str, Any], source: str, target: str) -> dict[str
     """Add to a step (or move, or gap) what a person reads first.
 
     ``skills_shown``: the skills that matter most (importance x gap, levels in
-    words; :mod:`graph.skillview`), ``skills_more``: how many more
+    words; :mod:`graph.routes.skillview`), ``skills_more``: how many more
     ``skills_to_gain`` holds, ``pay``: what the pay figures rest on
-    (:mod:`graph.payview`).
+    (:mod:`graph.routes.payview`).
     """
     by_name = {c["skill"]: (c["from"], c["to"]) for c in row.get("level_changes") or ()}
     iris = _skill_iris(P, row["skills_to_gain"])
@@ -137,9 +137,9 @@ def path_report(
         ``skills_on_the_way`` what only its intermediate stops ask;
         ``preparation`` what the most demanding role on it asks of the start,
         for the person's standing. A step's ``skills_shown`` are its skills that
-        matter most (importance x gap, levels in words; :mod:`graph.skillview`)
+        matter most (importance x gap, levels in words; :mod:`graph.routes.skillview`)
         and ``skills_more`` how many more it has; ``pay`` says what the pay
-        figures rest on (:func:`graph.payview.pay_facts`).
+        figures rest on (:func:`graph.routes.payview.pay_facts`).
 
     Raises
     ------
@@ -147,8 +147,8 @@ def path_report(
 
     Examples
     --------
-    >>> from graph.network import load_projection
-    >>> from graph.store import open_store
+    >>> from graph.projection.network import load_projection
+    >>> from graph.store.local import open_store
     >>> P = load_projection(open_store())
     >>> report = path_report(P, "TPM", "Director of Technical Program Management", k=2)
     >>> [len(r["steps"]) for r in report["routes"]]
@@ -199,7 +199,7 @@ def path_report(
         for (u, v, kind), delta in zip(steps, deltas, strict=True):
             similarity = R.edges[u, v].get("similarity") if R.has_edge(u, v) else None
             if similarity is None and kind == "suggested":
-                from graph.paths import _pair_similarity
+                from graph.routes.paths import _pair_similarity
 
                 similarity = _pair_similarity(P, u, v)
             step = _step(P, u, v, kind, have_iris, weights, similarity, None, at, delta)
@@ -255,8 +255,8 @@ def next_report(
 
     Examples
     --------
-    >>> from graph.network import load_projection
-    >>> from graph.store import open_store
+    >>> from graph.projection.network import load_projection
+    >>> from graph.store.local import open_store
     >>> report = next_report(load_projection(open_store()), "TPM", top=3)
     >>> len(report["options"])
     3
@@ -299,7 +299,7 @@ def gap_report(
         ``missing_per_source_guide`` (skills the FROM role's guide says its
         holders often lack, that TO requires). Both leave out ``have``.
         Then ``skills_shown`` and ``skills_more`` (the skills that matter
-        most, see :mod:`graph.skillview`), ``pay`` (:func:`graph.payview.pay_facts`)
+        most, see :mod:`graph.routes.skillview`), ``pay`` (:func:`graph.routes.payview.pay_facts`)
         and ``has_guide`` (``{"from", "to"}``: whether a guide describes each role).
 
     Raises
@@ -308,8 +308,8 @@ def gap_report(
 
     Examples
     --------
-    >>> from graph.network import load_projection
-    >>> from graph.store import open_store
+    >>> from graph.projection.network import load_projection
+    >>> from graph.store.local import open_store
     >>> report = gap_report(load_projection(open_store()), "TPM", "Solutions Architect")
     >>> report["to"]["label"]
     'Solutions Architect (cloud/platform-focused)'
@@ -372,8 +372,8 @@ def similar_report(P: Any, role: str, *, top: int = 10) -> dict[str, Any]:
 
     Examples
     --------
-    >>> from graph.network import load_projection
-    >>> from graph.store import open_store
+    >>> from graph.projection.network import load_projection
+    >>> from graph.store.local import open_store
     >>> report = similar_report(load_projection(open_store()), "TPM", top=2)
     >>> len(report["similar"]), 0 < report["similar"][0]["score"] <= 1
     (2, True)
@@ -382,7 +382,7 @@ def similar_report(P: Any, role: str, *, top: int = 10) -> dict[str, Any]:
     model = P.graph.get("similarity")
     hits: list[tuple[str, float]] = []
     if model is not None and iri in model:
-        from graph.similarity import similar
+        from graph.projection.similarity import similar
 
         hits = similar(model, iri, top=top)
     return {

@@ -1,7 +1,7 @@
 """The route planner's JSON API under ``/api/``, and an offline page documenting it.
 
 Every answer is the JSON the matching command prints with ``--format json``,
-built by the same library function (:mod:`graph.reports`):
+built by the same library function (:mod:`graph.routes.reports`):
 
 ``GET /api/routes?from=&to=&k=&have=``
     ``careergraph path FROM TO --k K --have SKILL ...``
@@ -13,7 +13,7 @@ built by the same library function (:mod:`graph.reports`):
     ``careergraph similar ROLE``
 ``GET /api/roles?q=`` and ``GET /api/skills?q=``
     Names for autocomplete: roles by title, alternate title, abbreviation or
-    code (as :func:`graph.resolve.resolve_role` reads them), skills by label.
+    code (as :func:`graph.projection.resolve.resolve_role` reads them), skills by label.
 
 An unknown role gives 404 with the three closest names (``suggestions``), an
 ambiguous one 404 with the roles it fits; a bad parameter gives 400; two roles
@@ -22,7 +22,7 @@ no route joins give 404 with ``nearest``. Every error body is
 
 No answer is computed on the event loop. The server process loads the
 projection once (and writes its cache file); route searches go to worker
-processes (:mod:`graph.routepool`) that read that one file and only read it,
+processes (:mod:`graph.web.routepool`) that read that one file and only read it,
 the quick questions to the server's thread pool.
 
 ``/openapi.json`` describes the API and ``/docs`` shows it as a page that
@@ -45,7 +45,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from graph.render import PLANNER_MAX_K
+from graph.viz.page import PLANNER_MAX_K
 
 __all__ = ["MAX_K", "MAX_TOP", "MAX_HAVE", "api_router", "install", "docs_page"]
 
@@ -115,8 +115,8 @@ class _Answers:
     def projection(self) -> Any:
         # one projection per process, loaded once and only read afterwards; the route
         # search's own tables are built here too, so no request pays for them
-        from graph.network import load_projection
-        from graph.planner import prepare
+        from graph.projection.network import load_projection
+        from graph.web.planner import prepare
 
         with self.lock:
             P = prepare(load_projection(self.store))
@@ -127,13 +127,13 @@ class _Answers:
                 if path is None or not Path(path).is_file():
                     self.pooled = False
                 else:
-                    from graph.routepool import RoutePool
+                    from graph.web.routepool import RoutePool
 
                     self.pool = RoutePool(Path(path), self.store.fingerprint, self.processes)
             return P
 
     async def ask(self, name: str, kwargs: dict[str, Any]) -> Response:
-        from graph.planner import answer
+        from graph.web.planner import answer
 
         P = await run_in_threadpool(self.projection)
         if self.pool is None or name not in POOLED:
@@ -152,11 +152,11 @@ def api_router(store: Any, processes: int = 0) -> APIRouter:
     """The ``/api/`` routes over ``store`` (see the module docstring).
 
     ``processes`` worker processes answer the questions (see
-    :mod:`graph.routepool`); with 0, threads of this process do.
+    :mod:`graph.web.routepool`); with 0, threads of this process do.
 
     Examples
     --------
-    >>> from graph.store import open_store
+    >>> from graph.store.local import open_store
     >>> sorted(r.path for r in api_router(open_store()).routes)[:3]
     ['/api/gap', '/api/next', '/api/roles']
     """

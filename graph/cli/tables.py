@@ -67,7 +67,7 @@ def roles_table(rows: list[dict[str, Any]]) -> None:
 
 def _preparation_view(out: Any, prep: dict[str, Any] | None) -> None:
     """The preparation block of a role card: Job Zone, education, experience, training."""
-    from graph.preparation import years_text
+    from graph.routes.preparation import years_text
 
     if not prep:
         return
@@ -116,7 +116,7 @@ def _wrapped(out: Any, text: str, bullet: str = "  - ") -> None:
 
 def _typical_years(card: dict[str, Any]) -> str:
     """The related experience a role asks, for a wage band that names none (O*NET)."""
-    from graph.preparation import years_text
+    from graph.routes.preparation import years_text
 
     for exp in (card.get("preparation") or {}).get("experience") or ():
         if not exp.get("level"):
@@ -286,14 +286,14 @@ def _skills_cell(item: dict[str, Any], all_skills: bool = False, words: bool = T
 
 
 def _prep_cell(item: dict[str, Any]) -> str:
-    from graph.preparation import prep_lines
+    from graph.routes.preparation import prep_lines
 
     return "\n".join(prep_lines(item.get("preparation")))
 
 
 def _ready_cell(item: dict[str, Any]) -> str:
     """Time to ready, and the education it takes when study is needed."""
-    from graph.preparation import years_text
+    from graph.routes.preparation import years_text
 
     prep = item.get("preparation") or {}
     span = prep.get("years_to_ready")
@@ -514,7 +514,7 @@ def routes_view(report: dict[str, Any], all_skills: bool = False) -> None:
             _say(out, f"Also asked on the way ({len(way)}): " + "; ".join(way), indent="  ")
         prep = route.get("preparation")
         if prep:
-            from graph.preparation import prep_lines
+            from graph.routes.preparation import prep_lines
 
             lines = prep_lines(prep, short=False)
             _say(out, "Preparation on this route: " + "; ".join(lines), indent="  ")
@@ -593,7 +593,7 @@ def gap_view(report: dict[str, Any], all_skills: bool = False) -> None:
     _note_have(out, report)
     prep = report.get("preparation")
     if prep:
-        from graph.preparation import prep_lines
+        from graph.routes.preparation import prep_lines
 
         out.print()
         _say(out, "Preparation", "bold cyan")

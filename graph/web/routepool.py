@@ -1,9 +1,9 @@
 """Worker processes that answer the route planner's questions from one shared projection file.
 
 Route search is pure Python, so threads of one server process share one core.
-A :class:`RoutePool` runs :func:`graph.planner.answer` in processes instead;
+A :class:`RoutePool` runs :func:`graph.web.planner.answer` in processes instead;
 each reads the projection from the cache file the server process wrote
-(:func:`graph.network.load_projection`), checks its build id, and only reads
+(:func:`graph.projection.network.load_projection`), checks its build id, and only reads
 it afterwards. Answers and errors come back as plain data (status, body), so
 nothing depends on pickling exception classes.
 
@@ -29,19 +29,19 @@ _P: Any = None
 
 def _init(path: str, fingerprint: str) -> None:
     global _P
-    from graph.network import loads_projection
+    from graph.projection.network import loads_projection
 
-    # the cache file holds data only (see graph.network.dumps_projection): never unpickled
+    # the cache file holds data only (see dumps_projection): never unpickled
     P = loads_projection(Path(path).read_bytes())
     if P.graph.get("fingerprint") != fingerprint:
         raise DataError(f"The projection in {path} is of another build.")
-    from graph.planner import prepare
+    from graph.web.planner import prepare
 
     _P = prepare(P)  # the routing graph is built once per worker, before the first question
 
 
 def _answer(name: str, kwargs: dict[str, Any]) -> tuple[int, Any]:
-    from graph.planner import answer
+    from graph.web.planner import answer
 
     return answer(_P, name, kwargs)
 
@@ -51,8 +51,8 @@ class RoutePool:
 
     Examples
     --------
-    >>> from graph.network import load_projection
-    >>> from graph.store import open_store
+    >>> from graph.projection.network import load_projection
+    >>> from graph.store.local import open_store
     >>> store = open_store()
     >>> P = load_projection(store)
     >>> pool = RoutePool(store.projection_cache(), store.fingerprint, processes=1)
@@ -77,7 +77,7 @@ class RoutePool:
         )
 
     def submit(self, name: str, kwargs: dict[str, Any]) -> Future[tuple[int, Any]]:
-        """Ask one question (see :func:`graph.planner.answer`); the future gives its answer."""
+        """Ask one question (see :func:`graph.web.planner.answer`); the future gives its answer."""
         return self._executor.submit(_answer, name, kwargs)
 
     def restart(self) -> None:

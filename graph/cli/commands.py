@@ -87,7 +87,7 @@ def echo_json(data: Any) -> None:
 
 def get_store(ctx: click.Context, graph_dir: Path | None) -> Any:
     """Open the store for a reading command: the global ``--endpoint`` or a graph folder."""
-    from graph.store import open_store
+    from graph.store.local import open_store
 
     endpoint = (ctx.find_root().obj or {}).get("endpoint")
     return open_store(graph_dir, endpoint=endpoint)
@@ -136,7 +136,7 @@ def parse(file: Path, fmt: str) -> None:
     if fmt == "json":
         echo_json(guide.to_dict())
     else:
-        from graph.build import guide_turtle
+        from graph.build.pipeline import guide_turtle
 
         click.echo(guide_turtle(guide), nl=False)
 
@@ -166,7 +166,7 @@ def build(guide_dirs: tuple[Path, ...], out_dir: Path, no_validate: bool, fmt: s
     Writes OUT/graph.ttl and the embedded store, validates against the SHACL
     shapes and prints counts. A failed build leaves the previous graph as it was.
     """
-    from graph.build import build_graph
+    from graph.build.pipeline import build_graph
 
     report = build_graph(out_dir, list(guide_dirs), validate=not no_validate)
     if fmt == "json":
@@ -199,7 +199,7 @@ def build(guide_dirs: tuple[Path, ...], out_dir: Path, no_validate: bool, fmt: s
 @handle_errors
 def validate(graph_dir: Path | None) -> None:
     """Check a built graph against the SHACL shapes; exit 1 on any violation."""
-    from graph.build import validate_folder
+    from graph.build.pipeline import validate_folder
 
     violations, triples = validate_folder(graph_dir)
     if violations:
@@ -406,13 +406,13 @@ def import_esco_command(
 @handle_errors
 def roles(ctx: click.Context, graph_dir: Path | None, guides_only: bool, fmt: str) -> None:
     """List the roles of the graph."""
-    from graph.roles import list_roles
+    from graph.sparql.roles import list_roles
 
     rows = list_roles(get_store(ctx, graph_dir), with_guide_only=guides_only)
     if fmt == "json":
         echo_json(rows)
         return
-    from graph.tables import roles_table
+    from graph.cli.tables import roles_table
 
     roles_table(rows)
 
@@ -432,16 +432,16 @@ def show(ctx: click.Context, role: str, full: bool, graph_dir: Path | None, fmt:
     Skills come most important first; long sections stop after 12 items
     (--all lists them all; --format json always does).
     """
-    from graph.network import load_projection
-    from graph.resolve import resolve_role
-    from graph.roles import role_card
+    from graph.projection.network import load_projection
+    from graph.projection.resolve import resolve_role
+    from graph.sparql.roles import role_card
 
     store = get_store(ctx, graph_dir)
     card = role_card(store, resolve_role(load_projection(store), role))
     if fmt == "json":
         echo_json(card)
         return
-    from graph.tables import role_card_view
+    from graph.cli.tables import role_card_view
 
     role_card_view(card, full=full)
 
@@ -501,8 +501,8 @@ def push_command(
     then replace the named graph in one step.
     """
     from graph.errors import UsageError
-    from graph.push import push
-    from graph.remote import DEFAULT_NAMED_GRAPH
+    from graph.store.push import push
+    from graph.store.remote import DEFAULT_NAMED_GRAPH
 
     options = ctx.find_root().obj or {}
     endpoint = endpoint or options.get("endpoint")
@@ -599,7 +599,7 @@ ALL_SKILLS_HELP = (
 
 
 def _projection(ctx: click.Context, graph_dir: Path | None) -> Any:
-    from graph.network import load_projection
+    from graph.projection.network import load_projection
 
     return load_projection(get_store(ctx, graph_dir))
 
@@ -655,8 +655,8 @@ def path_command(
     a pay cut and for each year of preparation (study and experience, minus
     --education and --years). Roles may be typed loosely: 'tpm', 'Director TPM'.
     """
-    from graph.paths import parse_weights
-    from graph.reports import path_report
+    from graph.routes.paths import parse_weights
+    from graph.routes.reports import path_report
 
     report = path_report(
         _projection(ctx, graph_dir),
@@ -674,7 +674,7 @@ def path_command(
     if fmt == "json":
         echo_json(report)
         return
-    from graph.tables import routes_view
+    from graph.cli.tables import routes_view
 
     routes_view(report, all_skills=all_skills)
 
@@ -726,8 +726,8 @@ def next_command(
     Each move says why it ranks where it does. Moves to roles that ask less
     preparation are left out unless --step-downs.
     """
-    from graph.paths import parse_weights
-    from graph.reports import next_report
+    from graph.routes.paths import parse_weights
+    from graph.routes.reports import next_report
 
     report = next_report(
         _projection(ctx, graph_dir),
@@ -743,7 +743,7 @@ def next_command(
     if fmt == "json":
         echo_json(report)
         return
-    from graph.tables import next_view
+    from graph.cli.tables import next_view
 
     next_view(report, all_skills=all_skills)
 
@@ -779,7 +779,7 @@ def gap_command(
     flag: those TO's guide says people moving into TO often lack, and those
     FROM's guide says its holders often lack that TO requires.
     """
-    from graph.reports import gap_report
+    from graph.routes.reports import gap_report
 
     report = gap_report(
         _projection(ctx, graph_dir), from_role, to_role, have=have, education=education,
@@ -788,7 +788,7 @@ def gap_command(
     if fmt == "json":
         echo_json(report)
         return
-    from graph.tables import gap_view
+    from graph.cli.tables import gap_view
 
     gap_view(report, all_skills=all_skills)
 
@@ -810,13 +810,13 @@ def similar_command(
     ctx: click.Context, role: str, top: int, graph_dir: Path | None, fmt: str
 ) -> None:
     """Roles most like ROLE by what they are (skills, levels), never by curated moves."""
-    from graph.reports import similar_report
+    from graph.routes.reports import similar_report
 
     report = similar_report(_projection(ctx, graph_dir), role, top=top)
     if fmt == "json":
         echo_json(report)
         return
-    from graph.tables import similar_view
+    from graph.cli.tables import similar_view
 
     similar_view(report)
 
@@ -902,7 +902,7 @@ def viz(
     page. Whole graphs over --max-nodes are refused: draw part of them with
     --focus or --path.
     """
-    from graph.render import viz_page, write_page
+    from graph.viz.page import viz_page, write_page
 
     options: dict[str, Any] = {} if max_nodes is None else {"max_nodes": max_nodes}
     html = viz_page(
@@ -960,7 +960,7 @@ def export_command(ctx: click.Context, fmt: str, out: Path | None, graph_dir: Pa
       careergraph export --format graphml --out output/export/graph.graphml
       careergraph export --format csv --out output/export/neo4j --graph output/onet
     """
-    from graph.export import NEO4J_COMMAND, export_graph
+    from graph.export.writers import NEO4J_COMMAND, export_graph
 
     report = export_graph(get_store(ctx, graph_dir), fmt, out)
     counts = ", ".join(f"{n:,} {what}" for what, n in report.counts.items())
@@ -983,7 +983,7 @@ def _query_text(query: str | None, query_file: Any, name: str | None) -> str:
     if len(given) != 1:
         raise UsageError("Give one of QUERY, -f FILE or --name NAME (see --list).")
     if name is not None:
-        from graph.sparql import named_query
+        from graph.sparql.query import named_query
 
         return named_query(name).text
     if query_file is not None:
@@ -1071,7 +1071,7 @@ def sparql(
       careergraph sparql --name ladder-to-role --param role='Director of TPM'
       careergraph sparql --name skills-to-gain -p from=TPM -p to='Director of TPM' --format csv
     """
-    from graph import sparql as sq
+    from graph.sparql import query as sq
 
     if list_named:
         queries = sq.named_queries()
@@ -1096,7 +1096,7 @@ def sparql(
                 "--allow-update needs the graph folder to change: give --graph DIR "
                 "(the built-in graph is not changed)."
             )
-        from graph.store import resolve_graph_dir
+        from graph.store.local import resolve_graph_dir
 
         report = sq.apply_update(resolve_graph_dir(graph_dir), text, values)
         click.echo(
@@ -1107,7 +1107,7 @@ def sparql(
     store = get_store(ctx, graph_dir)
     result = sq.execute(store, text, values, "json" if fmt == "table" else fmt, timeout=timeout)
     if fmt == "table" and result.kind in ("select", "ask"):
-        from graph.tables import console
+        from graph.cli.tables import console
 
         table = sq.results_table(result.body)
         console().print(table)
@@ -1181,7 +1181,7 @@ def serve(
     /api/           its JSON API (routes, next, gap, similar, roles); /docs
     /roles          the roles (JSON or HTML); /roles/ID a role's card (JSON-LD or HTML)
     """
-    from graph.server import serve as serve_graph
+    from graph.web.app import serve as serve_graph
 
     if host not in ("127.0.0.1", "localhost", "::1"):
         click.echo(f"Warning: listening on {host}: other machines can read the graph.", err=True)

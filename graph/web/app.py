@@ -15,7 +15,7 @@ Routes (see :func:`create_app`):
     The interactive graph page with the route planner (``?focus=ROLE``,
     ``?from=A&to=B&k=3&have=SKILL``).
 ``/api/``, ``/openapi.json``, ``/docs``
-    The route planner's JSON API (:mod:`graph.webapi`), answered by
+    The route planner's JSON API (:mod:`graph.web.api`), answered by
     ``workers`` processes reading one projection file.
 ``/roles``, ``/roles/{id}``
     The roles (JSON or HTML) and a role's card (JSON-LD with the schema.org
@@ -27,7 +27,7 @@ running it is killed), and a result keeps at most ``max_rows`` rows or triples;
 a cut result carries ``X-Results-Truncated: true`` and ``X-SPARQL-MaxRows:
 <cap>`` (the header Virtuoso sends, which careergraph's own remote client
 understands). Queries using ``SERVICE``, nested too deep or too long for the
-engine's parser (:func:`graph.sparql.screen_query`) get 400 before any parser
+engine's parser (:func:`graph.sparql.query.screen_query`) get 400 before any parser
 sees them; a request body over ``MAX_QUERY_BYTES`` gets 413 as soon as that
 much has arrived, chunked or not. Role cards link to ``base_url``, never to
 the request's ``Host``.
@@ -50,7 +50,6 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from graph import sparql as sq
 from graph.errors import (
     AmbiguousRoleError,
     CareerGraphError,
@@ -62,9 +61,10 @@ from graph.errors import (
     UsageError,
 )
 from graph.namespaces import CG_IRI, ID_IRI, PREFIXES
-from graph.store import GRAPH_IRI
-from graph.webapi import MAX_K
-from graph.webapi import install as install_api
+from graph.sparql import query as sq
+from graph.store.local import GRAPH_IRI
+from graph.web.api import MAX_K
+from graph.web.api import install as install_api
 
 __all__ = [
     "DEFAULT_MAX_ROWS",
@@ -219,8 +219,8 @@ class _StoreRunner:
 
 
 def _runner_for(store: Any, timeout: float, max_rows: int | None, workers: int) -> Any:
-    from graph.querypool import QueryPool
-    from graph.store import LocalStore
+    from graph.sparql.pool import QueryPool
+    from graph.store.local import LocalStore
 
     # worker processes get their socket by fd inheritance, which needs POSIX
     if isinstance(store, LocalStore) and os.name == "posix":
@@ -347,7 +347,7 @@ def _results_html(result: sq.QueryResult) -> str:
 
 
 def role_jsonld(card: Mapping[str, Any], base_url: str = "") -> dict[str, Any]:
-    """A role card (:func:`graph.roles.role_card`) as JSON-LD with the schema.org context.
+    """A role card (:func:`graph.sparql.roles.role_card`) as JSON-LD with the schema.org context.
 
     Moves into the role are written as reverse ``cg:canLeadTo`` /
     ``cg:canTransitionTo`` links, so the document reads back as the graph's triples.
@@ -545,7 +545,7 @@ def create_app(
 
     Parameters
     ----------
-    store : graph.store.Store
+    store : graph.store.local.Store
         What to serve. A local graph folder runs endpoint queries in
         ``workers`` processes that are killed at the time limit; any other
         store is queried through its own interface.
@@ -564,7 +564,7 @@ def create_app(
 
     Examples
     --------
-    >>> from graph.store import open_store
+    >>> from graph.store.local import open_store
     >>> app = create_app(open_store())
     >>> paths = {getattr(r, "path", None) for r in app.routes}  # an included router has none
     >>> sorted(paths & {"/", "/sparql", "/roles", "/roles/{rid:path}", "/docs"})
@@ -589,7 +589,7 @@ def create_app(
     app = FastAPI(
         title="careergraph",
         lifespan=lifespan,
-        docs_url=None,  # FastAPI's Swagger page loads from a CDN; graph.webapi serves /docs
+        docs_url=None,  # FastAPI's Swagger page loads from a CDN; graph.web.api serves /docs
         redoc_url=None,
         openapi_url="/openapi.json",
     )
@@ -793,7 +793,7 @@ def create_app(
                          status=400)
 
         def render() -> str:
-            from graph.render import viz_page
+            from graph.viz.page import viz_page
 
             if focus is None and path is None:
                 with lock:
@@ -817,7 +817,7 @@ def create_app(
 
     @app.get("/roles")
     async def roles(request: Request) -> Any:
-        from graph.roles import list_roles
+        from graph.sparql.roles import list_roles
 
         rows = await run_in_threadpool(list_roles, store)
         listed = [{**row, "iri": row["id"], "id": role_id(row["id"]), "url": _role_url(row["id"])}
@@ -843,7 +843,7 @@ def create_app(
 
     @app.get("/roles/{rid:path}")
     async def role(rid: str, request: Request) -> Any:
-        from graph.roles import role_card, sparql_iri
+        from graph.sparql.roles import role_card, sparql_iri
 
         def find() -> str | None:
             for iri in (ID_IRI + "role/" + rid, ID_IRI + rid):
@@ -962,7 +962,7 @@ class BackgroundServer:
 
     Examples
     --------
-    >>> from graph.store import open_store
+    >>> from graph.store.local import open_store
     >>> import httpx
     >>> with BackgroundServer(create_app(open_store(), workers=1)) as url:
     ...     httpx.get(url + "health").json()["status"]

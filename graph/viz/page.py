@@ -1,6 +1,6 @@
 """The interactive graph page: one self-contained HTML file that works offline.
 
-The page draws the networkx projection (:mod:`graph.network`) with
+The page draws the networkx projection (:mod:`graph.projection.network`) with
 vis-network: roles sized by how many moves pass through them, their moves,
 and on request the skills, sectors, employers and salary bands attached to
 them. ``--path`` pages draw the best routes over a faded context and label
@@ -40,7 +40,7 @@ from pathlib import Path
 from typing import Any
 
 from graph.errors import CareerGraphError, UsageError
-from graph.preparation import prep_lines, years_text
+from graph.routes.preparation import prep_lines, years_text
 
 __all__ = [
     "NODE_KINDS",
@@ -100,7 +100,7 @@ PATH_CONTEXT = 25
 #: how many skills a route step's label lists before "+ N more"
 STEP_LABEL_SKILLS = 3
 
-#: most routes the planner form asks for (graph.webapi.MAX_K checks the same on the server)
+#: most routes the planner form asks for (graph.web.api.MAX_K checks the same on the server)
 PLANNER_MAX_K = 10
 
 VIS_VERSION = "9.1.2"
@@ -233,7 +233,7 @@ def _step_label(skills: Sequence[str]) -> str:
 def _resolve(P: Any, text: str) -> str:
     if text in P:
         return text
-    from graph.resolve import resolve_role
+    from graph.projection.resolve import resolve_role
 
     return resolve_role(P, text)
 
@@ -384,9 +384,9 @@ def page_data(
     Parameters
     ----------
     P : networkx.DiGraph
-        The projection from :func:`graph.network.load_projection`.
+        The projection from :func:`graph.projection.network.load_projection`.
     focus : str, optional
-        A role (IRI or anything :func:`graph.resolve.resolve_role` accepts):
+        A role (IRI or anything :func:`graph.projection.resolve.resolve_role` accepts):
         draw only the roles within ``depth`` moves of it, either direction.
     depth : int
         How many moves around ``focus`` to draw.
@@ -727,7 +727,7 @@ def viz_page(
     """Return the page for a store: resolve role names, search routes, render.
 
     ``path`` is ``(FROM, TO)`` as a person types them; the ``k`` best routes
-    of :func:`graph.reports.path_report` (honouring ``have``, skills already
+    of :func:`graph.routes.reports.path_report` (honouring ``have``, skills already
     held) are drawn. Other arguments as in :func:`render_page`; a planner
     page of a graph too big to draw whole starts from an empty map.
 
@@ -742,19 +742,19 @@ def viz_page(
 
     Examples
     --------
-    >>> from graph.store import open_store
+    >>> from graph.store.local import open_store
     >>> html = viz_page(open_store(), path=("TPM", "Director of Technical Program Management"))
     >>> "<title>Career routes</title>" in html
     True
     """
-    from graph.network import load_projection
+    from graph.projection.network import load_projection
 
     P = load_projection(store)
     if path is not None and focus is not None:
         raise UsageError("Use --focus or --path, not both.")
     routes = None
     if path is not None:
-        from graph.reports import path_report
+        from graph.routes.reports import path_report
 
         routes = path_report(P, path[0], path[1], k=k, have=have)
     overview = not (planner and focus is None and routes is None

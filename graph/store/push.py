@@ -24,14 +24,14 @@ from pathlib import Path
 from typing import Any
 
 from graph.errors import CareerGraphError, EndpointError, QueryError, UsageError
-from graph.remote import (
+from graph.store.local import LocalStore, resolve_graph_dir
+from graph.store.remote import (
     DEFAULT_NAMED_GRAPH,
     EndpointClient,
     RemoteStore,
     check_endpoint_url,
     server_message,
 )
-from graph.store import LocalStore, resolve_graph_dir
 
 __all__ = ["PushReport", "push", "batches", "virtuoso_graph_store", "DEFAULT_BATCH"]
 
@@ -155,7 +155,7 @@ def push(
         Its SPARQL 1.1 Update endpoint; defaults to ``endpoint`` (Fuseki and
         GraphDB accept updates there; Virtuoso wants ``/sparql-auth``).
     named_graph : str
-        The graph to fill; readers query it (see :class:`graph.remote.RemoteStore`).
+        The graph to fill; readers query it (see :class:`graph.store.remote.RemoteStore`).
     replace : bool
         Swap out a graph already there; without it a non-empty target is an error.
     progress : callable, optional

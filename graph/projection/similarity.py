@@ -37,7 +37,7 @@ Skills+Knowledge importance alone gives about 0.32 on the same measure.
 
 Examples
 --------
->>> from graph.store import open_store
+>>> from graph.store.local import open_store
 >>> model = build_model(open_store())
 >>> len(model.roles) > 10
 True
@@ -143,7 +143,7 @@ class _Views:
 
 def profiles(store: Any) -> _Views:
     """Read what every role is, through ``store.select`` only, rows sorted."""
-    from graph.network import sorted_select
+    from graph.projection.network import sorted_select
 
     roles = sorted({row["role"] for row in sorted_select(store, _ROLES)})
     views = _Views(roles=roles)
@@ -346,7 +346,7 @@ def build_model(
 
     Parameters
     ----------
-    store : graph.store.Store
+    store : graph.store.local.Store
         Read through ``store.select`` only (local or remote).
     neighbours : int
         How many neighbours to keep per role.
@@ -359,7 +359,7 @@ def build_model(
 
     Examples
     --------
-    >>> from graph.store import open_store
+    >>> from graph.store.local import open_store
     >>> model = build_model(open_store())
     >>> model.neighbours.shape[0] == len(model.roles)
     True
@@ -436,7 +436,7 @@ def similar(
 
     Examples
     --------
-    >>> from graph.store import open_store
+    >>> from graph.store.local import open_store
     >>> model = build_model(open_store())
     >>> role = model.roles[0]
     >>> hits = similar(model, role, top=3)

@@ -4,7 +4,7 @@ pyoxigraph cannot cancel a running query, so each worker is a process of its
 own holding the store open read-only; a query that runs past the timeout has
 its worker killed and replaced, and the caller gets
 :class:`~graph.errors.QueryTimeoutError`. POSIX only: elsewhere
-:mod:`graph.server` falls back to threads.
+:mod:`graph.web.app` falls back to threads.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from typing import Any
 
 from graph.errors import QueryError, QuerySyntaxError, QueryTimeoutError, UsageError
 from graph.namespaces import PREFIXES
-from graph.sparql import (
+from graph.sparql.query import (
     ENGINE_STACK_BYTES,
     QueryResult,
     _syntax_message,
@@ -44,7 +44,7 @@ def no_network() -> bool:
     EACCES; Unix sockets (the link to the parent) and files still work. The
     query workers call it first thing, so whatever query reaches the engine,
     it cannot connect anywhere: the second guard behind
-    :func:`graph.sparql.screen_query`'s refusal of ``SERVICE``. Linux on
+    :func:`graph.sparql.query.screen_query`'s refusal of ``SERVICE``. Linux on
     x86_64 or aarch64 only; elsewhere it does nothing and returns False.
 
     Returns
@@ -139,7 +139,7 @@ def _serve(fd: int, store_path: str) -> None:
 
 
 _WORKER_CODE = (
-    "import sys; from graph.querypool import _worker_main; "
+    "import sys; from graph.sparql.pool import _worker_main; "
     "_worker_main(int(sys.argv[1]), sys.argv[2])"
 )
 

@@ -1,0 +1,1 @@
+"""The graph for other tools: GraphML, GEXF, Neo4j CSV, JSON-LD, N-Quads."""

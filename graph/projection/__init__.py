@@ -1,0 +1,4 @@
+"""The networkx projection of the RDF graph.
+
+The queries that feed it, its cache format and the similarity model.
+"""

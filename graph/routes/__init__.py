@@ -1,0 +1,1 @@
+"""Pure functions of the projection: weights, deltas, preparation, search, next, reports."""

@@ -1,0 +1,1 @@
+"""SPARQL over a store: named queries, parameters, running, the query pool, updates."""
