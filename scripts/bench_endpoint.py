@@ -72,7 +72,7 @@ def main() -> None:
         sys.exit('Give --endpoint URL (or start one: eval "$(scripts/ci_services.sh start)").')
 
     sys.path.insert(0, str(REPO))
-    from graph.store.local import resolve_graph_dir
+    from graph.build.builtin import resolve_graph_dir
     from graph.store.push import push
 
     env = dict(os.environ)

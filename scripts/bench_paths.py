@@ -68,9 +68,9 @@ def main() -> None:
     opts = parser.parse_args()
     sys.path.insert(0, str(REPO))
 
-    from graph.projection.network import load_projection
+    from graph.build.builtin import open_store
+    from graph.projection.cache import load_projection
     from graph.routes.reports import gap_report, next_report, path_report, similar_report
-    from graph.store.local import open_store
 
     graph_args = ["--graph", opts.graph] if opts.graph else []
     P = load_projection(open_store(opts.graph))

@@ -23,8 +23,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from graph.projection.network import dumps_projection, load_projection, loads_projection
-from graph.store.local import open_store
+from graph.build.builtin import open_store
+from graph.projection.cache import dumps_projection, load_projection, loads_projection
 
 
 def median(func: Callable[[], object], runs: int) -> float:

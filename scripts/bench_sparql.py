@@ -269,7 +269,7 @@ def main() -> None:
     tmp = Path(tempfile.mkdtemp(prefix="bench-sparql-data-"))
     try:
         if not args.no_builtin:
-            from graph.store.local import builtin_graph_dir
+            from graph.build.builtin import builtin_graph_dir
 
             graphs.append(("built-in", builtin_graph_dir() / "graph.ttl"))
         for folder in args.graph:

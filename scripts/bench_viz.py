@@ -69,8 +69,8 @@ def main() -> None:
     from graph.viz.page import render_page, write_page
 
     if args.graph:
-        from graph.projection.network import load_projection
-        from graph.store.local import open_store
+        from graph.build.builtin import open_store
+        from graph.projection.cache import load_projection
 
         P = load_projection(open_store(args.graph))
     else:

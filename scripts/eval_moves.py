@@ -70,10 +70,10 @@ def main(argv: list[str] | None = None) -> int:
               "Nothing to evaluate.")
         return 0
 
+    from graph.build.builtin import open_store
     from graph.errors import CareerGraphError
-    from graph.projection.network import load_projection
+    from graph.projection.cache import load_projection
     from graph.routes.reports import gap_report, next_report, path_report
-    from graph.store.local import open_store
 
     P = load_projection(open_store(args.graph))
     codes = sorted(

@@ -49,7 +49,7 @@ def main() -> None:
 
     from playwright.sync_api import sync_playwright
 
-    from graph.store.local import open_store
+    from graph.build.builtin import open_store
     from graph.viz.page import viz_page, write_page
 
     html = viz_page(open_store(args.graph), path=(args.source, args.target))
@@ -69,7 +69,7 @@ def main() -> None:
 def planner(args: argparse.Namespace) -> None:
     from playwright.sync_api import sync_playwright
 
-    from graph.store.local import open_store
+    from graph.build.builtin import open_store
     from graph.web.app import BackgroundServer, create_app
 
     with BackgroundServer(create_app(open_store(args.graph), workers=1)) as url, \

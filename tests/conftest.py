@@ -129,7 +129,7 @@ def require(marker: str) -> None:
 
 def _builtin_graph() -> Path:
     """Build the built-in graph unless built; one process at a time (xdist workers, doctests)."""
-    from graph.store.local import builtin_graph_dir
+    from graph.build.builtin import builtin_graph_dir
 
     with open(_CACHE / ".build-lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # the other workers wait for the first build
@@ -206,7 +206,7 @@ def store(builtin_dir: Path):
 @pytest.fixture(scope="session")
 def projection(store):
     """The route-search projection of the built-in graph."""
-    from graph.projection.network import load_projection
+    from graph.projection.cache import load_projection
 
     return load_projection(store)
 

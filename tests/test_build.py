@@ -14,15 +14,14 @@ from rdflib.compare import isomorphic
 from graph import resources
 from graph.build.pipeline import (
     build_graph,
-    guide_graph,
     ontology_graph,
     parse_guides,
-    role_title_variants,
     validate_folder,
     validate_graph,
 )
 from graph.errors import GuideError, ValidationError
 from graph.guides import parse_file
+from graph.guides.triples import guide_graph, role_title_variants
 from graph.skills import slugify
 from graph.sparql.roles import sparql_iri
 

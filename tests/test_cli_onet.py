@@ -126,7 +126,7 @@ def test_show_lists_skills_most_important_first_and_technologies_apart(run):
 
 
 def test_the_projection_reads_wage_lines_anchors_and_technology_flags(onet_dir):
-    from graph.projection.network import load_projection
+    from graph.projection.cache import load_projection
     from graph.store.local import LocalStore
 
     P = load_projection(LocalStore(onet_dir))

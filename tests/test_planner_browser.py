@@ -49,7 +49,7 @@ def hostile_store(tmp_path_factory) -> Any:
 
 @pytest.fixture(scope="module")
 def P(hostile_store) -> Any:
-    from graph.projection.network import load_projection
+    from graph.projection.cache import load_projection
 
     return load_projection(hostile_store)
 

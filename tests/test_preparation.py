@@ -5,18 +5,14 @@ from __future__ import annotations
 import pytest
 
 from graph.errors import UsageError
+from graph.levels import EDUCATION, education_rank, isco_skill_level, typical_category, years_text
 from graph.routes.preparation import (
-    EDUCATION,
     Standing,
     burden,
-    education_rank,
     is_step_down,
-    isco_skill_level,
     prep_delta,
     prep_lines,
     route_prep,
-    typical_category,
-    years_text,
 )
 
 

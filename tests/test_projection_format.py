@@ -11,15 +11,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from graph.projection import network
-from graph.projection.network import (
-    PROJECTION_SUFFIX,
-    build_projection,
-    dumps_projection,
-    load_projection,
-    loads_projection,
-)
-from graph.store.local import LocalStore
+from graph.projection import cache, network
+from graph.projection.cache import dumps_projection, load_projection, loads_projection
+from graph.projection.network import build_projection
+from graph.store.local import PROJECTION_SUFFIX, LocalStore
 
 
 @pytest.fixture
@@ -29,7 +24,7 @@ def folder(builtin_dir: Path, tmp_path: Path) -> Path:
     shutil.copytree(builtin_dir, out)
     for cached in out.glob("projection-*"):
         cached.unlink()
-    network._MEMO.clear()
+    cache._MEMO.clear()
     return out
 
 
@@ -59,8 +54,8 @@ def test_cache_is_written_and_read_back(folder: Path) -> None:
     first = load_projection(LocalStore(folder))
     cached = list(folder.glob("projection-*"))
     assert [p.suffix for p in cached] == [PROJECTION_SUFFIX]
-    assert cached[0].read_bytes().startswith(network._MAGIC)
-    network._MEMO.clear()
+    assert cached[0].read_bytes().startswith(cache._MAGIC)
+    cache._MEMO.clear()
     _same(first, load_projection(LocalStore(folder)))
 
 
@@ -104,18 +99,18 @@ def test_damaged_or_old_cache_is_rebuilt(folder: Path, damage) -> None:
     P = load_projection(LocalStore(folder))
     path = next(folder.glob(f"projection-*{PROJECTION_SUFFIX}"))
     path.write_bytes(damage(path.read_bytes()))
-    network._MEMO.clear()
+    cache._MEMO.clear()
     _same(P, load_projection(LocalStore(folder)))
     _same(P, loads_projection(path.read_bytes()))  # and written again, whole
 
 
 def test_crafted_json_is_an_error_not_a_crash(store: LocalStore) -> None:
     data = dumps_projection(build_projection(store))
-    start = len(network._MAGIC) + network._HEAD.size
-    size = network._HEAD.unpack_from(data, len(network._MAGIC))[1]
+    start = len(cache._MAGIC) + cache._HEAD.size
+    size = cache._HEAD.unpack_from(data, len(cache._MAGIC))[1]
     doc = json.loads(data[start : start + size])
     doc["edges"][0][0] = 10**9  # a role number past the table
     text = json.dumps(doc).encode()
-    forged = network._MAGIC + network._HEAD.pack(network.PROJECTION_VERSION, len(text)) + text
-    with pytest.raises(network.ProjectionFormatError):
+    forged = cache._MAGIC + cache._HEAD.pack(network.PROJECTION_VERSION, len(text)) + text
+    with pytest.raises(cache.ProjectionFormatError):
         loads_projection(forged + data[start + size :])

@@ -33,7 +33,7 @@ from graph.errors import (
     UpdateRefusedError,
     UsageError,
 )
-from graph.projection import network
+from graph.projection import queries
 from graph.store.push import batches, push
 from graph.store.remote import DEFAULT_NAMED_GRAPH, EndpointClient, RemoteStore, query_form
 
@@ -351,8 +351,8 @@ def test_query_raw_turns_virtuoso_json_into_standard_formats():
 def test_a_capped_result_is_read_page_by_page(pushed: FakeSparql, store):
     pushed.max_rows = 40
     remote = RemoteStore(pushed.url + "/sparql")
-    rows = remote.select(network.LABELS_Q)
-    local = store.select(network.LABELS_Q)
+    rows = remote.select(queries.LABELS_Q)
+    local = store.select(queries.LABELS_Q)
     assert len(local) > 80
     assert _sorted(rows) == _sorted(local)
     assert remote.requests == 1 + (len(local) // 40 + 1)
@@ -393,7 +393,7 @@ def test_fingerprint_is_the_build_id_on_the_server(served: FakeSparql, store, tm
 
 @pytest.mark.parametrize("name", NETWORK_QUERIES)
 def test_projection_queries_give_what_the_embedded_store_gives(served: FakeSparql, store, name):
-    query = getattr(network, name)
+    query = getattr(queries, name)
     remote = RemoteStore(served.url + "/sparql")
     assert _sorted(remote.select(query)) == _sorted(store.select(query))
 
@@ -839,7 +839,7 @@ def test_virtuoso_draws_the_same_viz_page(runner, virtuoso_builtin, builtin_dir,
 @pytest.mark.virtuoso
 @pytest.mark.parametrize("name", NETWORK_QUERIES)
 def test_virtuoso_projection_queries(virtuoso_builtin, store, name):
-    query = getattr(network, name)
+    query = getattr(queries, name)
     remote = RemoteStore(virtuoso_builtin["query"])
     assert _sorted(remote.select(query)) == _sorted(store.select(query))
 

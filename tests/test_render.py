@@ -318,7 +318,7 @@ def test_viz_command_errors(runner, hostile_dir, tmp_path, args, code, message):
     if message is None:
         assert result.stderr.startswith("Error: Unknown role 'Qwertyuiop Zxcvbnm'.")
     else:
-        from graph.projection.network import load_projection
+        from graph.projection.cache import load_projection
         from graph.store.local import LocalStore
 
         roles = load_projection(LocalStore(hostile_dir)).number_of_nodes()

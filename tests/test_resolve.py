@@ -7,7 +7,7 @@ import pytest
 from conftest import SEED_ROLE
 
 from graph.errors import AmbiguousRoleError, UnknownRoleError
-from graph.projection.network import label_key
+from graph.projection.queries import label_key
 from graph.projection.resolve import resolve_role, suggest_roles
 
 

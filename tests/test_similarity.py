@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from graph.projection import similarity
+from graph.projection import queries, similarity
 from graph.projection.similarity import build_model, overlap, similar, tokens
 
 
@@ -21,10 +21,10 @@ class FakeStore:
     def select(self, query: str, timeout: float | None = None) -> list[dict[str, Any]]:
         self.queries.append(query)
         rows: list[dict[str, Any]] = []
-        if query is similarity._ROLES:
+        if query is queries.ROLE_IRIS_Q:
             return [{"role": r} for r in self.roles]
         for role, p in self.roles.items():
-            if query is similarity._REQUIREMENTS:
+            if query is queries.SKILLS_Q:
                 for skill, rating in p.get("rated", {}).items():
                     imp, level = rating
                     row = {"role": role, "skill": skill, "importance": imp}
@@ -32,11 +32,11 @@ class FakeStore:
                         row["level"] = level
                     rows.append(row)
                 rows += [{"role": role, "skill": s} for s in p.get("named", ())]
-            elif query is similarity._LABELS:
-                rows += [{"role": role, "text": t} for t in p.get("titles", ())]
-            elif query is similarity._TASKS:
+            elif query is queries.LABELS_Q:
+                rows += [{"role": role, "label": t} for t in p.get("titles", ())]
+            elif query is queries.TASKS_Q:
                 rows += [{"role": role, "text": t} for t in p.get("tasks", ())]
-            elif query is similarity._OTHER_TEXT:
+            elif query is queries.ROLE_TEXT_Q:
                 rows += [{"role": role, "text": t} for t in p.get("other", ())]
         return rows
 
@@ -134,7 +134,7 @@ def test_overlap_weights_by_importance() -> None:
 
 
 def test_builtin_graph_neighbours_of_the_seed_role() -> None:
-    from graph.store.local import open_store
+    from graph.build.builtin import open_store
 
     m = build_model(open_store())
     seed = "https://w3id.org/careergraph/id/role/technical-program-manager-infrastructure-delivery"

@@ -23,6 +23,7 @@ from graph.errors import (
 from graph.sparql import query as sq
 from graph.sparql.pool import QueryPool
 from graph.store.local import LocalStore, read_manifest, write_graph
+from graph.syntax import query_kind, uses_service
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "sparql" / "careers-mini.ttl"
@@ -79,7 +80,7 @@ def select(store: LocalStore, name: str, **params: str) -> list[dict]:
     ],
 )
 def test_query_kind(query: str, kind: str) -> None:
-    assert sq.query_kind(query) == kind
+    assert query_kind(query) == kind
 
 
 @pytest.mark.parametrize(
@@ -142,7 +143,7 @@ def test_service_can_be_refused() -> None:
     assert sq.check_query(query, allow_service=True) == "select"
     with pytest.raises(UsageError, match="SERVICE"):
         sq.check_query(query)
-    assert not sq.uses_service('SELECT * WHERE { ?s rdfs:label "SERVICE" }')
+    assert not uses_service('SELECT * WHERE { ?s rdfs:label "SERVICE" }')
 
 
 # ---------------------------------------------------------------------------
@@ -738,9 +739,9 @@ def test_cli_errors(runner, mini_dir: Path, args: list[str], code: int, message:
 
 
 def test_cli_timeout(runner, monkeypatch: pytest.MonkeyPatch) -> None:
-    import graph.store.local
+    import graph.build.builtin
 
-    monkeypatch.setattr(graph.store.local, "open_store", lambda *a, **k: SlowStore())
+    monkeypatch.setattr(graph.build.builtin, "open_store", lambda *a, **k: SlowStore())
     result = run_cli(runner, "sparql", "--timeout", "0.2", "SELECT * WHERE { ?s ?p ?o }")
     assert result.exit_code == 1
     assert result.stderr == (

@@ -12,14 +12,13 @@ import pyoxigraph as ox
 import pytest
 from conftest import REPO
 
+from graph.build.builtin import builtin_graph_dir, resolve_graph_dir
 from graph.errors import GraphNotFoundError, QuerySyntaxError
 from graph.store.local import (
     GRAPH_IRI,
     MANIFEST,
     LocalStore,
-    builtin_graph_dir,
     read_manifest,
-    resolve_graph_dir,
     term_to_python,
     write_graph,
 )
@@ -189,28 +188,29 @@ def test_a_damaged_projection_cache_is_rebuilt(built_copy, damage):
 
 
 def test_a_projection_cache_of_another_version_is_rebuilt(built_copy, monkeypatch):
+    from graph.projection import cache as projection
     from graph.projection import network
 
     store = LocalStore(built_copy)
-    monkeypatch.setattr(network, "_MEMO", {})
-    old = network.load_projection(store)
+    monkeypatch.setattr(projection, "_MEMO", {})
+    old = projection.load_projection(store)
     cache = store.projection_cache()
     assert cache.is_file() and old.graph["version"] == network.PROJECTION_VERSION
     written = cache.read_bytes()
     # a newer careergraph reads the cache the older one wrote: it builds the projection anew
     monkeypatch.setattr(network, "PROJECTION_VERSION", network.PROJECTION_VERSION + 1)
-    monkeypatch.setattr(network, "_MEMO", {})
-    new = network.load_projection(LocalStore(built_copy))
+    monkeypatch.setattr(projection, "_MEMO", {})
+    new = projection.load_projection(LocalStore(built_copy))
     assert new.graph["version"] == network.PROJECTION_VERSION
     assert sorted(new.nodes) == sorted(old.nodes) and sorted(new.edges) == sorted(old.edges)
     assert cache.read_bytes() != written  # and replaces the outdated cache
     # which the next run reads instead of building again
-    monkeypatch.setattr(network, "_MEMO", {})
+    monkeypatch.setattr(projection, "_MEMO", {})
 
     def no_build(_store):
         raise AssertionError("the projection was built again instead of read from the cache")
 
     monkeypatch.setattr(network, "build_projection", no_build)
-    assert network.load_projection(LocalStore(built_copy)).graph["version"] == (
+    assert projection.load_projection(LocalStore(built_copy)).graph["version"] == (
         network.PROJECTION_VERSION
     )

@@ -1,3 +1,4 @@
+
 """The ``careergraph`` command line: parse arguments, call one library function, format.
 
 This is the only module that imports click. Every command is a thin wrapper
@@ -87,7 +88,7 @@ def echo_json(data: Any) -> None:
 
 def get_store(ctx: click.Context, graph_dir: Path | None) -> Any:
     """Open the store for a reading command: the global ``--endpoint`` or a graph folder."""
-    from graph.store.local import open_store
+    from graph.build.builtin import open_store
 
     endpoint = (ctx.find_root().obj or {}).get("endpoint")
     return open_store(graph_dir, endpoint=endpoint)
@@ -136,7 +137,7 @@ def parse(file: Path, fmt: str) -> None:
     if fmt == "json":
         echo_json(guide.to_dict())
     else:
-        from graph.build.pipeline import guide_turtle
+        from graph.guides.triples import guide_turtle
 
         click.echo(guide_turtle(guide), nl=False)
 
@@ -199,9 +200,10 @@ def build(guide_dirs: tuple[Path, ...], out_dir: Path, no_validate: bool, fmt: s
 @handle_errors
 def validate(graph_dir: Path | None) -> None:
     """Check a built graph against the SHACL shapes; exit 1 on any violation."""
+    from graph.build.builtin import resolve_graph_dir
     from graph.build.pipeline import validate_folder
 
-    violations, triples = validate_folder(graph_dir)
+    violations, triples = validate_folder(resolve_graph_dir(graph_dir))
     if violations:
         for line in violations:
             click.echo(line)
@@ -432,7 +434,7 @@ def show(ctx: click.Context, role: str, full: bool, graph_dir: Path | None, fmt:
     Skills come most important first; long sections stop after 12 items
     (--all lists them all; --format json always does).
     """
-    from graph.projection.network import load_projection
+    from graph.projection.cache import load_projection
     from graph.projection.resolve import resolve_role
     from graph.sparql.roles import role_card
 
@@ -500,6 +502,7 @@ def push_command(
     The triples land in a temporary graph, are counted on the server, and only
     then replace the named graph in one step.
     """
+    from graph.build.builtin import resolve_graph_dir
     from graph.errors import UsageError
     from graph.store.push import push
     from graph.store.remote import DEFAULT_NAMED_GRAPH
@@ -532,7 +535,7 @@ def push_command(
         bar.start()
     try:
         report = push(
-            graph_dir,
+            resolve_graph_dir(graph_dir),
             endpoint,
             update_endpoint or options.get("update_endpoint"),
             named_graph=named_graph or DEFAULT_NAMED_GRAPH,
@@ -599,7 +602,7 @@ ALL_SKILLS_HELP = (
 
 
 def _projection(ctx: click.Context, graph_dir: Path | None) -> Any:
-    from graph.projection.network import load_projection
+    from graph.projection.cache import load_projection
 
     return load_projection(get_store(ctx, graph_dir))
 
@@ -1072,6 +1075,7 @@ def sparql(
       careergraph sparql --name skills-to-gain -p from=TPM -p to='Director of TPM' --format csv
     """
     from graph.sparql import query as sq
+    from graph.syntax import query_kind
 
     if list_named:
         queries = sq.named_queries()
@@ -1086,7 +1090,7 @@ def sparql(
         return
     text = _query_text(query, query_file, name)
     values = sq.parse_param_args(params)
-    if allow_update and sq.query_kind(text) == "update":
+    if allow_update and query_kind(text) == "update":
         from graph.errors import UsageError
 
         if (ctx.find_root().obj or {}).get("endpoint"):
@@ -1096,7 +1100,7 @@ def sparql(
                 "--allow-update needs the graph folder to change: give --graph DIR "
                 "(the built-in graph is not changed)."
             )
-        from graph.store.local import resolve_graph_dir
+        from graph.build.builtin import resolve_graph_dir
 
         report = sq.apply_update(resolve_graph_dir(graph_dir), text, values)
         click.echo(

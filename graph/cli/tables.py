@@ -67,7 +67,7 @@ def roles_table(rows: list[dict[str, Any]]) -> None:
 
 def _preparation_view(out: Any, prep: dict[str, Any] | None) -> None:
     """The preparation block of a role card: Job Zone, education, experience, training."""
-    from graph.routes.preparation import years_text
+    from graph.levels import years_text
 
     if not prep:
         return
@@ -116,7 +116,7 @@ def _wrapped(out: Any, text: str, bullet: str = "  - ") -> None:
 
 def _typical_years(card: dict[str, Any]) -> str:
     """The related experience a role asks, for a wage band that names none (O*NET)."""
-    from graph.routes.preparation import years_text
+    from graph.levels import years_text
 
     for exp in (card.get("preparation") or {}).get("experience") or ():
         if not exp.get("level"):
@@ -293,7 +293,7 @@ def _prep_cell(item: dict[str, Any]) -> str:
 
 def _ready_cell(item: dict[str, Any]) -> str:
     """Time to ready, and the education it takes when study is needed."""
-    from graph.routes.preparation import years_text
+    from graph.levels import years_text
 
     prep = item.get("preparation") or {}
     span = prep.get("years_to_ready")

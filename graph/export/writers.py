@@ -490,7 +490,7 @@ def export_graph(
     Parameters
     ----------
     store : Store
-        The graph (:func:`graph.store.local.open_store`); the whole-graph formats
+        The graph (:func:`graph.build.builtin.open_store`); the whole-graph formats
         need a local graph folder.
     fmt : str
         One of :data:`FORMATS`.
@@ -514,7 +514,7 @@ def export_graph(
     Examples
     --------
     >>> import tempfile
-    >>> from graph.store.local import open_store
+    >>> from graph.build.builtin import open_store
     >>> folder = tempfile.mkdtemp()
     >>> report = export_graph(open_store(), "graphml", Path(folder) / "g.graphml")
     >>> G = nx.read_graphml(report.path)
@@ -541,7 +541,7 @@ def export_graph(
         report.credits = data_credits(store)  # the graph itself holds them as cg:Dataset
     else:
         if projection is None:
-            from graph.projection.network import load_projection
+            from graph.projection.cache import load_projection
 
             projection = load_projection(store)
         G = export_projection(projection)

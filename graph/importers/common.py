@@ -424,7 +424,8 @@ def guide_fill(store: Any) -> tuple[Any, dict[str, str], list[str]]:
         The guide graph, a map from every normalised guide role label to its
         IRI (for ``skos:closeMatch`` links), and the build's warnings.
     """
-    from graph.build.pipeline import guide_graph, load_into, ontology_graph, parse_guides
+    from graph.build.pipeline import load_into, ontology_graph, parse_guides
+    from graph.guides.triples import guide_graph
     from graph.skills import normalize
 
     guides = parse_guides()
@@ -452,13 +453,13 @@ def write_import(
 
     The previous graph in ``out_dir`` stays as it was if anything fails.
     """
-    from graph.build.pipeline import graph_counts
+    from graph.store.counts import graph_counts
     from graph.store.local import write_graph
 
     def after(local: Any) -> None:
         progress.start("Building the route projection and similarity model", 1)
         try:
-            from graph.projection.network import write_projection
+            from graph.projection.cache import write_projection
         except ImportError:  # pragma: no cover - the projection module is optional
             return
         write_projection(local)

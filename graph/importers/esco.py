@@ -31,7 +31,7 @@ from graph.importers.common import (
     write_import,
 )
 from graph.importers.sources import open_source
-from graph.routes.preparation import isco_skill_level
+from graph.levels import isco_skill_level
 
 __all__ = ["ESCO_META", "FILES", "ESSENTIAL", "OPTIONAL", "EscoData", "read_esco", "esco_quads",
            "import_esco"]

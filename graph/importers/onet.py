@@ -620,7 +620,7 @@ def estimate_preparation(
 
 
 def _typical_education(data: OnetData, code: str) -> int | None:
-    from graph.routes.preparation import typical_category
+    from graph.levels import typical_category
 
     distribution = data.preparation.get(code, {}).get("RL") or {}
     if not sum(distribution.values()):
@@ -657,7 +657,7 @@ def is_progression(data: OnetData, code: str, other: str) -> bool:
 
 def _preparation_quads(data: OnetData, q: Quads, code: str, role: Any, src: Any) -> int:
     """Emit one occupation's preparation (O*NET Education, Training, and Experience)."""
-    from graph.routes.preparation import EDUCATION, category_years, typical_category, years_text
+    from graph.levels import EDUCATION, category_years, typical_category, years_text
 
     emitted = 0
     for scale, term in PREP_SCALES.items():

@@ -50,221 +50,50 @@ whatever a shared graph folder holds. Pickle files are never read.
 
 from __future__ import annotations
 
-import gc
-import json
-import os
 import re
-import struct
-import tempfile
 from collections import defaultdict
-from pathlib import Path
 from typing import Any
 
 import networkx as nx
 
-from graph.errors import GraphNotFoundError
+from graph.projection.queries import (
+    CG,
+    CLOSE_EDUCATION_Q,
+    CREDENTIALS_Q,
+    EDUCATION_Q,
+    EMPLOYERS_Q,
+    ESTIMATED_Q,
+    EXPERIENCE_Q,
+    GAPS_Q,
+    ISCO_Q,
+    LABELS_Q,
+    LEVEL_ANCHORS_Q,
+    MOVE_SKILLS_Q,
+    MOVES_Q,
+    PREPARATION_Q,
+    ROLES_Q,
+    SALARY_Q,
+    SECTORS_Q,
+    SKILL_ALT_LABELS_Q,
+    SKILL_LABELS_Q,
+    SKILLS_Q,
+    TECH_CLASS_Q,
+    TECH_FLAGS_Q,
+    WAGE_LINE_Q,
+    ZONE_Q,
+    label_key,
+    sorted_select,
+)
 
-__all__ = [
-    "PROJECTION_VERSION",
-    "build_projection",
-    "sorted_select",
-    "load_projection",
-    "write_projection",
-    "dumps_projection",
-    "loads_projection",
-    "PROJECTION_SUFFIX",
-    "label_key",
-    "role_midpoint",
-    "is_unrated",
-]
+__all__ = ["PROJECTION_VERSION", "build_projection", "role_midpoint", "is_unrated"]
+
 
 #: bump when the projection's shape or file format changes, so old caches are rebuilt
 PROJECTION_VERSION = 5
-#: the name ending of projection cache files
-PROJECTION_SUFFIX = ".cgproj"
-_MAGIC = b"CGPROJ\x00\x01"
-_HEAD = struct.Struct("<IQ")  # format version, bytes of JSON
 
-CG = "https://w3id.org/careergraph/ontology#"
-
-#: abbreviations people type, expanded the same way in labels and in queries
-ABBREVIATIONS = {
-    "tpm": "technical program manager",
-    "tpms": "technical program manager",
-    "em": "engineering manager",
-    "sa": "solutions architect",
-    "sre": "site reliability engineering",
-    "sr": "senior",
-    "jr": "junior",
-    "mgr": "manager",
-    "eng": "engineering",
-    "cto": "chief technology officer",
-    "cio": "chief information officer",
-    "coo": "chief operating officer",
-    "vp": "vice president",
-    "svp": "senior vice president",
-    "dir": "director",
-}
-
-ROLES_Q = """
-SELECT ?role ?label ?guide ?code ?levelRank WHERE {
-  ?role a cg:Role ; skos:prefLabel ?label .
-  OPTIONAL { ?role cg:guide ?guide }
-  OPTIONAL { ?role skos:notation ?code }
-  OPTIONAL { ?role cg:experienceLevel/cg:rank ?levelRank }
-}"""
-
-LABELS_Q = """
-SELECT ?role ?label WHERE {
-  ?role a cg:Role .
-  { ?role skos:altLabel ?label } UNION { ?role skos:hiddenLabel ?label }
-  UNION { ?role rdfs:label ?label }
-}"""
-
-SKILLS_Q = """
-SELECT ?role ?skill ?importance ?level WHERE {
-  ?role cg:skillRequirement ?req . ?req cg:skill ?skill .
-  OPTIONAL { ?req cg:importance ?importance }
-  OPTIONAL { ?req cg:level ?level }
-}"""
-
-TECH_FLAGS_Q = """
-SELECT ?role ?skill ?hot ?demand WHERE {
-  ?role cg:skillRequirement ?req . ?req cg:skill ?skill .
-  { ?req cg:hotTechnology ?hot } UNION { ?req cg:inDemand ?demand }
-}"""
-
-WAGE_LINE_Q = """
-SELECT ?role ?line ?title ?proxy ?p10 ?p25 ?median WHERE {
-  ?role cg:salaryBand ?band . ?band cg:wageLine ?line .
-  OPTIONAL { ?band cg:wageLineTitle ?title }
-  OPTIONAL { ?band cg:proxyWage ?proxy }
-  OPTIONAL { ?band schema:percentile10 ?p10 }
-  OPTIONAL { ?band schema:percentile25 ?p25 }
-  OPTIONAL { ?band schema:median ?median }
-}"""
-
-LEVEL_ANCHORS_Q = """
-SELECT ?skill ?level ?text WHERE {
-  ?skill cg:levelAnchor ?anchor . ?anchor cg:anchorLevel ?level ; rdfs:label ?text .
-}"""
-
-GAPS_Q = "SELECT ?role ?skill WHERE { ?role cg:commonlyMissingSkill ?skill }"
-
-SKILL_LABELS_Q = """
-SELECT ?skill ?label ?type WHERE {
-  VALUES ?type { cg:Skill cg:Knowledge cg:Technology }
-  ?skill a ?type ; skos:prefLabel ?label .
-}"""
-
-TECH_CLASS_Q = """
-SELECT ?skill ?class WHERE { ?skill a cg:Technology ; skos:broader ?class . }"""
-
-SKILL_ALT_LABELS_Q = """
-SELECT ?skill ?label WHERE { ?skill a cg:Skill ; skos:altLabel ?label . }"""
-
-MOVES_Q = """
-SELECT ?move ?from ?to ?kind ?source ?tier ?index WHERE {
-  ?move a cg:Transition ; cg:fromRole ?from ; cg:toRole ?to ; cg:transitionKind ?kind .
-  OPTIONAL { ?move dcterms:source ?source }
-  OPTIONAL { ?move cg:relatedTier ?tier }
-  OPTIONAL { ?move cg:relatedIndex ?index }
-}"""
-
-MOVE_SKILLS_Q = "SELECT ?move ?skill WHERE { ?move a cg:Transition ; cg:skillToGain ?skill }"
-
-SALARY_Q = """
-SELECT ?role ?band ?levelLabel ?rank ?min ?max ?currency ?median ?open ?position WHERE {
-  ?role cg:salaryBand ?band .
-  ?band schema:minValue ?min ; schema:maxValue ?max ; schema:currency ?currency .
-  OPTIONAL { ?band cg:experienceLevel ?lv . ?lv skos:prefLabel ?levelLabel .
-             OPTIONAL { ?lv cg:rank ?rank } }
-  OPTIONAL { ?band schema:median ?median }
-  OPTIONAL { ?band cg:openEnded ?open }
-  OPTIONAL { ?band cg:position ?position }
-}"""
-
-ZONE_Q = """
-SELECT ?role ?zone WHERE {
-  ?role cg:experienceLevel ?z .
-  VALUES (?z ?zone) {
-    (cg:JobZone1 1) (cg:JobZone2 2) (cg:JobZone3 3) (cg:JobZone4 4) (cg:JobZone5 5)
-  }
-}"""
-
-EDUCATION_Q = """
-SELECT ?role ?rank WHERE {
-  ?role schema:educationRequirements ?e . ?e a cg:EducationLevel ; cg:rank ?rank
-}"""
-
-CLOSE_EDUCATION_Q = """
-SELECT ?role ?rank WHERE {
-  ?role cg:guide ?g ; skos:closeMatch ?o . ?o schema:educationRequirements/cg:rank ?rank
-}"""
-
-PREPARATION_Q = """
-SELECT ?role ?scale ?category ?label ?min ?max WHERE {
-  ?role cg:preparation ?p . ?p cg:preparationScale/skos:notation ?scale ;
-     cg:typicalCategory ?category ; rdfs:label ?label .
-  OPTIONAL { ?p cg:minYears ?min } OPTIONAL { ?p cg:maxYears ?max }
-}"""
-
-ESTIMATED_Q = """
-SELECT ?role ?scale ?from WHERE {
-  ?role cg:preparation ?p . ?p cg:preparationScale/skos:notation ?scale ; cg:estimatedFrom ?from
-}"""
-
-EXPERIENCE_Q = """
-SELECT ?role ?min ?max ?rank ?label WHERE {
-  ?role schema:experienceRequirements ?x . ?x cg:minYears ?min .
-  OPTIONAL { ?x cg:maxYears ?max }
-  OPTIONAL { ?x cg:experienceLevel ?lv . ?lv cg:rank ?rank . ?lv skos:prefLabel ?label }
-}"""
-
-ISCO_Q = """
-SELECT ?role ?isco ?regulated WHERE {
-  ?role a cg:Role .
-  OPTIONAL { ?role cg:iscoSkillLevel ?isco }
-  OPTIONAL { ?role cg:regulatedProfession ?regulated }
-  FILTER(BOUND(?isco) || BOUND(?regulated))
-}"""
-
-CREDENTIALS_Q = "SELECT ?role ?label WHERE { ?role cg:credential ?c . ?c rdfs:label ?label }"
 
 #: an O*NET-SOC code: its SOC groups are its first 6 (broad) and 5 (minor) characters
 _ONET_CODE = re.compile(r"^\d\d-\d{4}\.\d\d$")
-
-SECTORS_Q = (
-    "SELECT ?role ?item ?label WHERE { ?role cg:sector ?item . ?item skos:prefLabel ?label }"
-)
-EMPLOYERS_Q = (
-    "SELECT ?role ?item ?label WHERE { ?role cg:employer ?item . ?item skos:prefLabel ?label }"
-)
-
-
-def _row_key(row: dict[str, Any]) -> list[tuple[str, str]]:
-    return sorted((k, str(v)) for k, v in row.items())
-
-
-def sorted_select(store: Any, query: str) -> list[dict[str, Any]]:
-    """Run a SELECT and sort its rows: servers return rows in any order; the projection must not."""
-    return sorted(store.select(query), key=_row_key)
-
-
-def label_key(text: str) -> str:
-    """Return the key role labels are indexed and looked up by.
-
-    Lowercase words, '&' as 'and', abbreviations expanded.
-
-    Examples
-    --------
-    >>> label_key("Sr. TPM (Cloud/Infra)")
-    'senior technical program manager cloud infra'
-    """
-    from graph.skills import normalize
-
-    words = normalize(text).split()
-    return " ".join(ABBREVIATIONS.get(w, w) for w in words)
 
 
 def _num(value: Any) -> float | None:
@@ -310,7 +139,7 @@ def build_projection(store: Any) -> nx.DiGraph:
 
     Examples
     --------
-    >>> from graph.store.local import open_store
+    >>> from graph.build.builtin import open_store
     >>> P = build_projection(open_store())
     >>> P.number_of_nodes() > 10 and P.number_of_edges() > 10
     True
@@ -442,197 +271,6 @@ def build_projection(store: Any) -> nx.DiGraph:
     return P
 
 
-class ProjectionFormatError(ValueError):
-    """A projection cache file that is not one this version wrote."""
-
-
-#: the keys of a skill rating written as columns; any others follow as a dict
-_RATING = ("importance", "level")
-#: a JSON object holding one tuple (JSON has lists only, and the projection uses both)
-_TUPLE = "\u0000tuple"
-
-
-def _tag(value: Any) -> Any:
-    """``value`` with every tuple in it made a one-key object, for JSON."""
-    if isinstance(value, tuple):
-        return {_TUPLE: [_tag(x) for x in value]}
-    if isinstance(value, list):
-        return [_tag(x) for x in value]
-    if isinstance(value, dict):
-        return {k: _tag(x) for k, x in value.items()}
-    return value
-
-
-def _untag(value: Any) -> Any:
-    """Undo :func:`_tag`."""
-    if isinstance(value, list):
-        return [_untag(x) for x in value]
-    if isinstance(value, dict):
-        if len(value) == 1 and _TUPLE in value:
-            return tuple(_untag(x) for x in value[_TUPLE])
-        return {k: _untag(x) for k, x in value.items()}
-    return value
-
-
-def dumps_projection(P: nx.DiGraph) -> bytes:
-    """The projection as bytes: a header, JSON, then the similarity arrays raw.
-
-    JSON keeps everything but the two similarity arrays, which follow as
-    little-endian int32 and float32; nothing in the file is code, so reading
-    a crafted one gives an error or wrong numbers, never a program run. Role
-    and skill IRIs are written once, in a table, and referred to by number
-    (it loads faster than repeating them).
-
-    Examples
-    --------
-    >>> from graph.store.local import open_store
-    >>> P = build_projection(open_store())
-    >>> Q = loads_projection(dumps_projection(P))
-    >>> dict(Q.nodes(data=True)) == dict(P.nodes(data=True))
-    True
-    """
-    table: dict[str, int] = {}
-
-    def ref(iri: str) -> int:
-        found = table.get(iri)
-        if found is None:
-            found = table[iri] = len(table)
-        return found
-
-    graph = {k: _tag(v) for k, v in P.graph.items() if k != "label_index"}
-    graph["label_index"] = P.graph.get("label_index", {})
-    model = graph.pop("similarity", None)
-    graph["label_index"] = {
-        k: sorted(ref(r) for r in v) for k, v in graph.get("label_index", {}).items()
-    }
-    arrays: list[bytes] = []
-    sim = None
-    if model is not None:
-        neighbours = model.neighbours.astype("<i4", copy=False)
-        scores = model.scores.astype("<f4", copy=False)
-        arrays = [neighbours.tobytes(), scores.tobytes()]
-        sim = {
-            "roles": [ref(r) for r in model.roles],
-            "method": model.method,
-            "info": model.info,
-            "shape": list(neighbours.shape),
-        }
-    nodes = []
-    for n, d in P.nodes(data=True):
-        attrs = {k: _tag(v) for k, v in d.items() if k not in ("skills", "gaps")}
-        skills = d.get("skills", {})
-        extra = [{k: x for k, x in v.items() if k not in _RATING} for v in skills.values()]
-        attrs["skills"] = [
-            [ref(k) for k in skills],
-            [v["importance"] for v in skills.values()],
-            [v["level"] for v in skills.values()],
-            [_tag(x) if x else 0 for x in extra],
-        ]
-        attrs["gaps"] = sorted(ref(g) for g in d.get("gaps", ()))
-        nodes.append([ref(n), attrs])
-    edges = []
-    for u, v, d in P.edges(data=True):
-        attrs = {k: _tag(x) for k, x in d.items()}
-        attrs["skills_to_gain"] = [ref(x) for x in d.get("skills_to_gain", [])]
-        edges.append([ref(u), ref(v), attrs])
-    doc: dict[str, Any] = {"graph": graph, "similarity": sim, "nodes": nodes, "edges": edges}
-    doc["iris"] = list(table)
-    text = json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    return b"".join([_MAGIC, _HEAD.pack(PROJECTION_VERSION, len(text)), text, *arrays])
-
-
-def loads_projection(data: bytes) -> nx.DiGraph:
-    """Read what :func:`dumps_projection` wrote.
-
-    Raises
-    ------
-    ProjectionFormatError
-        If the bytes are not a projection of this format version.
-    """
-    start = len(_MAGIC) + _HEAD.size
-    if len(data) < start or not data.startswith(_MAGIC):
-        raise ProjectionFormatError("not a careergraph projection file")
-    version, size = _HEAD.unpack_from(data, len(_MAGIC))
-    if version != PROJECTION_VERSION or start + size > len(data):
-        raise ProjectionFormatError(f"projection format {version}, not {PROJECTION_VERSION}")
-    # nothing made here is garbage: collecting while the many small objects appear
-    # only costs time (it more than doubles the load time)
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        return _from_doc(json.loads(data[start : start + size]), data, start + size)
-    except ProjectionFormatError:
-        raise
-    except (ValueError, KeyError, TypeError, AttributeError, IndexError) as exc:
-        raise ProjectionFormatError(f"a damaged projection file ({exc!r})") from exc
-    finally:
-        if enabled:
-            gc.enable()
-
-
-def _from_doc(doc: dict[str, Any], data: bytes, offset: int) -> nx.DiGraph:
-    import numpy as np
-
-    from graph.projection.similarity import SimilarityModel
-
-    iris: list[str] = doc["iris"]
-    if not all(isinstance(i, str) for i in iris):
-        raise ProjectionFormatError("the IRI table holds something other than text")
-    P = nx.DiGraph()
-    graph = {k: (v if k == "label_index" else _untag(v)) for k, v in doc["graph"].items()}
-    graph["label_index"] = {k: {iris[i] for i in v} for k, v in graph["label_index"].items()}
-    P.graph.update(graph)
-    nodes = []
-    for n, attrs in doc["nodes"]:
-        keys, importance, level, extra = attrs["skills"]
-        attrs["skills"] = {
-            iris[k]: {"importance": i, "level": lv, **(_untag(x) if x else {})}
-            for k, i, lv, x in zip(keys, importance, level, extra, strict=True)
-        }
-        for k, v in attrs.items():
-            if k != "skills" and isinstance(v, dict | list):
-                attrs[k] = _untag(v)
-        attrs["gaps"] = {iris[g] for g in attrs["gaps"]}
-        attrs["sectors"] = [tuple(x) for x in attrs["sectors"]]
-        attrs["employers"] = [tuple(x) for x in attrs["employers"]]
-        nodes.append((iris[n], attrs))
-    # filled in place, as add_nodes_from/add_edges_from would, without copying every dict
-    succ, pred = P._succ, P._pred
-    for node, attrs in nodes:
-        P._node[node] = attrs
-        succ[node] = {}
-        pred[node] = {}
-    for u, v, attrs in doc["edges"]:
-        attrs["skills_to_gain"] = [iris[x] for x in attrs["skills_to_gain"]]
-        for k, x in attrs.items():
-            if isinstance(x, dict | list):
-                attrs[k] = _untag(x)
-        source, target = iris[u], iris[v]
-        if source not in succ or target not in succ:
-            raise ProjectionFormatError("an edge names a role that is not a node")
-        succ[source][target] = attrs
-        pred[target][source] = attrs
-    nx._clear_cache(P)
-    sim = doc["similarity"]
-    if sim is not None:
-        rows, cols = (int(x) for x in sim["shape"])
-        count = rows * cols
-        if rows < 0 or cols < 0 or offset + 8 * count != len(data):
-            raise ProjectionFormatError("the similarity arrays are cut short")
-        neighbours = np.frombuffer(data, dtype="<i4", count=count, offset=offset)
-        scores = np.frombuffer(data, dtype="<f4", count=count, offset=offset + 4 * count)
-        roles = [iris[r] for r in sim["roles"]]
-        P.graph["similarity"] = SimilarityModel(
-            roles=roles,
-            index={r: i for i, r in enumerate(roles)},
-            neighbours=neighbours.reshape(rows, cols),
-            scores=scores.reshape(rows, cols),
-            method=sim["method"],
-            info=sim["info"],
-        )
-    return P
-
-
 def _add_preparation(P: nx.DiGraph, store: Any) -> None:
     """Give every role its ``prep`` dict from the preparation triples."""
     nodes = P.nodes
@@ -748,65 +386,3 @@ def _estimate_skills(P: nx.DiGraph) -> None:
         P.nodes[role]["est_from"] = sorted(peers)
 
 
-def _write_atomic(path: Path, P: nx.DiGraph) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    data = dumps_projection(P)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-projection-")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def write_projection(store: Any) -> nx.DiGraph:
-    """Build the projection of ``store`` and write it to the store's cache path."""
-    P = build_projection(store)
-    path = store.projection_cache()
-    if path is not None:
-        _write_atomic(Path(path), P)
-    return P
-
-
-_MEMO: dict[tuple[str, str], nx.DiGraph] = {}
-
-
-def load_projection(store: Any) -> nx.DiGraph:
-    """Return the projection of ``store``: from memory, from its cache, or built anew.
-
-    The cache is keyed by the store's fingerprint (the build id), so it is
-    rebuilt exactly when the graph changes.
-    """
-    path = store.projection_cache()
-    key = (str(path), store.fingerprint)
-    if key in _MEMO:
-        return _MEMO[key]
-    P = None
-    if path is not None and Path(path).suffix != PROJECTION_SUFFIX:
-        path = None  # never read (or write) a file of another format, e.g. a pickle
-    if path is not None and Path(path).is_file():
-        try:
-            P = loads_projection(Path(path).read_bytes())
-        except (OSError, ProjectionFormatError):
-            P = None  # a damaged or outdated cache is rebuilt below
-        if P is not None and (
-            P.graph.get("version") != PROJECTION_VERSION
-            or P.graph.get("fingerprint") != store.fingerprint
-        ):
-            P = None
-    if P is None:
-        P = build_projection(store)
-        if path is not None:
-            try:
-                _write_atomic(Path(path), P)
-            except OSError:
-                pass  # a read-only graph folder: keep the projection in memory only
-    if P.number_of_nodes() == 0:
-        raise GraphNotFoundError("The graph holds no roles; build it or import a taxonomy first.")
-    # the projection lives as long as the process: keep the collector from scanning its
-    # hundreds of thousands of objects again and again
-    gc.freeze()
-    _MEMO[key] = P
-    return P

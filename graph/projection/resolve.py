@@ -16,7 +16,7 @@ import weakref
 from typing import Any
 
 from graph.errors import AmbiguousRoleError, UnknownRoleError
-from graph.projection.network import label_key
+from graph.projection.queries import label_key
 
 __all__ = ["resolve_role", "suggest_roles", "loose_key", "title_parts"]
 
@@ -147,8 +147,8 @@ def resolve_role(P: Any, text: str) -> str:
 
     Examples
     --------
-    >>> from graph.projection.network import load_projection
-    >>> from graph.store.local import open_store
+    >>> from graph.projection.cache import load_projection
+    >>> from graph.build.builtin import open_store
     >>> P = load_projection(open_store())
     >>> P.nodes[resolve_role(P, "tpm")]["label"]
     'Technical Program Manager (Infrastructure & Delivery)'
@@ -202,8 +202,8 @@ def suggest_roles(P: Any, text: str, limit: int = 3) -> list[str]:
 
     Examples
     --------
-    >>> from graph.projection.network import load_projection
-    >>> from graph.store.local import open_store
+    >>> from graph.projection.cache import load_projection
+    >>> from graph.build.builtin import open_store
     >>> suggest_roles(load_projection(open_store()), "Director TPM", 1)
     ['Director of Technical Program Management']
     """

@@ -37,7 +37,7 @@ Skills+Knowledge importance alone gives about 0.32 on the same measure.
 
 Examples
 --------
->>> from graph.store.local import open_store
+>>> from graph.build.builtin import open_store
 >>> model = build_model(open_store())
 >>> len(model.roles) > 10
 True
@@ -54,6 +54,15 @@ from functools import lru_cache
 from typing import Any
 
 import numpy as np
+
+from graph.projection.queries import (
+    LABELS_Q,
+    ROLE_IRIS_Q,
+    ROLE_TEXT_Q,
+    SKILLS_Q,
+    TASKS_Q,
+    sorted_select,
+)
 
 __all__ = [
     "WEIGHTS",
@@ -104,33 +113,6 @@ class SimilarityModel:
         return role in self.index
 
 
-_ROLES = "SELECT ?role WHERE { ?role a cg:Role }"
-# only roles have skill requirements and responsibilities, so no `?role a cg:Role` (slower);
-# one pass over the requirements, rated or not, is faster than two
-_REQUIREMENTS = """
-SELECT ?role ?skill ?importance ?level WHERE {
-  ?role cg:skillRequirement ?req .
-  ?req cg:skill ?skill .
-  OPTIONAL { ?req cg:importance ?importance }
-  OPTIONAL { ?req cg:level ?level }
-}
-"""
-_LABELS = """
-SELECT ?role ?text WHERE {
-  ?role a cg:Role .
-  { ?role rdfs:label ?text } UNION { ?role skos:altLabel ?text }
-  UNION { ?role skos:hiddenLabel ?text }
-}
-"""
-_TASKS = "SELECT ?role ?text WHERE { ?role cg:responsibility ?r . ?r rdfs:label ?text }"
-_OTHER_TEXT = """
-SELECT ?role ?text WHERE {
-  { ?role a cg:Role ; schema:description ?text }
-  UNION { ?role cg:skillRequirement ?req . ?req cg:phrase ?text }
-}
-"""
-
-
 @dataclass
 class _Views:
     roles: list[str]
@@ -143,11 +125,10 @@ class _Views:
 
 def profiles(store: Any) -> _Views:
     """Read what every role is, through ``store.select`` only, rows sorted."""
-    from graph.projection.network import sorted_select
 
-    roles = sorted({row["role"] for row in sorted_select(store, _ROLES)})
+    roles = sorted({row["role"] for row in sorted_select(store, ROLE_IRIS_Q)})
     views = _Views(roles=roles)
-    for row in sorted_select(store, _REQUIREMENTS):
+    for row in sorted_select(store, SKILLS_Q):
         imp = row.get("importance")
         if imp is None:
             views.named[row["role"]].add(row["skill"])
@@ -156,11 +137,11 @@ def profiles(store: Any) -> _Views:
         value = float(imp) * float(level) if level is not None else float(imp)
         prof = views.rated[row["role"]]
         prof[row["skill"]] = max(prof.get(row["skill"], 0.0), value)
-    for row in sorted_select(store, _LABELS):
-        views.titles[row["role"]].append(str(row["text"]))
-    for row in sorted_select(store, _TASKS):
+    for row in sorted_select(store, LABELS_Q):
+        views.titles[row["role"]].append(str(row["label"]))
+    for row in sorted_select(store, TASKS_Q):
         views.tasks[row["role"]].append(str(row["text"]))
-    for row in sorted_select(store, _OTHER_TEXT):
+    for row in sorted_select(store, ROLE_TEXT_Q):
         views.other[row["role"]].append(str(row["text"]))
     return views
 
@@ -221,9 +202,7 @@ def _sparse(rows: list[dict[str, float]]) -> tuple[np.ndarray, np.ndarray, np.nd
     )
 
 
-def _cosine(
-    rows: list[dict[str, float]], *, centre_dense: bool = False
-) -> np.ndarray:
+def _cosine(rows: list[dict[str, float]], *, centre_dense: bool = False) -> np.ndarray:
     """Cosine similarity of sparse rows, with IDF (and centring of near-universal features).
 
     The Gram matrix is computed in two parts so no dense role x feature matrix
@@ -359,7 +338,7 @@ def build_model(
 
     Examples
     --------
-    >>> from graph.store.local import open_store
+    >>> from graph.build.builtin import open_store
     >>> model = build_model(open_store())
     >>> model.neighbours.shape[0] == len(model.roles)
     True
@@ -369,8 +348,7 @@ def build_model(
     roles = views.roles
     n = len(roles)
     texts = {
-        r: views.titles.get(r, []) + views.tasks.get(r, []) + views.other.get(r, [])
-        for r in roles
+        r: views.titles.get(r, []) + views.tasks.get(r, []) + views.other.get(r, []) for r in roles
     }
     cache: dict[str, list[str]] = {}
     # each view's rows are made when it is used and dropped after: text rows are large
@@ -436,7 +414,7 @@ def similar(
 
     Examples
     --------
-    >>> from graph.store.local import open_store
+    >>> from graph.build.builtin import open_store
     >>> model = build_model(open_store())
     >>> role = model.roles[0]
     >>> hits = similar(model, role, top=3)
@@ -458,9 +436,7 @@ def similar(
     return out
 
 
-def overlap(
-    have: dict[str, Any] | Iterable[str], want: dict[str, Any] | Iterable[str]
-) -> float:
+def overlap(have: dict[str, Any] | Iterable[str], want: dict[str, Any] | Iterable[str]) -> float:
     """How much of the ``want`` role's skill profile the ``have`` role already covers (0..1).
 
     Each skill counts with its importance in ``want`` (1.0 when unrated), so

@@ -1,7 +1,7 @@
 """Career routes with skill deltas: the algorithms (costs, deltas, k best routes, next moves).
 
 Every function here is a plain function of the networkx projection ``P``
-(:func:`graph.projection.network.load_projection`) and role IRIs; it returns data and
+(:func:`graph.projection.cache.load_projection`) and role IRIs; it returns data and
 raises :mod:`graph.errors` exceptions, and never prints. :mod:`graph.routes.reports`
 turns their results into what the ``path``, ``next``, ``gap`` and ``similar``
 commands print.
@@ -46,7 +46,8 @@ from typing import Any
 import networkx as nx
 
 from graph.errors import NoRouteError, UsageError
-from graph.routes.preparation import Standing, prep_delta, years_text
+from graph.levels import years_text
+from graph.routes.preparation import Standing, prep_delta
 from graph.routes.skillview import useful_technology
 
 __all__ = [

@@ -52,7 +52,7 @@ def _standing(
     P: Any, have: Iterable[str], education: str | None, years: float | None
 ) -> tuple[frozenset[str], Standing, dict[str, Any]]:
     """The person: skill IRIs they have, their :class:`Standing`, and the report's echo of it."""
-    from graph.routes.preparation import education_label, education_rank
+    from graph.levels import education_label, education_rank
 
     skills, credentials = split_have(P, have)
     rank = education_rank(education) if education else None
@@ -147,8 +147,8 @@ def path_report(
 
     Examples
     --------
-    >>> from graph.projection.network import load_projection
-    >>> from graph.store.local import open_store
+    >>> from graph.projection.cache import load_projection
+    >>> from graph.build.builtin import open_store
     >>> P = load_projection(open_store())
     >>> report = path_report(P, "TPM", "Director of Technical Program Management", k=2)
     >>> [len(r["steps"]) for r in report["routes"]]
@@ -255,8 +255,8 @@ def next_report(
 
     Examples
     --------
-    >>> from graph.projection.network import load_projection
-    >>> from graph.store.local import open_store
+    >>> from graph.projection.cache import load_projection
+    >>> from graph.build.builtin import open_store
     >>> report = next_report(load_projection(open_store()), "TPM", top=3)
     >>> len(report["options"])
     3
@@ -308,8 +308,8 @@ def gap_report(
 
     Examples
     --------
-    >>> from graph.projection.network import load_projection
-    >>> from graph.store.local import open_store
+    >>> from graph.projection.cache import load_projection
+    >>> from graph.build.builtin import open_store
     >>> report = gap_report(load_projection(open_store()), "TPM", "Solutions Architect")
     >>> report["to"]["label"]
     'Solutions Architect (cloud/platform-focused)'
@@ -372,8 +372,8 @@ def similar_report(P: Any, role: str, *, top: int = 10) -> dict[str, Any]:
 
     Examples
     --------
-    >>> from graph.projection.network import load_projection
-    >>> from graph.store.local import open_store
+    >>> from graph.projection.cache import load_projection
+    >>> from graph.build.builtin import open_store
     >>> report = similar_report(load_projection(open_store()), "TPM", top=2)
     >>> len(report["similar"]), 0 < report["similar"][0]["score"] <= 1
     (2, True)

@@ -16,7 +16,7 @@ areas and technologies. This module picks what to show and how to say it:
   meeting and revise the agenda to ensure important topics are discussed".
 
 Every function is a plain function of the projection ``P``
-(:func:`graph.projection.network.load_projection`); none prints.
+(:func:`graph.projection.cache.load_projection`); none prints.
 """
 
 from __future__ import annotations

@@ -20,8 +20,7 @@ at the top of a query may declare parameters::
 A declared type that is a class (``Role``, ``Skill``, ``Sector``, ``Employer``,
 ``ExperienceLevel``) lets people give a name instead of an IRI: it is looked up
 case-insensitively in the labels, alternative titles and abbreviations.
-Other types are ``iri``, ``string``, ``integer``, ``decimal`` and ``boolean``.
-"""
+Other types are ``iri``, ``string``, ``integer``, ``decimal`` and ``boolean``."""
 
 from __future__ import annotations
 
@@ -46,6 +45,7 @@ from graph.errors import (
     UsageError,
 )
 from graph.namespaces import CG_IRI, ID_IRI, PREFIXES, sparql_prologue
+from graph.syntax import _UPDATE_WORDS, _code_words, _tokens, query_kind, screen_query, uses_service
 
 __all__ = [
     "RESULT_FORMATS",
@@ -54,12 +54,6 @@ __all__ = [
     "NamedQuery",
     "QueryResult",
     "UpdateReport",
-    "query_kind",
-    "uses_service",
-    "decode_codepoints",
-    "code_words",
-    "code_tokens",
-    "screen_query",
     "check_query",
     "parse_header",
     "named_queries",
@@ -76,8 +70,12 @@ __all__ = [
     "apply_update",
 ]
 
+
 XSD = PREFIXES["xsd"]
+
+
 T = TypeVar("T")
+
 
 #: results formats of SELECT and ASK: name -> media type
 RESULT_FORMATS: dict[str, str] = {
@@ -86,6 +84,8 @@ RESULT_FORMATS: dict[str, str] = {
     "csv": "text/csv",
     "tsv": "text/tab-separated-values",
 }
+
+
 #: formats of CONSTRUCT and DESCRIBE results: name -> media type
 GRAPH_FORMATS: dict[str, str] = {
     "turtle": "text/turtle",
@@ -94,210 +94,10 @@ GRAPH_FORMATS: dict[str, str] = {
     "jsonld": "application/ld+json",
 }
 
-_UPDATE_WORDS = {
-    "INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH",
-}  # fmt: skip
-_QUERY_WORDS = {"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"}
-
-# One SPARQL token at a time; strings, IRIs and comments are whole tokens, so a
-# '$name' or a keyword is only ever seen where the grammar can have one. The
-# tokens are the ones pyoxigraph's parser sees: an IRI may hold \u/\U escapes
-# (decoded inside it), a comment ends at a carriage return as at a newline.
-_TOKEN = re.compile(
-    r"""
-    (?P<comment>\#[^\r\n]*)
-  | (?P<string>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
-             | '''(?:[^'\\]|\\.|'(?!''))*'''
-             | "(?:[^"\\\n\r]|\\.)*"
-             | '(?:[^'\\\n\r]|\\.)*')
-  | (?P<iri><(?:[^<>"{}|^`\\\x00-\x20]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*>)
-  | (?P<var>[?$][A-Za-z0-9_\u00B7\u00C0-\uFFFF]+)
-  | (?P<word>[A-Za-z_\u00C0-\uFFFF][A-Za-z0-9_.\-\u00B7\u00C0-\uFFFF]*
-             (?::(?:[A-Za-z0-9_.:%\-\u00B7\u00C0-\uFFFF]|\\.)*)?
-           | :(?:[A-Za-z0-9_.:%\-\u00B7\u00C0-\uFFFF]|\\.)*)
-  | (?P<space>\s+)
-  | (?P<other>.)
-    """,
-    re.X | re.S,
-)
-
-#: the most query text the engine is given, in characters
-MAX_QUERY_CHARS = 200_000
-#: the deepest nesting of ( { [ a query may have
-MAX_NESTING = 100
-#: the most operators (|| && + - * / = < > ! ^ UNION MINUS) a query may have
-MAX_OPERATORS = 1_000
-
-_OPERATOR_CHARS = set("|&+-*/=!^<>")
-_OPERATOR_WORDS = {"UNION", "MINUS"}
-_CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
-
-
-def decode_codepoints(query: str) -> str:
-    r"""Decode ``\u`` and ``\U`` codepoint escapes over the whole query text.
-
-    SPARQL 1.1 (section 19.2) decodes these before parsing anything; an escape
-    naming no character (a lone surrogate, past U+10FFFF) is left as written.
-
-    Examples
-    --------
-    >>> decode_codepoints(r"SERV\u0049CE <http://e.org/\U00000041>")
-    'SERVICE <http://e.org/A>'
-    """
-
-    def one(match: re.Match[str]) -> str:
-        value = int(match.group(1) or match.group(2), 16)
-        if value > 0x10FFFF or 0xD800 <= value <= 0xDFFF:
-            return match.group()
-        return chr(value)
-
-    return _CODEPOINT.sub(one, query)
-
-
-def _tokens(query: str) -> Iterable[re.Match[str]]:
-    return _TOKEN.finditer(query)
-
-
-def code_words(query: str) -> Iterable[str]:
-    """The keywords and names of a query, outside strings, IRIs and comments.
-
-    The one SPARQL tokenizer careergraph's checks use (here and in
-    :mod:`graph.store.remote`).
-
-    Examples
-    --------
-    >>> list(code_words('PREFIX ex: <http://e.org/#> SELECT * { ?s ex:p "SERVICE" } # SERVICE'))
-    ['PREFIX', 'ex:', 'SELECT', 'ex:p']
-    """
-    for match in _tokens(query):
-        if match.lastgroup == "word":
-            yield match.group()
-
-
-def code_tokens(query: str) -> Iterable[tuple[str, int]]:
-    """Each token of a query that is not space or a comment: ``(text, offset)``.
-
-    Examples
-    --------
-    >>> [t for t, _ in code_tokens("PREFIX ex: <http://e.org/#x> # note\\nASK {}")]
-    ['PREFIX', 'ex:', '<http://e.org/#x>', 'ASK', '{', '}']
-    """
-    for match in _tokens(query):
-        if match.lastgroup not in ("space", "comment"):
-            yield match.group(), match.start()
-
-
-_code_words = code_words
-
-
-def query_kind(query: str) -> str:
-    """Return what a SPARQL request is: select, ask, construct, describe, update or unknown.
-
-    Examples
-    --------
-    >>> query_kind("PREFIX ex: <http://e.org/> # a comment\\nselect * { ?s ?p ?o }")
-    'select'
-    >>> query_kind("INSERT DATA { <http://e.org/a> <http://e.org/b> 1 }")
-    'update'
-    >>> query_kind("garbage")
-    'unknown'
-    """
-    words = iter(_code_words(query))
-    for word in words:
-        upper = word.upper()
-        if upper == "PREFIX":
-            next(words, None)  # the prefix name; its IRI is not a word
-            continue
-        if upper == "BASE":
-            continue
-        if upper in _QUERY_WORDS:
-            return upper.lower()
-        if upper in _UPDATE_WORDS:
-            return "update"
-        return "unknown"
-    return "unknown"
-
-
-def uses_service(query: str) -> bool:
-    r"""Tell whether a query calls another endpoint with ``SERVICE``.
-
-    The keyword is looked for twice: in the text as the engine reads it
-    (escapes decoded only inside IRIs and strings) and in the text with every
-    codepoint escape decoded first, as SPARQL 1.1 section 19.2 has it. Either
-    finding counts, so no mix of escapes, strings and comments hides it.
-
-    Examples
-    --------
-    >>> uses_service("SELECT * { SERVICE <http://e.org/sparql> { ?s ?p ?o } }")
-    True
-    >>> uses_service('SELECT * { ?s ?p "SERVICE" }')
-    False
-    >>> uses_service(r"SELECT * { BIND(<http://a/\u0041#> AS ?y) SERVICE <http://b/> {} }")
-    True
-    """
-    for text in (query, decode_codepoints(query)):
-        if any(word.upper() == "SERVICE" for word in code_words(text)):
-            return True
-    return False
-
-
-def screen_query(query: str, *, allow_service: bool = False) -> None:
-    """Refuse a query the engine must never see: too big, too deep, or calling ``SERVICE``.
-
-    These checks read the text only, so they run before any parser: a query
-    nested thousands deep overflows the engine parser's stack and ends the
-    process, and a ``SERVICE`` clause would make the engine open connections.
-
-    Raises
-    ------
-    UsageError
-        Saying which limit the query is over, or that SERVICE is refused.
-
-    Examples
-    --------
-    >>> screen_query("SELECT * { ?s ?p ?o }")
-    >>> screen_query("SELECT * { " + "{" * 200 + " }" * 200 + " }")
-    Traceback (most recent call last):
-    ...
-    graph.errors.UsageError: The query nests ( { [ 201 deep; at most 100 is accepted. Flatten it.
-    """
-    if len(query) > MAX_QUERY_CHARS:
-        raise UsageError(
-            f"The query is {len(query):,} characters long; at most {MAX_QUERY_CHARS:,} "
-            "are accepted. Shorten it."
-        )
-    depth = deepest = operators = 0
-    for match in _tokens(query):
-        group = match.lastgroup
-        if group == "other":
-            char = match.group()
-            if char in "({[":
-                depth += 1
-                deepest = max(deepest, depth)
-            elif char in ")}]":
-                depth = max(0, depth - 1)
-            elif char in _OPERATOR_CHARS:
-                operators += 1
-        elif group == "word" and match.group().upper() in _OPERATOR_WORDS:
-            operators += 1
-    if deepest > MAX_NESTING:
-        raise UsageError(
-            f"The query nests ( {{ [ {deepest} deep; at most {MAX_NESTING} is accepted. "
-            "Flatten it."
-        )
-    if operators > MAX_OPERATORS:
-        raise UsageError(
-            f"The query has {operators:,} operators; at most {MAX_OPERATORS:,} are accepted. "
-            "Use VALUES or IN (...) instead of long chains of || or UNION."
-        )
-    if not allow_service and uses_service(query):
-        raise UsageError(
-            "SERVICE (federated queries to other endpoints) is refused: a query here may "
-            "not make the engine open connections."
-        )
-
 
 _POSITION = re.compile(r"error at (\d+):(\d+):?\s*(.*)", re.S)
+
+
 _RDFLIB_LOCK = threading.Lock()
 
 
@@ -379,8 +179,14 @@ def _syntax_message(query: str, error: str) -> str:
 
 
 _CHECKER: Any = None
+
+
 _CHECKER_LOCK = threading.Lock()
+
+
 _STACK_LOCK = threading.Lock()
+
+
 #: stack of the threads the engine parses in: far deeper than any accepted query needs
 ENGINE_STACK_BYTES = 256 * 1024 * 1024
 
@@ -423,9 +229,7 @@ def in_big_stack(func: Callable[[], T], timeout: float | None = None) -> T:
             threading.stack_size(previous)
     thread.join(timeout if timeout and timeout > 0 else None)
     if thread.is_alive():
-        raise QueryTimeoutError(
-            f"Checking the query took over {timeout:g} s. Simplify it."
-        )
+        raise QueryTimeoutError(f"Checking the query took over {timeout:g} s. Simplify it.")
     if "error" in box:
         raise box["error"]
     return box["value"]  # type: ignore[no-any-return]
@@ -504,10 +308,6 @@ unexpected 'FILTER'
     return kind if kind != "unknown" else "select"
 
 
-# ---------------------------------------------------------------------------
-# Named queries and parameters
-# ---------------------------------------------------------------------------
-
 #: declared parameter types that name a class: looked up by label
 CLASS_TYPES: dict[str, tuple[str, str | None]] = {
     "Role": (CG_IRI + "Role", "role/"),
@@ -516,7 +316,10 @@ CLASS_TYPES: dict[str, tuple[str, str | None]] = {
     "Employer": (CG_IRI + "Employer", "employer/"),
     "ExperienceLevel": (CG_IRI + "ExperienceLevel", None),
 }
+
+
 LITERAL_TYPES = {"iri", "string", "integer", "decimal", "boolean"}
+
 
 _PARAM_LINE = re.compile(
     r"^param\s+([A-Za-z_]\w*)\s*:\s*(\w+)\s*(?:,\s*(optional))?\s*(?:--\s*(.*))?$"
@@ -855,11 +658,6 @@ def bind_params(query: str, values: Mapping[str, str], store: Any = None) -> str
     return "".join(out)
 
 
-# ---------------------------------------------------------------------------
-# Running queries
-# ---------------------------------------------------------------------------
-
-
 @dataclass
 class QueryResult:
     """What a query returned, serialized in a standard format."""
@@ -871,8 +669,6 @@ class QueryResult:
     rows: int | None = None
     #: true when a row cap cut the results short
     truncated: bool = False
-
-
 
 
 def run_with_timeout(func: Callable[[], T], timeout: float | None) -> T:
@@ -943,7 +739,7 @@ def run_query(
 
     Examples
     --------
-    >>> from graph.store.local import open_store
+    >>> from graph.build.builtin import open_store
     >>> result = run_query(open_store(), "ASK { ?r a cg:Role }")
     >>> result.kind, json.loads(result.body)["boolean"]
     ('ask', True)
@@ -983,7 +779,7 @@ def execute(
 
     Examples
     --------
-    >>> from graph.store.local import open_store
+    >>> from graph.build.builtin import open_store
     >>> text = named_query("moves-from-role").text
     >>> result = execute(open_store(), text, {"role": "TPM"}, "csv")
     >>> result.body.splitlines()[0]
@@ -1098,11 +894,6 @@ def _graph_format(name: str) -> Any:
     }[name]
 
 
-# ---------------------------------------------------------------------------
-# Tables for people
-# ---------------------------------------------------------------------------
-
-
 def shorten_iri(iri: str) -> str:
     """Write an IRI with a known prefix when one fits.
 
@@ -1167,11 +958,6 @@ def results_table(json_body: bytes, title: str | None = None) -> Any:
     for binding in data["results"]["bindings"]:
         table.add_row(*(binding_text(binding.get(n)) for n in names))
     return table
-
-
-# ---------------------------------------------------------------------------
-# Updates, on request, to a local graph folder
-# ---------------------------------------------------------------------------
 
 
 @dataclass
@@ -1242,7 +1028,7 @@ def _apply_update(graph_dir: Path, update: str, params: Mapping[str, str] | None
 
     def counts(store: Any) -> dict[str, int]:
         try:
-            from graph.build.pipeline import graph_counts
+            from graph.store.counts import graph_counts
 
             found = dict(graph_counts(store))
         except ImportError:

@@ -45,7 +45,7 @@ def list_roles(store: Any, *, with_guide_only: bool = False) -> list[dict[str, A
 
     Examples
     --------
-    >>> from graph.store.local import open_store
+    >>> from graph.build.builtin import open_store
     >>> roles = list_roles(open_store())
     >>> any(r["label"].startswith("Technical Program Manager") for r in roles)
     True
@@ -94,7 +94,7 @@ def role_card(store: Any, role: str) -> dict[str, Any]:
 
     Examples
     --------
-    >>> from graph.store.local import open_store
+    >>> from graph.build.builtin import open_store
     >>> iri = "https://w3id.org/careergraph/id/role/technical-program-manager-infrastructure-delivery"
     >>> card = role_card(open_store(), iri)
     >>> card["salary"][0]["min"], len(card["employers"])
@@ -280,12 +280,12 @@ def role_preparation(store: Any, role: str) -> dict[str, Any]:
 
     Examples
     --------
-    >>> from graph.store.local import open_store
+    >>> from graph.build.builtin import open_store
     >>> iri = "https://w3id.org/careergraph/id/role/director-of-technical-program-management"
     >>> role_preparation(open_store(), iri)["experience"][0]["years"]
     [10.0, 15.0]
     """
-    from graph.routes.preparation import JOB_ZONES
+    from graph.levels import JOB_ZONES
 
     r = sparql_iri(role)
     rows = store.select(

@@ -16,8 +16,7 @@ A graph folder (written by ``careergraph build`` or an import) holds:
 
 Readers go through the :class:`Store` interface (``select``, ``ask``,
 ``construct``, ``query_raw``), implemented by :class:`LocalStore` here and by
-a remote SPARQL endpoint in :mod:`graph.store.remote`.
-"""
+a remote SPARQL endpoint in :mod:`graph.store.remote`."""
 
 from __future__ import annotations
 
@@ -39,6 +38,7 @@ from graph.errors import GraphNotFoundError, QueryError, QuerySyntaxError, Usage
 from graph.namespaces import PREFIXES
 
 __all__ = [
+    "PROJECTION_SUFFIX",
     "MANIFEST",
     "GRAPH_IRI",
     "Manifest",
@@ -48,15 +48,18 @@ __all__ = [
     "write_graph",
     "term_to_python",
     "literal_value",
-    "builtin_graph_dir",
-    "resolve_graph_dir",
-    "open_store",
 ]
 
+
 MANIFEST = "manifest.json"
+
+
 FORMAT_VERSION = 1
 
+
 XSD = "http://www.w3.org/2001/XMLSchema#"
+
+
 _INT_TYPES = {
     XSD + t
     for t in (
@@ -115,8 +118,14 @@ def read_manifest(graph_dir: Path) -> Manifest:
     for name in ("build_id", "store", "turtle", "projection"):
         value = getattr(manifest, name)
         # names of files in this very folder: nothing that points elsewhere
-        if not isinstance(value, str) or not value or value in (".", "..") or "/" in value \
-                or "\\" in value or "\x00" in value:
+        if (
+            not isinstance(value, str)
+            or not value
+            or value in (".", "..")
+            or "/" in value
+            or "\\" in value
+            or "\x00" in value
+        ):
             raise GraphNotFoundError(
                 f"{path} is not a careergraph manifest: '{name}' must be the name of a file "
                 f"in the folder, not {value!r}. Build the graph again."
@@ -255,6 +264,7 @@ class LocalStore(Store):
 
     Examples
     --------
+    >>> from graph.build.builtin import open_store
     >>> store = open_store()
     >>> rows = store.select("SELECT (COUNT(*) AS ?n) WHERE { ?r a cg:Role }")
     >>> rows[0]["n"] > 10
@@ -287,7 +297,7 @@ class LocalStore(Store):
         return self._store
 
     def _query(self, query: str) -> Any:
-        from graph.sparql.query import screen_query
+        from graph.syntax import screen_query
 
         # every query this engine runs passes the same screen: no SERVICE, nothing too deep
         screen_query(query)
@@ -353,8 +363,6 @@ class LocalStore(Store):
 
     def projection_cache(self) -> Path | None:
         # the file name only, in this folder, in the one format careergraph reads (never pickle)
-        from graph.projection.network import PROJECTION_SUFFIX
-
         return self.graph_dir / f"projection-{_safe_name(self.fingerprint)}{PROJECTION_SUFFIX}"
 
     def close(self) -> None:
@@ -367,8 +375,14 @@ def _safe_name(text: str) -> str:
 
 #: the lock file of a graph folder: builds, imports and updates of one folder take turns
 LOCK_FILE = ".lock"
+
+
 _HELD: dict[str, int] = {}  # 'thread folder' -> depth
+
+
 _HELD_LOCK = threading.Lock()
+
+
 #: temporary names only a build writes (the build holding the lock removes leftovers)
 _BUILD_TEMPS = (".tmp-store-", ".tmp-graph-", ".tmp-manifest-")
 
@@ -550,6 +564,9 @@ def _write_graph(
 
 
 #: bytes of N-Quads per bulk load into the on-disk store (about 200,000 quads)
+#: the file ending of a folder's cached projection (one data format, never pickle)
+PROJECTION_SUFFIX = ".cgproj"
+
 COPY_CHUNK = 32 * 2**20
 
 
@@ -591,7 +608,7 @@ def _stamp(store: Any, manifest: Manifest) -> None:
 
 def _remove_stale(out_dir: Path, manifest: Manifest) -> None:
     """Remove stores and caches of earlier builds (a reader may still hold them open)."""
-    keep = {manifest.store, f"projection-{_safe_name(manifest.build_id)}.cgproj"}
+    keep = {manifest.store, f"projection-{_safe_name(manifest.build_id)}{PROJECTION_SUFFIX}"}
     for path in out_dir.iterdir():
         if path.name in keep:
             continue
@@ -599,48 +616,3 @@ def _remove_stale(out_dir: Path, manifest: Manifest) -> None:
             shutil.rmtree(path, ignore_errors=True)
         elif path.name.startswith("projection-") and path.suffix in (".pickle", ".cgproj"):
             path.unlink(missing_ok=True)  # old caches; a pickle is never read
-
-
-def builtin_graph_dir(rebuild: bool = False) -> Path:
-    """Return the folder of the built-in graph, building it on first use.
-
-    The built-in graph (the shipped guides) is built once into the cache
-    folder, keyed by a hash of everything it is built from, so
-    every command works right after ``pip install .`` with no prior build.
-    """
-    from graph import resources
-
-    path = resources.cache_dir() / f"builtin-{resources.content_hash()}"
-    if rebuild or not (path / MANIFEST).is_file():
-        from graph.build.pipeline import build_graph
-
-        build_graph(out_dir=path)
-    return path
-
-
-def resolve_graph_dir(graph: str | os.PathLike[str] | None = None) -> Path:
-    """Return the graph folder to read: ``graph``, ``$CAREERGRAPH_GRAPH``, or the built-in one."""
-    chosen = graph or os.environ.get("CAREERGRAPH_GRAPH")
-    if chosen:
-        path = Path(chosen)
-        if not (path / MANIFEST).is_file():
-            read_manifest(path)  # raises with a clear message
-        return path
-    return builtin_graph_dir()
-
-
-def open_store(graph: str | os.PathLike[str] | None = None, endpoint: str | None = None) -> Store:
-    """Open the store every reading command uses.
-
-    Parameters
-    ----------
-    graph : path, optional
-        A graph folder; defaults to ``$CAREERGRAPH_GRAPH`` or the built-in graph.
-    endpoint : str, optional
-        A SPARQL endpoint URL; when given, ``graph`` is ignored.
-    """
-    if endpoint:
-        from graph.store.remote import RemoteStore
-
-        return RemoteStore(endpoint)
-    return LocalStore(resolve_graph_dir(graph))

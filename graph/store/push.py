@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from graph.errors import CareerGraphError, EndpointError, QueryError, UsageError
-from graph.store.local import LocalStore, resolve_graph_dir
+from graph.store.local import LocalStore
 from graph.store.remote import (
     DEFAULT_NAMED_GRAPH,
     EndpointClient,
@@ -129,7 +129,7 @@ def batches(store: Any, size: int) -> Iterator[tuple[int, bytes]]:
 
 
 def push(
-    graph_dir: str | Path | None,
+    graph_dir: str | Path,
     endpoint: str,
     update_endpoint: str | None = None,
     named_graph: str = DEFAULT_NAMED_GRAPH,
@@ -147,8 +147,9 @@ def push(
 
     Parameters
     ----------
-    graph_dir : path or None
-        A built graph folder; ``None`` means ``$CAREERGRAPH_GRAPH`` or the built-in graph.
+    graph_dir : path
+        A built graph folder (the CLI picks it with
+        :func:`graph.build.builtin.resolve_graph_dir`).
     endpoint : str
         The server's query endpoint (used for the count check).
     update_endpoint : str, optional
@@ -187,7 +188,7 @@ def push(
 
     Examples
     --------
-    >>> report = push(None, "http://127.0.0.1:8890/sparql",
+    >>> report = push("output", "http://127.0.0.1:8890/sparql",
     ...               "http://127.0.0.1:8890/sparql-auth")  # doctest: +SKIP
     >>> report.triples == report.remote_triples  # doctest: +SKIP
     True
@@ -200,7 +201,7 @@ def push(
     if graph_store:
         check_endpoint_url(graph_store)
     check_endpoint_url(named_graph)
-    local = LocalStore(resolve_graph_dir(graph_dir))
+    local = LocalStore(Path(graph_dir))
     build_id = local.fingerprint
     total = sum(1 for _ in local.raw.quads_for_pattern(None, None, None, _default_graph()))
 

@@ -39,8 +39,8 @@ from graph.errors import (
     UsageError,
 )
 from graph.namespaces import PREFIXES, sparql_prologue
-from graph.sparql.query import code_tokens
 from graph.store.local import GRAPH_IRI, XSD, Store, literal_value
+from graph.syntax import code_tokens
 
 if TYPE_CHECKING:
     import httpx

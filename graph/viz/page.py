@@ -40,7 +40,8 @@ from pathlib import Path
 from typing import Any
 
 from graph.errors import CareerGraphError, UsageError
-from graph.routes.preparation import prep_lines, years_text
+from graph.levels import years_text
+from graph.routes.preparation import prep_lines
 
 __all__ = [
     "NODE_KINDS",
@@ -384,7 +385,7 @@ def page_data(
     Parameters
     ----------
     P : networkx.DiGraph
-        The projection from :func:`graph.projection.network.load_projection`.
+        The projection from :func:`graph.projection.cache.load_projection`.
     focus : str, optional
         A role (IRI or anything :func:`graph.projection.resolve.resolve_role` accepts):
         draw only the roles within ``depth`` moves of it, either direction.
@@ -742,12 +743,12 @@ def viz_page(
 
     Examples
     --------
-    >>> from graph.store.local import open_store
+    >>> from graph.build.builtin import open_store
     >>> html = viz_page(open_store(), path=("TPM", "Director of Technical Program Management"))
     >>> "<title>Career routes</title>" in html
     True
     """
-    from graph.projection.network import load_projection
+    from graph.projection.cache import load_projection
 
     P = load_projection(store)
     if path is not None and focus is not None:

@@ -115,7 +115,7 @@ class _Answers:
     def projection(self) -> Any:
         # one projection per process, loaded once and only read afterwards; the route
         # search's own tables are built here too, so no request pays for them
-        from graph.projection.network import load_projection
+        from graph.projection.cache import load_projection
         from graph.web.planner import prepare
 
         with self.lock:
@@ -156,7 +156,7 @@ def api_router(store: Any, processes: int = 0) -> APIRouter:
 
     Examples
     --------
-    >>> from graph.store.local import open_store
+    >>> from graph.build.builtin import open_store
     >>> sorted(r.path for r in api_router(open_store()).routes)[:3]
     ['/api/gap', '/api/next', '/api/roles']
     """

@@ -63,6 +63,7 @@ from graph.errors import (
 from graph.namespaces import CG_IRI, ID_IRI, PREFIXES
 from graph.sparql import query as sq
 from graph.store.local import GRAPH_IRI
+from graph.syntax import query_kind
 from graph.web.api import MAX_K
 from graph.web.api import install as install_api
 
@@ -201,7 +202,7 @@ class _StoreRunner:
     def run(self, query: str, result_format: str) -> sq.QueryResult:
         import pyoxigraph as ox
 
-        kind = sq.query_kind(query)
+        kind = query_kind(query)
         graph_result = kind in ("construct", "describe")
         wire = "ntriples" if graph_result else "json"
         full = sq.sparql_prologue(query) + query
@@ -564,7 +565,7 @@ def create_app(
 
     Examples
     --------
-    >>> from graph.store.local import open_store
+    >>> from graph.build.builtin import open_store
     >>> app = create_app(open_store())
     >>> paths = {getattr(r, "path", None) for r in app.routes}  # an included router has none
     >>> sorted(paths & {"/", "/sparql", "/roles", "/roles/{rid:path}", "/docs"})
@@ -687,7 +688,7 @@ def create_app(
             fmt_param is None and negotiate(accept, _SELECT_OFFERS) == "html"
         )
         queries = params.get("query", [])
-        if "update" in params or (queries and sq.query_kind(queries[0]) == "update"):
+        if "update" in params or (queries and query_kind(queries[0]) == "update"):
             return _text(403, "This endpoint is read-only: SPARQL updates are refused.")
         if not queries:
             if request.method == "GET" and (wants_html or not accept or "*/*" in accept):
@@ -962,7 +963,7 @@ class BackgroundServer:
 
     Examples
     --------
-    >>> from graph.store.local import open_store
+    >>> from graph.build.builtin import open_store
     >>> import httpx
     >>> with BackgroundServer(create_app(open_store(), workers=1)) as url:
     ...     httpx.get(url + "health").json()["status"]

@@ -56,8 +56,8 @@ def answer(P: Any, name: str, kwargs: dict[str, Any]) -> tuple[int, Any]:
 
     Examples
     --------
-    >>> from graph.projection.network import load_projection
-    >>> from graph.store.local import open_store
+    >>> from graph.projection.cache import load_projection
+    >>> from graph.build.builtin import open_store
     >>> P = load_projection(open_store())
     >>> answer(P, "similar", {"role": "TPM", "top": 1})[0]
     200
@@ -105,7 +105,7 @@ def _names(P: Any) -> dict[str, Any]:
         found = _NAMES.get(P)
         if found is not None:
             return found
-    from graph.projection.network import label_key
+    from graph.projection.queries import label_key
     from graph.skills import normalize
 
     roles: list[tuple[bool, int, str, str, str, str]] = []
@@ -142,13 +142,13 @@ def role_matches(P: Any, text: str, limit: int = 10) -> list[dict[str, str]]:
 
     Examples
     --------
-    >>> from graph.projection.network import load_projection
-    >>> from graph.store.local import open_store
+    >>> from graph.projection.cache import load_projection
+    >>> from graph.build.builtin import open_store
     >>> P = load_projection(open_store())
     >>> role_matches(P, "tpm", 1)[0]["label"]
     'Technical Program Manager (Infrastructure & Delivery)'
     """
-    from graph.projection.network import label_key
+    from graph.projection.queries import label_key
     from graph.projection.resolve import resolve_role
 
     found: dict[str, str] = {}
@@ -212,8 +212,8 @@ def skill_matches(P: Any, text: str, limit: int = 10) -> list[dict[str, str]]:
 
     Examples
     --------
-    >>> from graph.projection.network import load_projection
-    >>> from graph.store.local import open_store
+    >>> from graph.projection.cache import load_projection
+    >>> from graph.build.builtin import open_store
     >>> [s["label"] for s in skill_matches(load_projection(open_store()), "risk", 1)]
     ['Risk management']
     """

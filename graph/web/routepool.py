@@ -3,7 +3,7 @@
 Route search is pure Python, so threads of one server process share one core.
 A :class:`RoutePool` runs :func:`graph.web.planner.answer` in processes instead;
 each reads the projection from the cache file the server process wrote
-(:func:`graph.projection.network.load_projection`), checks its build id, and only reads
+(:func:`graph.projection.cache.load_projection`), checks its build id, and only reads
 it afterwards. Answers and errors come back as plain data (status, body), so
 nothing depends on pickling exception classes.
 
@@ -29,7 +29,7 @@ _P: Any = None
 
 def _init(path: str, fingerprint: str) -> None:
     global _P
-    from graph.projection.network import loads_projection
+    from graph.projection.cache import loads_projection
 
     # the cache file holds data only (see dumps_projection): never unpickled
     P = loads_projection(Path(path).read_bytes())
@@ -51,8 +51,8 @@ class RoutePool:
 
     Examples
     --------
-    >>> from graph.projection.network import load_projection
-    >>> from graph.store.local import open_store
+    >>> from graph.projection.cache import load_projection
+    >>> from graph.build.builtin import open_store
     >>> store = open_store()
     >>> P = load_projection(store)
     >>> pool = RoutePool(store.projection_cache(), store.fingerprint, processes=1)

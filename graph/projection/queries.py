@@ -1,0 +1,227 @@
+"""The SELECTs that feed the projection and the similarity model, and how their rows are read.
+
+Each query has one text, so a remote server sees each question once; rows are
+sorted (:func:`sorted_select`) because servers return them in any order and
+the projection must not depend on it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = ["sorted_select", "label_key"]
+
+
+CG = "https://w3id.org/careergraph/ontology#"
+
+
+#: abbreviations people type, expanded the same way in labels and in queries
+ABBREVIATIONS = {
+    "tpm": "technical program manager",
+    "tpms": "technical program manager",
+    "em": "engineering manager",
+    "sa": "solutions architect",
+    "sre": "site reliability engineering",
+    "sr": "senior",
+    "jr": "junior",
+    "mgr": "manager",
+    "eng": "engineering",
+    "cto": "chief technology officer",
+    "cio": "chief information officer",
+    "coo": "chief operating officer",
+    "vp": "vice president",
+    "svp": "senior vice president",
+    "dir": "director",
+}
+
+
+ROLES_Q = """
+SELECT ?role ?label ?guide ?code ?levelRank WHERE {
+  ?role a cg:Role ; skos:prefLabel ?label .
+  OPTIONAL { ?role cg:guide ?guide }
+  OPTIONAL { ?role skos:notation ?code }
+  OPTIONAL { ?role cg:experienceLevel/cg:rank ?levelRank }
+}"""
+
+
+LABELS_Q = """
+SELECT ?role ?label WHERE {
+  ?role a cg:Role .
+  { ?role skos:altLabel ?label } UNION { ?role skos:hiddenLabel ?label }
+  UNION { ?role rdfs:label ?label }
+}"""
+
+
+SKILLS_Q = """
+SELECT ?role ?skill ?importance ?level WHERE {
+  ?role cg:skillRequirement ?req . ?req cg:skill ?skill .
+  OPTIONAL { ?req cg:importance ?importance }
+  OPTIONAL { ?req cg:level ?level }
+}"""
+
+
+TECH_FLAGS_Q = """
+SELECT ?role ?skill ?hot ?demand WHERE {
+  ?role cg:skillRequirement ?req . ?req cg:skill ?skill .
+  { ?req cg:hotTechnology ?hot } UNION { ?req cg:inDemand ?demand }
+}"""
+
+
+WAGE_LINE_Q = """
+SELECT ?role ?line ?title ?proxy ?p10 ?p25 ?median WHERE {
+  ?role cg:salaryBand ?band . ?band cg:wageLine ?line .
+  OPTIONAL { ?band cg:wageLineTitle ?title }
+  OPTIONAL { ?band cg:proxyWage ?proxy }
+  OPTIONAL { ?band schema:percentile10 ?p10 }
+  OPTIONAL { ?band schema:percentile25 ?p25 }
+  OPTIONAL { ?band schema:median ?median }
+}"""
+
+
+LEVEL_ANCHORS_Q = """
+SELECT ?skill ?level ?text WHERE {
+  ?skill cg:levelAnchor ?anchor . ?anchor cg:anchorLevel ?level ; rdfs:label ?text .
+}"""
+
+
+GAPS_Q = "SELECT ?role ?skill WHERE { ?role cg:commonlyMissingSkill ?skill }"
+
+
+SKILL_LABELS_Q = """
+SELECT ?skill ?label ?type WHERE {
+  VALUES ?type { cg:Skill cg:Knowledge cg:Technology }
+  ?skill a ?type ; skos:prefLabel ?label .
+}"""
+
+
+TECH_CLASS_Q = """
+SELECT ?skill ?class WHERE { ?skill a cg:Technology ; skos:broader ?class . }"""
+
+
+SKILL_ALT_LABELS_Q = """
+SELECT ?skill ?label WHERE { ?skill a cg:Skill ; skos:altLabel ?label . }"""
+
+
+MOVES_Q = """
+SELECT ?move ?from ?to ?kind ?source ?tier ?index WHERE {
+  ?move a cg:Transition ; cg:fromRole ?from ; cg:toRole ?to ; cg:transitionKind ?kind .
+  OPTIONAL { ?move dcterms:source ?source }
+  OPTIONAL { ?move cg:relatedTier ?tier }
+  OPTIONAL { ?move cg:relatedIndex ?index }
+}"""
+
+
+MOVE_SKILLS_Q = "SELECT ?move ?skill WHERE { ?move a cg:Transition ; cg:skillToGain ?skill }"
+
+
+SALARY_Q = """
+SELECT ?role ?band ?levelLabel ?rank ?min ?max ?currency ?median ?open ?position WHERE {
+  ?role cg:salaryBand ?band .
+  ?band schema:minValue ?min ; schema:maxValue ?max ; schema:currency ?currency .
+  OPTIONAL { ?band cg:experienceLevel ?lv . ?lv skos:prefLabel ?levelLabel .
+             OPTIONAL { ?lv cg:rank ?rank } }
+  OPTIONAL { ?band schema:median ?median }
+  OPTIONAL { ?band cg:openEnded ?open }
+  OPTIONAL { ?band cg:position ?position }
+}"""
+
+
+ZONE_Q = """
+SELECT ?role ?zone WHERE {
+  ?role cg:experienceLevel ?z .
+  VALUES (?z ?zone) {
+    (cg:JobZone1 1) (cg:JobZone2 2) (cg:JobZone3 3) (cg:JobZone4 4) (cg:JobZone5 5)
+  }
+}"""
+
+
+EDUCATION_Q = """
+SELECT ?role ?rank WHERE {
+  ?role schema:educationRequirements ?e . ?e a cg:EducationLevel ; cg:rank ?rank
+}"""
+
+
+CLOSE_EDUCATION_Q = """
+SELECT ?role ?rank WHERE {
+  ?role cg:guide ?g ; skos:closeMatch ?o . ?o schema:educationRequirements/cg:rank ?rank
+}"""
+
+
+PREPARATION_Q = """
+SELECT ?role ?scale ?category ?label ?min ?max WHERE {
+  ?role cg:preparation ?p . ?p cg:preparationScale/skos:notation ?scale ;
+     cg:typicalCategory ?category ; rdfs:label ?label .
+  OPTIONAL { ?p cg:minYears ?min } OPTIONAL { ?p cg:maxYears ?max }
+}"""
+
+
+ESTIMATED_Q = """
+SELECT ?role ?scale ?from WHERE {
+  ?role cg:preparation ?p . ?p cg:preparationScale/skos:notation ?scale ; cg:estimatedFrom ?from
+}"""
+
+
+EXPERIENCE_Q = """
+SELECT ?role ?min ?max ?rank ?label WHERE {
+  ?role schema:experienceRequirements ?x . ?x cg:minYears ?min .
+  OPTIONAL { ?x cg:maxYears ?max }
+  OPTIONAL { ?x cg:experienceLevel ?lv . ?lv cg:rank ?rank . ?lv skos:prefLabel ?label }
+}"""
+
+
+ISCO_Q = """
+SELECT ?role ?isco ?regulated WHERE {
+  ?role a cg:Role .
+  OPTIONAL { ?role cg:iscoSkillLevel ?isco }
+  OPTIONAL { ?role cg:regulatedProfession ?regulated }
+  FILTER(BOUND(?isco) || BOUND(?regulated))
+}"""
+
+
+CREDENTIALS_Q = "SELECT ?role ?label WHERE { ?role cg:credential ?c . ?c rdfs:label ?label }"
+
+
+SECTORS_Q = (
+    "SELECT ?role ?item ?label WHERE { ?role cg:sector ?item . ?item skos:prefLabel ?label }"
+)
+
+
+EMPLOYERS_Q = (
+    "SELECT ?role ?item ?label WHERE { ?role cg:employer ?item . ?item skos:prefLabel ?label }"
+)
+
+
+#: the similarity model's texts: every role, its responsibilities, its description and phrases
+ROLE_IRIS_Q = "SELECT ?role WHERE { ?role a cg:Role }"
+TASKS_Q = "SELECT ?role ?text WHERE { ?role cg:responsibility ?r . ?r rdfs:label ?text }"
+ROLE_TEXT_Q = """
+SELECT ?role ?text WHERE {
+  { ?role a cg:Role ; schema:description ?text }
+  UNION { ?role cg:skillRequirement ?req . ?req cg:phrase ?text }
+}
+"""
+
+
+def _row_key(row: dict[str, Any]) -> list[tuple[str, str]]:
+    return sorted((k, str(v)) for k, v in row.items())
+
+
+def sorted_select(store: Any, query: str) -> list[dict[str, Any]]:
+    """Run a SELECT and sort its rows: servers return rows in any order; the projection must not."""
+    return sorted(store.select(query), key=_row_key)
+
+
+def label_key(text: str) -> str:
+    """Return the key role labels are indexed and looked up by.
+
+    Lowercase words, '&' as 'and', abbreviations expanded.
+
+    Examples
+    --------
+    >>> label_key("Sr. TPM (Cloud/Infra)")
+    'senior technical program manager cloud infra'
+    """
+    from graph.skills import normalize
+
+    words = normalize(text).split()
+    return " ".join(ABBREVIATIONS.get(w, w) for w in words)
