@@ -10,20 +10,12 @@ import pytest
 
 from graph.errors import NoRouteError, UnknownRoleError, UsageError
 from graph.projection.similarity import SimilarityModel
-from graph.routes.paths import (
-    SkillDelta,
-    Weights,
-    k_routes,
-    next_moves,
-    parse_weights,
-    resolve_skills,
-    routing_graph,
-    salary_change,
-    skill_delta,
-    split_have,
-    step_cost,
-)
+from graph.routes.deltas import SkillDelta, salary_change, skill_delta, step_cost
+from graph.routes.have import resolve_skills, split_have
+from graph.routes.next import next_moves
 from graph.routes.reports import gap_report, next_report, path_report, similar_report
+from graph.routes.search import k_routes, routing_graph
+from graph.routes.weights import Weights, parse_weights
 
 SKILLS = {
     "plan": "Program planning",
@@ -646,7 +638,10 @@ def test_a_direct_comparison_competes_with_chains():
 
 
 def test_step_costs_remembered_per_have_give_the_same_routes(projection):
-    from graph.routes.paths import _MEMO, COST_TABLES, Weights, k_routes, resolve_skills
+    from graph.routes.have import resolve_skills
+    from graph.routes.memo import _MEMO
+    from graph.routes.search import COST_TABLES, k_routes
+    from graph.routes.weights import Weights
 
     source = next(r for r in projection if projection.nodes[r]["label"].startswith("Technical P"))
     # a target with a skill profile, so that what you have changes the costs

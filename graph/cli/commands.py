@@ -658,8 +658,8 @@ def path_command(
     a pay cut and for each year of preparation (study and experience, minus
     --education and --years). Roles may be typed loosely: 'tpm', 'Director TPM'.
     """
-    from graph.routes.paths import parse_weights
     from graph.routes.reports import path_report
+    from graph.routes.weights import parse_weights
 
     report = path_report(
         _projection(ctx, graph_dir),
@@ -729,8 +729,8 @@ def next_command(
     Each move says why it ranks where it does. Moves to roles that ask less
     preparation are left out unless --step-downs.
     """
-    from graph.routes.paths import parse_weights
     from graph.routes.reports import next_report
+    from graph.routes.weights import parse_weights
 
     report = next_report(
         _projection(ctx, graph_dir),

@@ -14,7 +14,7 @@ failed export leaves any earlier output as it was.
 In the projection exports every node has ``kind`` (``role``, ``skill``,
 ``sector``) and ``label``; edges have ``kind`` (``move``, ``requires``,
 ``in_sector``) and a ``weight``: for a move its route cost with the default
-weights (lower is an easier step, see :func:`graph.routes.paths.step_cost`), for a
+weights (lower is an easier step, see :func:`graph.routes.deltas.step_cost`), for a
 requirement the O*NET importance (1-5, 1.0 where unrated), 1.0 otherwise.
 Attributes are only strings, integers, floats and booleans (a missing value
 is left out, never ``None``), which Gephi and Cytoscape need. The credit the
@@ -163,7 +163,7 @@ def export_projection(P: nx.DiGraph) -> nx.DiGraph:
     >>> G.edges["a", "s"]
     {'kind': 'requires', 'weight': 4.0, 'importance': 4.0}
     """
-    from graph.routes.paths import step_cost
+    from graph.routes.deltas import step_cost
 
     G = nx.DiGraph(name="careergraph projection")
     skills: dict[str, dict[str, Any]] = P.graph.get("skills", {})

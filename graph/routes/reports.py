@@ -2,7 +2,7 @@
 
 Each function takes the projection ``P`` and role names as a person types
 them, resolves the names (:mod:`graph.projection.resolve`), runs the algorithms of
-:mod:`graph.routes.paths` and returns plain data: the JSON contracts of ``path``,
+:mod:`graph.routes.search` and returns plain data: the JSON contracts of ``path``,
 ``next``, ``gap`` and ``similar``. None of them prints.
 """
 
@@ -15,25 +15,22 @@ from typing import Any
 import networkx as nx
 
 from graph.errors import NoRouteError, UsageError
-from graph.routes.paths import (
+from graph.routes.deltas import _order, salary_change
+from graph.routes.have import split_have
+from graph.routes.memo import _label, _ref, _skill_label
+from graph.routes.next import next_moves
+from graph.routes.payview import pay_facts
+from graph.routes.preparation import Standing
+from graph.routes.search import (
     WIDE_SUGGEST_TOP,
-    Standing,
-    Weights,
-    _label,
-    _order,
-    _ref,
-    _skill_label,
     _step,
     k_routes,
-    next_moves,
     route_preparation,
     route_skills,
     routing_graph,
-    salary_change,
-    split_have,
 )
-from graph.routes.payview import pay_facts
 from graph.routes.skillview import rank_skills, select_skills, skills_by_label
+from graph.routes.weights import Weights
 
 __all__ = ["path_report", "next_report", "gap_report", "similar_report"]
 
@@ -199,7 +196,7 @@ def path_report(
         for (u, v, kind), delta in zip(steps, deltas, strict=True):
             similarity = R.edges[u, v].get("similarity") if R.has_edge(u, v) else None
             if similarity is None and kind == "suggested":
-                from graph.routes.paths import _pair_similarity
+                from graph.routes.deltas import _pair_similarity
 
                 similarity = _pair_similarity(P, u, v)
             step = _step(P, u, v, kind, have_iris, weights, similarity, None, at, delta)

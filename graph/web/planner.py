@@ -44,7 +44,7 @@ def _builder(name: str) -> Callable[..., Any]:
 
 def prepare(P: Any) -> Any:
     """Build what answers on ``P`` reuse (the routing graph, the autocomplete names) once."""
-    from graph.routes.paths import routing_graph
+    from graph.routes.search import routing_graph
 
     routing_graph(P)
     _names(P)

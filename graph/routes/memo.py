@@ -1,0 +1,54 @@
+"""Things derived from the projection once and reused by warm calls: labels, shared labels.
+
+The memo is keyed by the projection object (weakly), so a rebuilt
+projection starts afresh.
+"""
+
+from __future__ import annotations
+
+import weakref
+from typing import Any
+
+__all__ = []
+
+
+_MEMO: weakref.WeakKeyDictionary[Any, dict[Any, Any]] = weakref.WeakKeyDictionary()
+
+
+def _memo(P: Any) -> dict[Any, Any]:
+    memo = _MEMO.get(P)
+    if memo is None:
+        memo = _MEMO[P] = {}
+    return memo
+
+
+def _label(P: Any, role: str) -> str:
+    return str(P.nodes[role].get("label") or role.rsplit("/", 1)[-1])
+
+
+def _skill_label(P: Any, skill: str) -> str:
+    """A skill's label; with its type when another skill has the same label
+    (O*NET's skill "Mathematics" and knowledge area "Mathematics")."""
+    info = P.graph.get("skills", {}).get(skill)
+    if not info:
+        return skill.rsplit("/", 1)[-1]
+    label = str(info["label"])
+    if label in _shared_labels(P) and info.get("type"):
+        return f"{label} ({info['type']})"
+    return label
+
+
+def _shared_labels(P: Any) -> set[str]:
+    memo = _memo(P)
+    if "shared_labels" not in memo:
+        seen: set[str] = set()
+        shared: set[str] = set()
+        for info in P.graph.get("skills", {}).values():
+            label = info.get("label")
+            (shared if label in seen else seen).add(label)
+        memo["shared_labels"] = shared
+    return memo["shared_labels"]  # type: ignore[no-any-return]
+
+
+def _ref(P: Any, role: str) -> dict[str, str]:
+    return {"id": role, "label": _label(P, role)}
