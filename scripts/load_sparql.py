@@ -33,7 +33,8 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from graph.sparql import query as sq  # noqa: E402
+from graph.sparql.named import named_queries  # noqa: E402
+from graph.sparql.params import bind_params  # noqa: E402
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 PLAIN = {
@@ -59,8 +60,8 @@ def workload(base: str) -> dict[str, str]:
 
     remote = RemoteStore(base + "sparql", named_graph="")
     queries = {}
-    for named in sq.named_queries():
-        queries[named.name] = sq.bind_params(named.text, named.examples(), remote)
+    for named in named_queries():
+        queries[named.name] = bind_params(named.text, named.examples(), remote)
     remote.close()
     queries.update(PLAIN)
     return queries

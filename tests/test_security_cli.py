@@ -176,7 +176,7 @@ def test_a_killed_builds_leftovers_are_removed(folder: Path) -> None:
 def test_update_waits_for_the_folder_lock(folder: Path) -> None:
     import threading
 
-    from graph.sparql.query import apply_update
+    from graph.sparql.update import apply_update
 
     done = threading.Event()
 

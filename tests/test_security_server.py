@@ -28,7 +28,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from graph.errors import UsageError
-from graph.sparql import query as sq
+from graph.sparql.run import run_query
 from graph.store.local import LocalStore
 from graph.web.app import MAX_QUERY_BYTES, BackgroundServer, create_app
 
@@ -113,7 +113,7 @@ def test_service_refused_by_the_library_and_the_local_store(
 ) -> None:
     for query in service_queries(listener.port):
         with pytest.raises(UsageError, match="SERVICE"):
-            sq.run_query(store, query)
+            run_query(store, query)
         with pytest.raises(UsageError, match="SERVICE"):
             store.select(query)
     assert listener.connections == 0

@@ -16,7 +16,7 @@ import httpx
 import pyoxigraph as ox
 import pytest
 
-from graph.sparql import query as sq
+from graph.sparql.named import named_queries
 from graph.store.local import GRAPH_IRI, LocalStore, write_graph
 from graph.web.app import BackgroundServer, create_app, negotiate
 
@@ -319,13 +319,13 @@ def test_query_page(http: httpx.Client) -> None:
     assert response.status_code == 200
     page = response.text
     assert '<textarea id="query" name="query"' in page
-    for named in sq.named_queries():
+    for named in named_queries():
         assert f">{named.name}</button>" in page
     assert "default-src 'none'" in response.headers["content-security-policy"]
     # no external resources: no src/href attribute leaves this server
     assert not re.search(r"""(src|href)=["']?(https?:)?//""", page)
     examples = json.loads(re.search(r'id="examples">(.*?)</script>', page, re.S).group(1))
-    ladder = examples[[q.name for q in sq.named_queries()].index("ladder-to-role")]
+    ladder = examples[[q.name for q in named_queries()].index("ladder-to-role")]
     assert f"<{R}director-tpm>" in ladder and "$role" not in ladder.split("\n", 3)[3]
 
 

@@ -20,8 +20,13 @@ from graph.errors import (
     UpdateRefusedError,
     UsageError,
 )
-from graph.sparql import query as sq
+from graph.namespaces import PREFIXES, sparql_prologue
+from graph.sparql.check import check_query
+from graph.sparql.named import NamedQuery, named_queries, named_query, parse_header
+from graph.sparql.params import bind_params, parse_param_args, resolve_name
 from graph.sparql.pool import QueryPool
+from graph.sparql.run import _results_format, run_query, serialize_capped
+from graph.sparql.update import apply_update
 from graph.store.local import LocalStore, read_manifest, write_graph
 from graph.syntax import query_kind, uses_service
 
@@ -53,8 +58,8 @@ def mini(mini_dir: Path) -> LocalStore:
 
 
 def select(store: LocalStore, name: str, **params: str) -> list[dict]:
-    text = sq.bind_params(sq.named_query(name).text, params, store)
-    return store.select(sq.sparql_prologue(text) + text)
+    text = bind_params(named_query(name).text, params, store)
+    return store.select(sparql_prologue(text) + text)
 
 
 # ---------------------------------------------------------------------------
@@ -123,26 +128,26 @@ def test_query_kind(query: str, kind: str) -> None:
 )
 def test_syntax_errors_name_line_and_column(query: str, message: str) -> None:
     with pytest.raises(QuerySyntaxError) as info:
-        sq.check_query(query)
+        check_query(query)
     assert str(info.value) == message
     assert info.value.exit_code == 2
 
 
 def test_known_prefixes_need_no_declaration() -> None:
-    assert sq.check_query("SELECT ?r WHERE { ?r a cg:Role ; skos:prefLabel ?l }") == "select"
+    assert check_query("SELECT ?r WHERE { ?r a cg:Role ; skos:prefLabel ?l }") == "select"
 
 
 @pytest.mark.parametrize("word", ["INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "WITH"])
 def test_updates_are_refused(word: str) -> None:
     with pytest.raises(UpdateRefusedError, match=f"SPARQL updates \\({word}\\) are refused"):
-        sq.check_query(f"{word} ...")
+        check_query(f"{word} ...")
 
 
 def test_service_can_be_refused() -> None:
     query = "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }"
-    assert sq.check_query(query, allow_service=True) == "select"
+    assert check_query(query, allow_service=True) == "select"
     with pytest.raises(UsageError, match="SERVICE"):
-        sq.check_query(query)
+        check_query(query)
     assert not uses_service('SELECT * WHERE { ?s rdfs:label "SERVICE" }')
 
 
@@ -156,15 +161,15 @@ def test_service_can_be_refused() -> None:
     ['x" } ; DROP ALL ; #', "a\\\"b", "line\nbreak } UNION { ?s ?p ?o", "'''", "${other}"],
 )
 def test_parameter_values_cannot_change_the_query(mini: LocalStore, value: str) -> None:
-    text = sq.bind_params("SELECT ?v WHERE { BIND($v AS ?v) }", {"v": value})
+    text = bind_params("SELECT ?v WHERE { BIND($v AS ?v) }", {"v": value})
     rows = mini.select(text)
     assert rows == [{"v": value}]
 
 
 def test_parameter_iris_are_checked() -> None:
     with pytest.raises(UsageError, match="is not a valid IRI"):
-        sq.bind_params("SELECT * WHERE { $s ?p ?o }", {"s": "<http://e.org/a> } #>"})
-    text = sq.bind_params("SELECT * WHERE { $s ?p ?o }", {"s": "cgr:role/tpm"})
+        bind_params("SELECT * WHERE { $s ?p ?o }", {"s": "<http://e.org/a> } #>"})
+    text = bind_params("SELECT * WHERE { $s ?p ?o }", {"s": "cgr:role/tpm"})
     assert text == f"SELECT * WHERE {{ <{R}tpm> ?p ?o }}"
 
 
@@ -179,12 +184,12 @@ def test_parameter_iris_are_checked() -> None:
     ],
 )
 def test_untyped_parameter_values(value: str, term: str) -> None:
-    assert sq.bind_params("ASK { ?s ?p $v }", {"v": value}) == f"ASK {{ ?s ?p {term} }}"
+    assert bind_params("ASK { ?s ?p $v }", {"v": value}) == f"ASK {{ ?s ?p {term} }}"
 
 
 def test_parameters_only_replace_variables_in_code() -> None:
     query = 'SELECT * WHERE { ?s ?p $v . ?s rdfs:comment "$v" } # $v'
-    assert sq.bind_params(query, {"v": "1"}) == (
+    assert bind_params(query, {"v": "1"}) == (
         'SELECT * WHERE { ?s ?p "1"^^<http://www.w3.org/2001/XMLSchema#integer> . '
         '?s rdfs:comment "$v" } # $v'
     )
@@ -192,26 +197,26 @@ def test_parameters_only_replace_variables_in_code() -> None:
 
 def test_parameter_mistakes() -> None:
     with pytest.raises(UsageError) as info:
-        sq.bind_params("SELECT * WHERE { $role ?p ?o }", {"rol": "x"})
+        bind_params("SELECT * WHERE { $role ?p ?o }", {"rol": "x"})
     assert str(info.value) == (
         "The query has no parameter $rol (its parameters: $role). "
         "Write $rol in the query where the value goes."
     )
     query = "# A query.\n# param role: Role -- the role you are in\nSELECT * WHERE { $role ?p ?o }"
     with pytest.raises(UsageError) as info:
-        sq.bind_params(query, {})
+        bind_params(query, {})
     assert str(info.value) == "The query needs --param role=... (the role you are in)."
     with pytest.raises(UsageError, match="--param takes NAME=VALUE, got 'role'"):
-        sq.parse_param_args(["role"])
+        parse_param_args(["role"])
     with pytest.raises(UsageError, match="is not an integer"):
-        sq.bind_params("# x\n# param n: integer\nASK { ?s ?p $n }", {"n": "many"})
+        bind_params("# x\n# param n: integer\nASK { ?s ?p $n }", {"n": "many"})
 
 
 def test_header_mistakes_name_the_line() -> None:
     with pytest.raises(UsageError, match=r"q.rq:2: unknown parameter type 'Person'"):
-        sq.parse_header("# A query.\n# param who: Person\nSELECT", source="q.rq")
+        parse_header("# A query.\n# param who: Person\nSELECT", source="q.rq")
     with pytest.raises(UsageError, match=r"q.rq:2: a parameter line reads"):
-        sq.parse_header("# A query.\n# param who Role\nSELECT", source="q.rq")
+        parse_header("# A query.\n# param who Role\nSELECT", source="q.rq")
 
 
 @pytest.mark.parametrize(
@@ -227,23 +232,23 @@ def test_header_mistakes_name_the_line() -> None:
     ],
 )
 def test_roles_are_found_by_name_or_iri(mini: LocalStore, value: str) -> None:
-    assert sq.resolve_name(mini, "Role", value) == R + "tpm"
+    assert resolve_name(mini, "Role", value) == R + "tpm"
 
 
 def test_unknown_and_ambiguous_names(mini: LocalStore) -> None:
     with pytest.raises(UnknownRoleError) as unknown:
-        sq.resolve_name(mini, "Role", "Technical Progam Manger")
+        resolve_name(mini, "Role", "Technical Progam Manger")
     assert str(unknown.value).startswith(
         "Unknown role 'Technical Progam Manger'. Did you mean: Technical Program Manager"
     )
     with pytest.raises(AmbiguousRoleError) as ambiguous:
-        sq.resolve_name(mini, "Role", "Program Manager")
+        resolve_name(mini, "Role", "Program Manager")
     assert "Principal/Staff Technical Program Manager" in str(ambiguous.value)
     with pytest.raises(UsageError, match="Unknown skill 'Juggling'"):
-        sq.resolve_name(mini, "Skill", "Juggling")
+        resolve_name(mini, "Skill", "Juggling")
     with pytest.raises(UsageError, match="is not a role in this graph"):
-        sq.resolve_name(mini, "Role", S + "budgeting")
-    assert sq.resolve_name(mini, "ExperienceLevel", "senior") == (
+        resolve_name(mini, "Role", S + "budgeting")
+    assert resolve_name(mini, "ExperienceLevel", "senior") == (
         "https://w3id.org/careergraph/ontology#SeniorLevel"
     )
 
@@ -254,7 +259,7 @@ def test_unknown_and_ambiguous_names(mini: LocalStore) -> None:
 
 
 def test_named_queries_are_listed_with_descriptions() -> None:
-    queries = {q.name: q for q in sq.named_queries()}
+    queries = {q.name: q for q in named_queries()}
     for name in (
         "roles-needing-skill",
         "moves-from-role",
@@ -267,9 +272,9 @@ def test_named_queries_are_listed_with_descriptions() -> None:
         "ladder-to-role",
     ):
         assert queries[name].description, name
-        sq.check_query(queries[name].text)
+        check_query(queries[name].text)
     with pytest.raises(UsageError) as info:
-        sq.named_query("ladder")
+        named_query("ladder")
     assert str(info.value) == (
         "Unknown named query 'ladder'. Did you mean: ladder-to-role? "
         "Run 'careergraph sparql --list' to see them all."
@@ -423,11 +428,11 @@ BUILTIN_FIRST_ROWS = {
 
 
 def test_every_named_query_has_an_expected_answer() -> None:
-    assert sorted(BUILTIN_FIRST_ROWS) == sorted(q.name for q in sq.named_queries())
+    assert sorted(BUILTIN_FIRST_ROWS) == sorted(q.name for q in named_queries())
 
 
-@pytest.mark.parametrize("named", sq.named_queries(), ids=lambda q: q.name)
-def test_named_queries_answer_on_the_builtin_graph(store: LocalStore, named: sq.NamedQuery) -> None:
+@pytest.mark.parametrize("named", named_queries(), ids=lambda q: q.name)
+def test_named_queries_answer_on_the_builtin_graph(store: LocalStore, named: NamedQuery) -> None:
     rows = select(store, named.name, **named.examples())
     first, every = BUILTIN_FIRST_ROWS[named.name]
     assert rows, f"{named.name} gave no rows with {named.examples()}"
@@ -514,28 +519,28 @@ def _rows_of(body: bytes, fmt: str) -> list[tuple[str, str]]:
     ],
 )
 def test_results_formats(mini: LocalStore, fmt: str, media_type: str) -> None:
-    result = sq.run_query(mini, ROLES, fmt)
+    result = run_query(mini, ROLES, fmt)
     assert result.media_type.split(";")[0] == media_type
     assert _rows_of(result.body, fmt) == MINI_ROLES
-    capped = sq.serialize_capped(mini.raw.query(ROLES, prefixes=sq.PREFIXES), fmt, None)
+    capped = serialize_capped(mini.raw.query(ROLES, prefixes=PREFIXES), fmt, None)
     assert capped.body == result.body and not capped.truncated
 
 
 def test_serialize_capped_cuts_rows_and_triples(mini: LocalStore) -> None:
-    out = sq.serialize_capped(mini.raw.query(ROLES, prefixes=sq.PREFIXES), "json", 4)
+    out = serialize_capped(mini.raw.query(ROLES, prefixes=PREFIXES), "json", 4)
     assert (out.rows, out.truncated) == (4, True)
     assert len(json.loads(out.body)["results"]["bindings"]) == 4
     construct = "CONSTRUCT WHERE { ?r a cg:Role }"
-    out = sq.serialize_capped(mini.raw.query(construct, prefixes=sq.PREFIXES), "ntriples", 2)
+    out = serialize_capped(mini.raw.query(construct, prefixes=PREFIXES), "ntriples", 2)
     assert (out.rows, out.truncated, out.body.count(b"\n")) == (2, True, 2)
 
 
 def test_construct_gives_turtle_and_select_refuses_it(mini: LocalStore) -> None:
-    result = sq.run_query(mini, "CONSTRUCT WHERE { ?r a cg:Role }", "json")
+    result = run_query(mini, "CONSTRUCT WHERE { ?r a cg:Role }", "json")
     assert result.media_type == "text/turtle"
     assert len(list(ox.parse(result.body, format=ox.RdfFormat.TURTLE))) == 6
     with pytest.raises(UsageError, match="use --format table|json|xml|csv|tsv"):
-        sq.run_query(mini, ROLES, "turtle")
+        run_query(mini, ROLES, "turtle")
 
 
 class SlowStore:
@@ -551,7 +556,7 @@ class SlowStore:
 def test_timeout_stops_waiting() -> None:
     started = time.monotonic()
     with pytest.raises(QueryTimeoutError) as info:
-        sq.run_query(SlowStore(), "SELECT * WHERE { ?s ?p ?o }", timeout=0.3)
+        run_query(SlowStore(), "SELECT * WHERE { ?s ?p ?o }", timeout=0.3)
     assert time.monotonic() - started < 5
     assert str(info.value) == (
         "Query stopped after 0.3 s. Narrow it (more specific patterns, LIMIT) "
@@ -609,7 +614,7 @@ def test_apply_update_commits_a_new_build(tmp_path: Path, mini_dir: Path) -> Non
     graph = tmp_path / "g"
     shutil.copytree(mini_dir, graph)
     before = read_manifest(graph)
-    report = sq.apply_update(
+    report = apply_update(
         graph, "INSERT DATA { cgr:role\\/tpm skos:altLabel $title }", {"title": "Infra TPM"}
     )
     after = read_manifest(graph)
@@ -627,7 +632,7 @@ def test_failed_update_leaves_the_graph(tmp_path: Path, mini_dir: Path) -> None:
     shutil.copytree(mini_dir, graph)
     turtle = (graph / "graph.ttl").read_bytes()
     with pytest.raises(QuerySyntaxError):
-        sq.apply_update(graph, "INSERT DATA { <http://e.org/a> }")
+        apply_update(graph, "INSERT DATA { <http://e.org/a> }")
     assert (graph / "graph.ttl").read_bytes() == turtle
     assert read_manifest(graph).build_id == read_manifest(mini_dir).build_id
 
@@ -670,7 +675,7 @@ def test_cli_named_query_csv(runner, mini_dir: Path) -> None:
 def test_cli_results_formats_parse(runner, mini_dir: Path, fmt: str) -> None:
     result = run_cli(runner, "sparql", "--graph", str(mini_dir), ROLES, "--format", fmt)
     assert result.exit_code == 0, result.output
-    parsed = ox.parse_query_results(result.stdout_bytes, format=sq._results_format(fmt))
+    parsed = ox.parse_query_results(result.stdout_bytes, format=_results_format(fmt))
     assert len(list(parsed)) == 6
 
 
@@ -688,7 +693,7 @@ def test_cli_list(runner) -> None:
     assert "ladder-to-role       The shortest progression ladder to a role" in result.stdout
     assert "--param role=ROLE  the role at the top of the ladder" in result.stdout
     listed = json.loads(run_cli(runner, "sparql", "--list", "--format", "json").stdout)
-    assert {q["name"] for q in listed} == {q.name for q in sq.named_queries()}
+    assert {q["name"] for q in listed} == {q.name for q in named_queries()}
 
 
 @pytest.mark.parametrize(

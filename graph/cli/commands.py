@@ -986,7 +986,7 @@ def _query_text(query: str | None, query_file: Any, name: str | None) -> str:
     if len(given) != 1:
         raise UsageError("Give one of QUERY, -f FILE or --name NAME (see --list).")
     if name is not None:
-        from graph.sparql.query import named_query
+        from graph.sparql.named import named_query
 
         return named_query(name).text
     if query_file is not None:
@@ -1074,11 +1074,15 @@ def sparql(
       careergraph sparql --name ladder-to-role --param role='Director of TPM'
       careergraph sparql --name skills-to-gain -p from=TPM -p to='Director of TPM' --format csv
     """
-    from graph.sparql import query as sq
+    from graph.cli.results import results_table
+    from graph.sparql.named import named_queries
+    from graph.sparql.params import parse_param_args
+    from graph.sparql.run import execute
+    from graph.sparql.update import apply_update
     from graph.syntax import query_kind
 
     if list_named:
-        queries = sq.named_queries()
+        queries = named_queries()
         if fmt == "json":
             echo_json([q.to_dict() for q in queries])
             return
@@ -1089,7 +1093,7 @@ def sparql(
                 click.echo(f"{'':<{width}}    {p.usage()}  {p.help}")
         return
     text = _query_text(query, query_file, name)
-    values = sq.parse_param_args(params)
+    values = parse_param_args(params)
     if allow_update and query_kind(text) == "update":
         from graph.errors import UsageError
 
@@ -1102,18 +1106,18 @@ def sparql(
             )
         from graph.build.builtin import resolve_graph_dir
 
-        report = sq.apply_update(resolve_graph_dir(graph_dir), text, values)
+        report = apply_update(resolve_graph_dir(graph_dir), text, values)
         click.echo(
             f"Updated {report.graph_dir}: {report.triples_before} -> {report.triples_after} "
             f"triples; graph.ttl rewritten as build {report.build_id}."
         )
         return
     store = get_store(ctx, graph_dir)
-    result = sq.execute(store, text, values, "json" if fmt == "table" else fmt, timeout=timeout)
+    result = execute(store, text, values, "json" if fmt == "table" else fmt, timeout=timeout)
     if fmt == "table" and result.kind in ("select", "ask"):
         from graph.cli.tables import console
 
-        table = sq.results_table(result.body)
+        table = results_table(result.body)
         console().print(table)
         if result.kind == "select":
             click.echo(f"{table.row_count} row{'s' if table.row_count != 1 else ''}")

@@ -22,7 +22,8 @@ from typing import Any
 
 from graph.errors import QueryError, QuerySyntaxError, QueryTimeoutError, UsageError
 from graph.namespaces import PREFIXES
-from graph.sparql.query import ENGINE_STACK_BYTES, QueryResult, _syntax_message, serialize_capped
+from graph.sparql.check import ENGINE_STACK_BYTES, _syntax_message
+from graph.sparql.run import QueryResult, serialize_capped
 from graph.syntax import screen_query
 
 __all__ = ["QueryPool", "no_network"]

@@ -60,8 +60,12 @@ from graph.errors import (
     UpdateRefusedError,
     UsageError,
 )
-from graph.namespaces import CG_IRI, ID_IRI, PREFIXES
-from graph.sparql import query as sq
+from graph.namespaces import CG_IRI, ID_IRI, PREFIXES, sparql_prologue
+from graph.sparql.check import check_query
+from graph.sparql.named import named_queries
+from graph.sparql.params import bind_params, resolve_name
+from graph.sparql.results import binding_text, shorten_iri
+from graph.sparql.run import QueryResult, run_with_timeout, serialize_capped
 from graph.store.local import GRAPH_IRI
 from graph.syntax import query_kind
 from graph.web.api import MAX_K
@@ -199,21 +203,21 @@ class _StoreRunner:
         self.timeout = timeout
         self.max_rows = max_rows
 
-    def run(self, query: str, result_format: str) -> sq.QueryResult:
+    def run(self, query: str, result_format: str) -> QueryResult:
         import pyoxigraph as ox
 
         kind = query_kind(query)
         graph_result = kind in ("construct", "describe")
         wire = "ntriples" if graph_result else "json"
-        full = sq.sparql_prologue(query) + query
-        body, _ = sq.run_with_timeout(
+        full = sparql_prologue(query) + query
+        body, _ = run_with_timeout(
             lambda: self.store.query_raw(full, wire, timeout=self.timeout), self.timeout
         )
         if graph_result:
             parsed: Any = ox.parse(body, format=ox.RdfFormat.N_TRIPLES)
         else:
             parsed = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
-        return sq.serialize_capped(parsed, result_format, self.max_rows)
+        return serialize_capped(parsed, result_format, self.max_rows)
 
     def close(self) -> None:
         """Nothing to stop: queries run in daemon threads."""
@@ -317,14 +321,14 @@ def _cell_html(binding: Mapping[str, Any] | None) -> str:
         return ""
     if binding.get("type") == "uri":
         iri = str(binding["value"])
-        short = html.escape(sq.shorten_iri(iri))
+        short = html.escape(shorten_iri(iri))
         if iri.startswith(ID_IRI + "role/"):
             return f'<a href="{html.escape(_role_url(iri))}">{short}</a>'
         return f'<span title="{html.escape(iri)}">{short}</span>'
-    return html.escape(sq.binding_text(binding))
+    return html.escape(binding_text(binding))
 
 
-def _results_html(result: sq.QueryResult) -> str:
+def _results_html(result: QueryResult) -> str:
     e = html.escape
     if result.kind == "construct":
         return f"<pre>{e(result.body.decode('utf-8', 'replace'))}</pre>"
@@ -602,9 +606,9 @@ def create_app(
         if cached is not None:
             return cached  # type: ignore[no-any-return]
         found = []
-        for named in sq.named_queries():
+        for named in named_queries():
             try:
-                text = sq.bind_params(named.text, named.examples(), store)
+                text = bind_params(named.text, named.examples(), store)
             except CareerGraphError:
                 text = named.text  # the example values are not in this graph
             found.append({"name": named.name, "description": named.description, "text": text})
@@ -712,7 +716,7 @@ def create_app(
             )
         try:
             kind = await run_in_threadpool(
-                lambda: sq.check_query(query, allow_service=allow_service, timeout=timeout)
+                lambda: check_query(query, allow_service=allow_service, timeout=timeout)
             )
         except UpdateRefusedError as exc:
             return _text(403, f"This endpoint is read-only: {exc}")
@@ -862,7 +866,7 @@ def create_app(
         try:
             iri = await run_in_threadpool(find)
             if iri is None:
-                found = await run_in_threadpool(sq.resolve_name, store, "Role", rid)
+                found = await run_in_threadpool(resolve_name, store, "Role", rid)
                 return RedirectResponse(_role_url(found), status_code=307)
         except (UnknownRoleError, AmbiguousRoleError) as exc:
             return _text(404, f"{exc} The roles are listed at /roles.")
