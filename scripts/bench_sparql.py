@@ -35,7 +35,7 @@ import pyoxigraph as ox
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from graph.vocab import CG_IRI, ID_IRI, PREFIXES  # noqa: E402
+from graph.vocab import CG_IRI, ID_IRI, PREFIXES
 
 QUERIES = {
     "count roles": "SELECT (COUNT(?r) AS ?n) WHERE { ?r a cg:Role }",

@@ -27,9 +27,10 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from graph.importers.onet import import_onet  # noqa: E402
-from graph.projection import similarity  # noqa: E402
-from graph.store.local import MANIFEST, LocalStore  # noqa: E402
+from graph.importers.onet import import_onet
+from graph.projection import similarity
+from graph.store.folder import MANIFEST
+from graph.store.local import LocalStore
 
 ONET = REPO.parent / "shared" / "data" / "onet" / "tsv_from_xlsx"
 ID = "https://w3id.org/careergraph/id/onet/"

@@ -33,8 +33,8 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from graph.sparql.named import named_queries  # noqa: E402
-from graph.sparql.params import bind_params  # noqa: E402
+from graph.sparql.named import named_queries
+from graph.sparql.params import bind_params
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 PLAIN = {

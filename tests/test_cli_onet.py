@@ -152,7 +152,7 @@ def test_the_projection_reads_wage_lines_anchors_and_technology_flags(onet_dir):
 
 
 def test_a_shared_wage_line_claims_no_pay_change(capsys):
-    from graph.cli.tables import gap_view
+    from graph.cli.routeviews import gap_view
 
     rn = {
         "line": "29-1141",
@@ -239,7 +239,7 @@ def test_show_caps_long_sections_unless_all(capsys):
 
 
 def test_a_long_route_names_its_most_important_skills_first(capsys):
-    from graph.cli.tables import ROUTE_SHOWN, routes_view
+    from graph.cli.routeviews import ROUTE_SHOWN, routes_view
 
     def step(n: int, score: float) -> dict:
         names = [f"skill {n}-{i}" for i in range(8)]
@@ -284,7 +284,7 @@ def test_a_long_route_names_its_most_important_skills_first(capsys):
 
 
 def test_a_route_within_one_wage_line_claims_no_pay_change(capsys):
-    from graph.cli.tables import routes_view
+    from graph.cli.routeviews import routes_view
 
     step = {
         "from": "Registered Nurses",

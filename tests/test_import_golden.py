@@ -18,7 +18,8 @@ import pytest
 
 from graph.importers.esco import import_esco
 from graph.importers.onet import import_onet
-from graph.store.local import GRAPH_IRI, LocalStore
+from graph.store.folder import GRAPH_IRI
+from graph.store.local import LocalStore
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 GOLDEN = Path(__file__).resolve().parent / "golden"

@@ -25,7 +25,8 @@ from graph.importers.onet import (
     skills_to_gain,
 )
 from graph.importers.wages import read_oews
-from graph.store.local import LocalStore, read_manifest
+from graph.store.folder import read_manifest
+from graph.store.local import LocalStore
 from graph.vocab import PREFIXES
 
 FIXTURES = Path(__file__).parent / "fixtures"

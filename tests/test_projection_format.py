@@ -14,7 +14,8 @@ import pytest
 from graph.projection import cache, network
 from graph.projection.cache import dumps_projection, load_projection, loads_projection
 from graph.projection.network import build_projection
-from graph.store.local import PROJECTION_SUFFIX, LocalStore
+from graph.store.folder import PROJECTION_SUFFIX
+from graph.store.local import LocalStore
 
 
 @pytest.fixture

@@ -34,8 +34,9 @@ from graph.errors import (
     UsageError,
 )
 from graph.projection import queries
+from graph.store.endpoint import EndpointClient
 from graph.store.push import batches, push
-from graph.store.remote import DEFAULT_NAMED_GRAPH, EndpointClient, RemoteStore, query_form
+from graph.store.remote import DEFAULT_NAMED_GRAPH, RemoteStore, query_form
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 TARGET = "Director of Technical Program Management"
@@ -847,7 +848,8 @@ def test_virtuoso_projection_queries(virtuoso_builtin, store, name):
 @pytest.fixture(scope="module")
 def no_duration_graph(builtin_dir: Path, tmp_path_factory) -> Path:
     """The built-in graph without xsd:duration literals, which Virtuoso's SPARQL Update refuses."""
-    from graph.store.local import LocalStore, write_graph
+    from graph.store.local import LocalStore
+    from graph.store.write import write_graph
 
     source = LocalStore(builtin_dir)
     quads = [
@@ -887,7 +889,7 @@ def test_virtuoso_push_through_sparql_update_into_another_graph(
 
 @pytest.mark.virtuoso
 def test_virtuoso_update_cannot_carry_durations_and_says_so(virtuoso, tmp_path):
-    from graph.store.local import write_graph
+    from graph.store.write import write_graph
 
     duration = ox.Literal("P1Y", datatype=ox.NamedNode(XSD + "duration"))
     node = ox.NamedNode("https://w3id.org/careergraph/id/salary/x")

@@ -18,7 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from graph.store.local import LOCK_FILE, LocalStore, folder_lock, read_manifest
+from graph.store.folder import LOCK_FILE, folder_lock, read_manifest
+from graph.store.local import LocalStore
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -17,7 +17,9 @@ import pyoxigraph as ox
 import pytest
 
 from graph.sparql.named import named_queries
-from graph.store.local import GRAPH_IRI, LocalStore, write_graph
+from graph.store.folder import GRAPH_IRI
+from graph.store.local import LocalStore
+from graph.store.write import write_graph
 from graph.web.app import BackgroundServer, create_app, negotiate
 
 pytestmark = pytest.mark.server

@@ -27,7 +27,9 @@ from graph.sparql.params import bind_params, parse_param_args, resolve_name
 from graph.sparql.pool import QueryPool
 from graph.sparql.run import _results_format, run_query, serialize_capped
 from graph.sparql.update import apply_update
-from graph.store.local import LocalStore, read_manifest, write_graph
+from graph.store.folder import read_manifest
+from graph.store.local import LocalStore
+from graph.store.write import write_graph
 from graph.syntax import query_kind, uses_service
 
 REPO = Path(__file__).resolve().parents[1]

@@ -14,14 +14,10 @@ from conftest import REPO
 
 from graph.build.builtin import builtin_graph_dir, resolve_graph_dir
 from graph.errors import GraphNotFoundError, QuerySyntaxError
-from graph.store.local import (
-    GRAPH_IRI,
-    MANIFEST,
-    LocalStore,
-    read_manifest,
-    term_to_python,
-    write_graph,
-)
+from graph.store.base import term_to_python
+from graph.store.folder import GRAPH_IRI, MANIFEST, read_manifest
+from graph.store.local import LocalStore
+from graph.store.write import write_graph
 
 EX = "https://example.org/"
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -66,7 +62,7 @@ def test_a_failing_projection_or_store_copy_leaves_the_previous_graph(tmp_path, 
         raise RuntimeError("disk on fire")
 
     if where == "copy":
-        monkeypatch.setattr("graph.store.local._copy_store", boom)
+        monkeypatch.setattr("graph.store.write._copy_store", boom)
     with pytest.raises(RuntimeError):
         write_graph(tmp_path, fill_two, after=boom if where == "after" else None)
     assert sorted(p.name for p in tmp_path.iterdir()) == listing
@@ -84,7 +80,7 @@ def test_the_store_on_disk_holds_every_quad_in_chunks(tmp_path):
 
     source = ox.Store()
     fill_many(source)
-    from graph.store.local import _copy_store
+    from graph.store.write import _copy_store
 
     _copy_store(source, tmp_path / "copy", chunk=1000)  # many chunks, each ending on a line
     copy = ox.Store.read_only(str(tmp_path / "copy"))

@@ -9,7 +9,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from graph.store.local import MANIFEST, LocalStore, Store, read_manifest
+from graph.store.base import Store
+from graph.store.folder import MANIFEST, read_manifest
+from graph.store.local import LocalStore
 
 __all__ = ["builtin_graph_dir", "resolve_graph_dir", "open_store"]
 

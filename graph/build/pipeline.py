@@ -8,7 +8,7 @@ The steps of ``careergraph build``:
 3. turn every fact into triples (:func:`guide_graph`), with the skills to gain
    on every transition derived from the two roles' skills;
 4. check the graph against the SHACL shapes (:func:`validate_graph`);
-5. write the graph folder atomically (:func:`graph.store.local.write_graph`): Turtle,
+5. write the graph folder atomically (:func:`graph.store.write.write_graph`): Turtle,
    the embedded store and the route-search projection.
 """
 
@@ -160,7 +160,7 @@ def build_graph(
         The graph does not conform to the shapes; nothing is written.
     """
     from graph.projection.cache import write_projection
-    from graph.store.local import write_graph
+    from graph.store.write import write_graph
 
     guides = parse_guides(guide_dirs)
     data, report = guide_graph(guides)
@@ -209,7 +209,7 @@ def validate_folder(graph_dir: Path | str) -> tuple[list[str], int]:
         The violation lines (empty when the graph conforms) and how many
         triples were checked.
     """
-    from graph.store.local import read_manifest
+    from graph.store.folder import read_manifest
 
     folder = Path(graph_dir)
     manifest = read_manifest(folder)

@@ -454,7 +454,7 @@ def write_import(
     The previous graph in ``out_dir`` stays as it was if anything fails.
     """
     from graph.store.counts import graph_counts
-    from graph.store.local import write_graph
+    from graph.store.write import write_graph
 
     def after(local: Any) -> None:
         progress.start("Building the route projection and similarity model", 1)

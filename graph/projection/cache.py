@@ -19,7 +19,7 @@ import networkx as nx
 
 from graph.errors import GraphNotFoundError
 from graph.projection import network
-from graph.store.local import PROJECTION_SUFFIX
+from graph.store.folder import PROJECTION_SUFFIX
 
 __all__ = ["load_projection", "write_projection", "dumps_projection", "loads_projection"]
 

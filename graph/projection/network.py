@@ -1,7 +1,7 @@
 """The networkx projection of the RDF graph, used by route search.
 
 RDF is the single source of truth: the projection is built only from SPARQL
-SELECT queries through the :class:`graph.store.local.Store` interface (so the same
+SELECT queries through the :class:`graph.store.base.Store` interface (so the same
 code works on the embedded store and on a remote endpoint), and cached beside
 the store, keyed by the build id. Nothing is known only to networkx.
 

@@ -325,7 +325,7 @@ def build_model(
 
     Parameters
     ----------
-    store : graph.store.local.Store
+    store : graph.store.base.Store
         Read through ``store.select`` only (local or remote).
     neighbours : int
         How many neighbours to keep per role.

@@ -1,6 +1,6 @@
 """Roles as people see them: the role list and a role's card.
 
-Both read the graph through SPARQL (:class:`graph.store.local.Store`), so they give
+Both read the graph through SPARQL (:class:`graph.store.base.Store`), so they give
 the same answers on the embedded store and on a remote endpoint. The card
 holds every fact of the role's guide, in the guide's order, plus what other
 sources (O*NET, ESCO, wages) say about the role.

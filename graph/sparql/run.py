@@ -1,6 +1,6 @@
 """Run SPARQL queries on a store, with a timeout and a cap on the rows serialized.
 
-Every query goes through the :class:`graph.store.local.Store` interface, so the same
+Every query goes through the :class:`graph.store.base.Store` interface, so the same
 code reads a local graph folder or a remote endpoint. The ontology's prefixes
 (``cg:``, ``cgr:``, ``skos:``, ``schema:`` ...) are declared for the user.
 Named queries are in :mod:`graph.sparql.named`, parameters in
@@ -121,7 +121,7 @@ def run_query(
 
     Parameters
     ----------
-    store : graph.store.local.Store
+    store : graph.store.base.Store
         Local or remote; only ``query_raw`` is used.
     query : str
         A SELECT, ASK, CONSTRUCT or DESCRIBE query; the usual prefixes are declared.

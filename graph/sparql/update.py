@@ -48,7 +48,7 @@ def apply_update(
     UsageError
         If it uses SERVICE or is over a limit of :func:`screen_query`.
     """
-    from graph.store.local import folder_lock, read_manifest
+    from graph.store.folder import folder_lock, read_manifest
 
     graph_dir = Path(graph_dir)
     read_manifest(graph_dir)  # a folder without a graph is an error, not a new empty folder
@@ -60,7 +60,8 @@ def apply_update(
 def _apply_update(graph_dir: Path, update: str, params: Mapping[str, str] | None) -> UpdateReport:
     import pyoxigraph as ox
 
-    from graph.store.local import GRAPH_IRI, read_manifest, write_graph
+    from graph.store.folder import GRAPH_IRI, read_manifest
+    from graph.store.write import write_graph
 
     manifest = read_manifest(graph_dir)
     if params:

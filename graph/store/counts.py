@@ -27,7 +27,7 @@ WHERE {
 
 def graph_counts(store: Any) -> dict[str, int]:
     """Count roles, skills, transitions, sectors, employers and triples in a pyoxigraph store."""
-    from graph.store.local import term_to_python
+    from graph.store.base import term_to_python
 
     solution = next(iter(store.query(COUNT_QUERY, prefixes=PREFIXES)))
     counts = {

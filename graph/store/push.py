@@ -24,14 +24,9 @@ from pathlib import Path
 from typing import Any
 
 from graph.errors import CareerGraphError, EndpointError, QueryError, UsageError
+from graph.store.endpoint import EndpointClient, check_endpoint_url, server_message
 from graph.store.local import LocalStore
-from graph.store.remote import (
-    DEFAULT_NAMED_GRAPH,
-    EndpointClient,
-    RemoteStore,
-    check_endpoint_url,
-    server_message,
-)
+from graph.store.remote import DEFAULT_NAMED_GRAPH, RemoteStore
 
 __all__ = ["PushReport", "push", "batches", "virtuoso_graph_store", "DEFAULT_BATCH"]
 

@@ -66,7 +66,7 @@ from graph.sparql.named import named_queries
 from graph.sparql.params import bind_params, resolve_name
 from graph.sparql.results import binding_text, shorten_iri
 from graph.sparql.run import QueryResult, run_with_timeout, serialize_capped
-from graph.store.local import GRAPH_IRI
+from graph.store.folder import GRAPH_IRI
 from graph.syntax import query_kind
 from graph.web.api import MAX_K
 from graph.web.api import install as install_api
@@ -550,7 +550,7 @@ def create_app(
 
     Parameters
     ----------
-    store : graph.store.local.Store
+    store : graph.store.base.Store
         What to serve. A local graph folder runs endpoint queries in
         ``workers`` processes that are killed at the time limit; any other
         store is queried through its own interface.
