@@ -14,7 +14,8 @@ from conftest import FIXTURES
 
 from graph.cli import cli
 from graph.errors import CareerGraphError, UsageError
-from graph.export.writers import CSV_FILES, JSONLD_CONTEXT, export_graph, export_projection
+from graph.export.neo4j import CSV_FILES
+from graph.export.writers import JSONLD_CONTEXT, export_graph, export_projection
 
 
 def _sectors(P: nx.DiGraph) -> set[str]:

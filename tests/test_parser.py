@@ -527,7 +527,7 @@ def test_seed_mutations_give_guide_or_error(text: str) -> None:
 @given(st.binary(max_size=300))
 def test_any_bytes_give_guide_or_error(data: bytes) -> None:
     try:
-        from graph.guides.parser import _decode
+        from graph.guides.sections import _decode
 
         _guide_or_error(_decode(data, "x.txt"))
     except GuideError:

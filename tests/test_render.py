@@ -14,15 +14,9 @@ import pytest
 
 from graph.cli import cli
 from graph.errors import CareerGraphError, UsageError
-from graph.viz.page import (
-    MAX_NODES,
-    TOP_SKILLS,
-    page_data,
-    parse_types,
-    render_page,
-    viz_page,
-    write_page,
-)
+from graph.viz.data import MAX_NODES, page_data, parse_types
+from graph.viz.nodes import TOP_SKILLS
+from graph.viz.page import render_page, viz_page, write_page
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "viz"
 IMG = "<img src=x onerror=alert(1)>"

@@ -140,7 +140,7 @@ def test_page_loads_offline_without_errors(visit, pages, name):
 
 
 def test_drawn_network_holds_the_expected_nodes_and_edges(visit, pages, P):
-    from graph.viz.page import page_data
+    from graph.viz.data import page_data
 
     expected = page_data(P, focus=HOSTILE_ROLE, depth=1, types=ALL_TYPES)
     seen = visit(pages["focus"])

@@ -150,7 +150,8 @@ def export_command(ctx: click.Context, fmt: str, out: Path | None, graph_dir: Pa
       careergraph export --format graphml --out output/export/graph.graphml
       careergraph export --format csv --out output/export/neo4j --graph output/onet
     """
-    from graph.export.writers import NEO4J_COMMAND, export_graph
+    from graph.export.neo4j import NEO4J_COMMAND
+    from graph.export.writers import export_graph
 
     report = export_graph(get_store(ctx, graph_dir), fmt, out)
     counts = ", ".join(f"{n:,} {what}" for what, n in report.counts.items())

@@ -1,0 +1,40 @@
+"""HTML safety for data in a page: JSON inside a script element, and the CSP hash of a script.
+
+The viz page and the web app both embed JSON in ``<script>`` elements and
+allow their inline scripts by hash; both use these helpers.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+from typing import Any
+
+__all__ = []
+
+
+def _json_for_html(data: Any) -> str:
+    """JSON that cannot end its ``<script>`` element or open markup, whatever the text holds."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return (
+        text.replace("&", "\\u0026")
+        .replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("\u2028", "\\u2028")
+        .replace("\u2029", "\\u2029")
+    )
+
+
+def _inline_script(code: str) -> str:
+    # '</script' would end the element early and '<!--' changes how it is parsed;
+    # '<\/' and '<\!' mean the same inside JS strings and regexes, the only places they occur
+    return (
+        code.replace("</script", "<\\/script")
+        .replace("</SCRIPT", "<\\/SCRIPT")
+        .replace("<!--", "<\\!--")
+    )
+
+
+def _csp_hash(code: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(code.encode()).digest()).decode() + "'"
