@@ -70,7 +70,8 @@ def planner(args: argparse.Namespace) -> None:
     from playwright.sync_api import sync_playwright
 
     from graph.build.builtin import open_store
-    from graph.web.app import BackgroundServer, create_app
+    from graph.web.app import create_app
+    from graph.web.serving import BackgroundServer
 
     with BackgroundServer(create_app(open_store(args.graph), workers=1)) as url, \
             sync_playwright() as pw:

@@ -56,7 +56,8 @@ def P(hostile_store) -> Any:
 
 @pytest.fixture(scope="module")
 def base(hostile_store) -> Iterator[str]:
-    from graph.web.app import BackgroundServer, create_app
+    from graph.web.app import create_app
+    from graph.web.serving import BackgroundServer
 
     with BackgroundServer(create_app(hostile_store, workers=1)) as url:
         yield url
@@ -336,7 +337,8 @@ def test_a_graph_too_big_to_draw_starts_empty_and_draws_the_answer(
     visit, P, hostile_store, monkeypatch
 ):
     import graph.viz.page
-    from graph.web.app import BackgroundServer, create_app
+    from graph.web.app import create_app
+    from graph.web.serving import BackgroundServer
 
     monkeypatch.setattr(graph.viz.page, "viz_page", partial(graph.viz.page.viz_page, max_nodes=5))
     with BackgroundServer(create_app(hostile_store, workers=1)) as url:

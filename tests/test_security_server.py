@@ -30,7 +30,8 @@ from hypothesis import strategies as st
 from graph.errors import UsageError
 from graph.sparql.run import run_query
 from graph.store.local import LocalStore
-from graph.web.app import MAX_QUERY_BYTES, BackgroundServer, create_app
+from graph.web.app import MAX_QUERY_BYTES, create_app
+from graph.web.serving import BackgroundServer
 
 
 class Listener:
@@ -348,3 +349,22 @@ def test_query_workers_are_sandboxed(builtin_dir: Path) -> None:
         assert seccomp.split()[1] == "2"  # a filter is in place
     finally:
         pool.close()
+
+
+def test_example_queries_in_the_page_escape_line_separators(
+    builtin_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """U+2028 and U+2029 in an example end a line for older JavaScript parsers: escaped."""
+    import graph.web.app
+    from graph.sparql.named import NamedQuery
+
+    text = "SELECT * WHERE { ?s ?p ?o } # a\u2028b\u2029c </script>"
+    example = NamedQuery("odd", "An example with line separators", [], text)
+    monkeypatch.setattr(graph.web.app, "named_queries", lambda: [example])
+    with BackgroundServer(create_app(LocalStore(builtin_dir), workers=0)) as url:
+        page = httpx.get(url + "sparql", headers={"Accept": "text/html"}).text
+    script = page.split('<script type="application/json" id="examples">', 1)[1]
+    script = script.split("</script>", 1)[0]
+    assert "\u2028" not in script and "\u2029" not in script
+    assert "\\u2028" in script and "\\u2029" in script and "\\u003c/script" in script
+    assert json.loads(script) == [text]

@@ -20,7 +20,9 @@ from graph.sparql.named import named_queries
 from graph.store.folder import GRAPH_IRI
 from graph.store.local import LocalStore
 from graph.store.write import write_graph
-from graph.web.app import BackgroundServer, create_app, negotiate
+from graph.web.app import create_app
+from graph.web.http import negotiate
+from graph.web.serving import BackgroundServer
 
 pytestmark = pytest.mark.server
 

@@ -21,7 +21,8 @@ PRINCIPAL = "Principal/Staff Technical Program Manager"
 
 @pytest.fixture(scope="module")
 def base(store) -> Iterator[str]:
-    from graph.web.app import BackgroundServer, create_app
+    from graph.web.app import create_app
+    from graph.web.serving import BackgroundServer
 
     with BackgroundServer(create_app(store, workers=1)) as url:
         yield url
@@ -188,7 +189,7 @@ def threaded(store) -> Iterator[str]:
     from fastapi import FastAPI
 
     from graph.web.api import install
-    from graph.web.app import BackgroundServer
+    from graph.web.serving import BackgroundServer
 
     app = FastAPI()
     install(app, store, processes=0)
@@ -310,7 +311,8 @@ def test_without_a_projection_file_the_server_answers_in_its_threads(builtin_dir
                                                                      monkeypatch):
     import graph.web.routepool
     from graph.store.local import LocalStore
-    from graph.web.app import BackgroundServer, create_app
+    from graph.web.app import create_app
+    from graph.web.serving import BackgroundServer
 
     class Uncached(LocalStore):
         def projection_cache(self) -> Any:

@@ -372,7 +372,7 @@ def serve(
     /api/           its JSON API (routes, next, gap, similar, roles); /docs
     /roles          the roles (JSON or HTML); /roles/ID a role's card (JSON-LD or HTML)
     """
-    from graph.web.app import serve as serve_graph
+    from graph.web.serving import serve as serve_graph
 
     if host not in ("127.0.0.1", "localhost", "::1"):
         click.echo(f"Warning: listening on {host}: other machines can read the graph.", err=True)

@@ -46,7 +46,7 @@ from graph.viz.data import (
     page_data,
 )
 from graph.viz.nodes import NODE_KINDS
-from graph.viz.safety import _csp_hash, _inline_script, _json_for_html
+from graph.viz.safety import csp_hash, inline_script, json_for_html
 
 __all__ = ["render_page", "write_page", "viz_page"]
 
@@ -84,7 +84,7 @@ def _vis_assets() -> tuple[str, str]:
     lib = next((f for f in found if f.name == f"vis-{VIS_VERSION}"), max(found, key=_version_key))
     js = (lib / "vis-network.min.js").read_text(encoding="utf-8")
     css = (lib / "vis-network.css").read_text(encoding="utf-8")
-    return _inline_script(js), css.replace("</style", "<\\/style")
+    return inline_script(js), css.replace("</style", "<\\/style")
 
 
 @lru_cache(maxsize=1)
@@ -106,7 +106,7 @@ def _environment() -> Any:
 def _page_script(name: str = "graph.js") -> str:
     from graph.resources import package_file
 
-    return _inline_script(package_file("templates", name).read_text(encoding="utf-8"))
+    return inline_script(package_file("templates", name).read_text(encoding="utf-8"))
 
 
 def render_page(
@@ -164,9 +164,9 @@ def render_page(
     vis_js, vis_css = _vis_assets()
     page_js = _page_script()
     planner_js = _page_script("planner.js") if planner else ""
-    scripts = [_csp_hash(vis_js), _csp_hash(page_js)]
+    scripts = [csp_hash(vis_js), csp_hash(page_js)]
     if planner:
-        scripts.append(_csp_hash(planner_js))
+        scripts.append(csp_hash(planner_js))
     csp = "; ".join(
         [
             "default-src 'none'",
@@ -194,7 +194,7 @@ def render_page(
             planner=planner,
             planner_js=Markup(planner_js),
             planner_max_k=PLANNER_MAX_K,
-            data_json=Markup(_json_for_html(data)),
+            data_json=Markup(json_for_html(data)),
             version=__version__,
         )
     )

@@ -11,12 +11,22 @@ import hashlib
 import json
 from typing import Any
 
-__all__ = []
+__all__ = ["json_for_html", "inline_script", "csp_hash"]
 
 
-def _json_for_html(data: Any) -> str:
-    """JSON that cannot end its ``<script>`` element or open markup, whatever the text holds."""
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+def json_for_html(data: Any, *, compact: bool = True) -> str:
+    r"""JSON that cannot end its ``<script>`` element or open markup, whatever the text holds.
+
+    ``<``, ``>`` and ``&`` are escaped, and so are U+2028 and U+2029 (line
+    breaks to older JavaScript parsers).
+
+    Examples
+    --------
+    >>> json_for_html({"a": "</script>\u2028"})
+    '{"a":"\\u003c/script\\u003e\\u2028"}'
+    """
+    separators = (",", ":") if compact else (", ", ": ")
+    text = json.dumps(data, ensure_ascii=False, separators=separators)
     return (
         text.replace("&", "\\u0026")
         .replace("<", "\\u003c")
@@ -26,7 +36,8 @@ def _json_for_html(data: Any) -> str:
     )
 
 
-def _inline_script(code: str) -> str:
+def inline_script(code: str) -> str:
+    """Script text that cannot end its ``<script>`` element early."""
     # '</script' would end the element early and '<!--' changes how it is parsed;
     # '<\/' and '<\!' mean the same inside JS strings and regexes, the only places they occur
     return (
@@ -36,5 +47,6 @@ def _inline_script(code: str) -> str:
     )
 
 
-def _csp_hash(code: str) -> str:
+def csp_hash(code: str) -> str:
+    """The Content-Security-Policy source (``'sha256-...'``) that allows this inline script."""
     return "'sha256-" + base64.b64encode(hashlib.sha256(code.encode()).digest()).decode() + "'"
