@@ -152,6 +152,8 @@ CATEGORY_YEARS: dict[str, dict[int, tuple[float, float]]] = {
         9: (10, 12),
     },
 }
+CATEGORY_YEARS["OJ"] = CATEGORY_YEARS["PT"]
+CATEGORY_YEARS["RL"] = {rank: (lo, hi) for rank, (_, _, lo, hi) in EDUCATION.items()}
 
 
 def category_years(scale: str, category: int) -> tuple[float, float]:

@@ -14,16 +14,9 @@ from graph.cli import cli
 from graph.errors import ImportDataError
 from graph.importers.common import Quads, read_table
 from graph.importers.esco import esco_quads, import_esco, read_esco
-from graph.importers.onet import (
-    OnetData,
-    estimate_ratings,
-    import_onet,
-    is_progression,
-    onet_quads,
-    read_mapping,
-    read_onet,
-    skills_to_gain,
-)
+from graph.importers.onet import import_onet, onet_quads, read_mapping
+from graph.importers.onet_files import OnetData, read_onet
+from graph.importers.onet_rules import estimate_ratings, is_progression, skills_to_gain
 from graph.importers.wages import read_oews
 from graph.store.folder import read_manifest
 from graph.store.local import LocalStore

@@ -17,8 +17,8 @@ import graph.importers.sources as sources
 from graph.cli import cli
 from graph.errors import ImportDataError, UsageError
 from graph.importers.common import Progress
-from graph.importers.onet import FILES as ONET_FILES
 from graph.importers.onet import import_onet
+from graph.importers.onet_files import FILES as ONET_FILES
 from graph.importers.sources import download, onet_release_url, open_source
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

@@ -21,7 +21,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from graph.levels import (
-    CATEGORY_YEARS,
     EDUCATION,
     ISCO_STUDY,
     ZONE_EDUCATION,
@@ -41,10 +40,8 @@ __all__ = [
 ]
 
 
-CATEGORY_YEARS["OJ"] = CATEGORY_YEARS["PT"]
 
 
-CATEGORY_YEARS["RL"] = {rank: (lo, hi) for rank, (_, _, lo, hi) in EDUCATION.items()}
 
 
 @dataclass(frozen=True)
