@@ -288,7 +288,8 @@ def test_adjacent_titles(sentence: str, titles: list[str]) -> None:
     ("old", "new", "warning"),
     [
         ("Development SuggestionsPick", "Pick",
-         "line 41 (Development Suggestions): section missing (expected before 'Salary & Demand')"),
+         "line 41 (Development Suggestions): section missing "
+         "(expected before 'Salary & Demand')"),
         ("Growth Trend\nStrong", "Growth Trend\nStrong.\nWork Environment\nMostly remote.\nStrong",
          "line 48 (Growth Trend): unknown heading 'Work Environment'; its lines up to the next "
          "known heading were ignored"),
@@ -365,8 +366,9 @@ ERRORS = [
      "ownership of multi-team programs)' has no level before the amount; write it as 'Entry "
      "Level US$115k–$150k (0–3 yrs; notes)'", 44, "Median Salary Range"),
     (SEED.replace("Mid LevelUS$150k–$190k", "Mid LevelUS$150k–£190k"),
-     "x.txt:44, section 'Median Salary Range': the salary line 'Mid LevelUS$150k–£190k (3–7 yrs; "
-     "ownership of multi-team pr…' mixes currencies GBP, USD; use one currency per line",
+     "x.txt:44, section 'Median Salary Range': the salary line "
+     "'Mid LevelUS$150k–£190k (3–7 yrs; ownership of multi-team pr…' "
+     "mixes currencies GBP, USD; use one currency per line",
      44, "Median Salary Range"),
     (SEED.replace("Mid LevelUS$150k–$190k", "Mid LevelUS$190k–$150k"),
      "x.txt:44, section 'Median Salary Range': the salary range in 'Mid LevelUS$190k–$150k "

@@ -295,8 +295,9 @@ def test_viz_command_opens_the_page(runner, hostile_dir, tmp_path, monkeypatch):
     ("args", "code", "message"),
     [
         (["--max-nodes", "10"], 2,
-         "Error: The page would draw {n} nodes ({n} roles); more than 10 are not readable. Draw "
-         "part of the graph: --focus ROLE (with --depth N) or --path FROM TO, or fewer --types.\n"),
+         "Error: The page would draw {n} nodes ({n} roles); more than 10 are not readable. "
+         "Draw part of the graph: --focus ROLE (with --depth N) or --path FROM TO, "
+         "or fewer --types.\n"),
         (["--focus", "tpm", "--path", "tpm", "cto"], 2,
          "Error: Use --focus or --path, not both.\n"),
         (["--types", "role,people"], 2,
