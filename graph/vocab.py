@@ -23,6 +23,7 @@ from graph.namespaces import CG_IRI, ID_IRI, PREFIXES, sparql_prologue
 
 __all__ = ["CG", "ID", "CG_IRI", "ID_IRI", "SCHEMA", "PREFIXES", "sparql_prologue"]
 
+
 class CG(DefinedNamespace):
     """Terms of ``ontology/careers.ttl``; tests check both lists agree."""
 
@@ -132,6 +133,7 @@ class CG(DefinedNamespace):
     wageLine: URIRef
     wageLineTitle: URIRef
     yearsOfExperience: URIRef
+
 
 ID = Namespace(ID_IRI)
 SCHEMA = Namespace(PREFIXES["schema"])

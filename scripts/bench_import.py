@@ -48,8 +48,13 @@ print(json.dumps({"rc": rc, "seconds": time.perf_counter() - t, "peak_kib": usag
 
 JOBS = {
     "onet": lambda out, DATA: [
-        "import", "onet", str(DATA / "onet" / "tsv_from_xlsx"),
-        "--wages", str(DATA / "oews" / "oews_national_may2025.csv"), "--out", str(out),
+        "import",
+        "onet",
+        str(DATA / "onet" / "tsv_from_xlsx"),
+        "--wages",
+        str(DATA / "oews" / "oews_national_may2025.csv"),
+        "--out",
+        str(out),
     ],
     "esco": lambda out, DATA: ["import", "esco", str(DATA / "esco"), "--out", str(out)],
 }
@@ -62,8 +67,12 @@ def run_once(job: str, tree: Path, data: Path) -> tuple[float, float, float]:
         cmd = [sys.executable, "-m", "graph", *JOBS[job](out, data)]
         env = dict(os.environ, PYTHONPATH=str(tree))
         raw = subprocess.run(
-            [sys.executable, "-c", MEASURE, *cmd], cwd=tree, env=env, capture_output=True,
-            text=True, check=True,
+            [sys.executable, "-c", MEASURE, *cmd],
+            cwd=tree,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
         ).stdout
         result = json.loads(raw)
         if result["rc"] != 0:
@@ -77,15 +86,19 @@ def checkout(rev: str, into: Path) -> str:
     """Extract the tree of ``rev`` into ``into``; returns the full commit id."""
     try:
         commit = subprocess.run(
-            ["git", "rev-parse", "--verify", f"{rev}^{{commit}}"], cwd=REPO, check=True,
-            capture_output=True, text=True,
+            ["git", "rev-parse", "--verify", f"{rev}^{{commit}}"],
+            cwd=REPO,
+            check=True,
+            capture_output=True,
+            text=True,
         ).stdout.strip()
     except subprocess.CalledProcessError:
         sys.exit(f"Unknown git revision {rev!r}: give a commit, tag or branch of {REPO}.")
     archive = into / "tree.tar"
     with archive.open("wb") as handle:
-        subprocess.run(["git", "archive", "--format=tar", commit], cwd=REPO, check=True,
-                       stdout=handle)
+        subprocess.run(
+            ["git", "archive", "--format=tar", commit], cwd=REPO, check=True, stdout=handle
+        )
     with tarfile.open(archive) as tar:
         tar.extractall(into / "tree", filter="data")
     archive.unlink()
@@ -103,11 +116,18 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3, help="repetitions per import")
     parser.add_argument("--only", choices=sorted(JOBS), help="run one import only")
     parser.add_argument(
-        "--vs-rev", nargs="?", const=FIRST_RELEASE, metavar="REV",
+        "--vs-rev",
+        nargs="?",
+        const=FIRST_RELEASE,
+        metavar="REV",
         help=f"also run git revision REV side by side (default {FIRST_RELEASE})",
     )
-    parser.add_argument("--data", type=Path, default=DATA,
-                        help="the folder holding onet/, oews/ and esco/ (default ../shared/data)")
+    parser.add_argument(
+        "--data",
+        type=Path,
+        default=DATA,
+        help="the folder holding onet/, oews/ and esco/ (default ../shared/data)",
+    )
     args = parser.parse_args()
     if not args.data.is_dir():
         sys.exit(f"No data in {args.data}; name the folder with --data.")
@@ -130,15 +150,19 @@ def main() -> None:
                     peaks[name].append(peak)
                     cpus[name].append(cpu)
             for name in trees:
-                print(f"import {job} ({name}): median {statistics.median(seconds[name]):.1f} s "
-                      f"(CPU {statistics.median(cpus[name]):.1f} s), peak memory "
-                      f"{statistics.median(peaks[name]):.0f} MiB ({args.runs} runs)")
+                print(
+                    f"import {job} ({name}): median {statistics.median(seconds[name]):.1f} s "
+                    f"(CPU {statistics.median(cpus[name]):.1f} s), peak memory "
+                    f"{statistics.median(peaks[name]):.0f} MiB ({args.runs} runs)"
+                )
             if len(trees) == 2:
                 rev = list(trees)[1]
                 ratios = [a / b for a, b in zip(seconds["current"], seconds[rev], strict=True)]
                 cpu = [a / b for a, b in zip(cpus["current"], cpus[rev], strict=True)]
-                print(f"import {job}: current / {rev} = {statistics.median(ratios):.2f}x wall, "
-                      f"{statistics.median(cpu):.2f}x CPU time (medians of run-by-run ratios)")
+                print(
+                    f"import {job}: current / {rev} = {statistics.median(ratios):.2f}x wall, "
+                    f"{statistics.median(cpu):.2f}x CPU time (medians of run-by-run ratios)"
+                )
     print(f"machine after: {machine()}")
 
 

@@ -255,10 +255,16 @@ def fmt_seconds(value: float | None) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--graph", action="append", default=[], type=Path,
-                        help="A graph folder to benchmark (repeatable).")
-    parser.add_argument("--triples", type=int, default=500_000,
-                        help="Size of the synthetic graph (default 500000).")
+    parser.add_argument(
+        "--graph",
+        action="append",
+        default=[],
+        type=Path,
+        help="A graph folder to benchmark (repeatable).",
+    )
+    parser.add_argument(
+        "--triples", type=int, default=500_000, help="Size of the synthetic graph (default 500000)."
+    )
     parser.add_argument("--no-synthetic", action="store_true", help="Skip the synthetic graph.")
     parser.add_argument("--no-builtin", action="store_true", help="Skip the built-in graph.")
     parser.add_argument("--repeat", type=int, default=5, help="Runs per pyoxigraph timing.")

@@ -24,8 +24,16 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def synthetic(roles: int, seed: int = 1) -> Any:
@@ -35,11 +43,24 @@ def synthetic(roles: int, seed: int = 1) -> Any:
     skills = {f"s:{i}": {"label": f"Skill {i}", "type": "skill"} for i in range(400)}
     P = nx.DiGraph(skills=skills, fingerprint="synthetic")
     for i in range(roles):
-        P.add_node(f"r:{i}", label=f"Occupation {i}", labels=[f"Occupation {i}"],
-                   skills={s: {"importance": rng.random() * 5, "level": rng.random() * 7}
-                           for s in rng.sample(sorted(skills), 30)},
-                   gaps=set(), salary=[], midpoint=None, currency=None, sectors=[],
-                   employers=[], has_guide=False, code=f"{i:06d}", level=None)
+        P.add_node(
+            f"r:{i}",
+            label=f"Occupation {i}",
+            labels=[f"Occupation {i}"],
+            skills={
+                s: {"importance": rng.random() * 5, "level": rng.random() * 7}
+                for s in rng.sample(sorted(skills), 30)
+            },
+            gaps=set(),
+            salary=[],
+            midpoint=None,
+            currency=None,
+            sectors=[],
+            employers=[],
+            has_guide=False,
+            code=f"{i:06d}",
+            level=None,
+        )
     for i in range(roles):
         for j in rng.sample(range(roles), 20):
             if j != i:
@@ -78,8 +99,20 @@ def main() -> None:
     print(f"graph: {P.number_of_nodes():,} roles, {P.number_of_edges():,} moves")
     hub = max(P, key=P.degree)
     far = max(P, key=lambda r: (P.in_degree(r), r != hub))
-    routes = [{"steps": [{"from_id": hub, "from": "", "to_id": far, "to": "",
-                          "kind": "transition", "skills_to_gain": []}]}]
+    routes = [
+        {
+            "steps": [
+                {
+                    "from_id": hub,
+                    "from": "",
+                    "to_id": far,
+                    "to": "",
+                    "kind": "transition",
+                    "skills_to_gain": [],
+                }
+            ]
+        }
+    ]
     try:
         render_page(P)
         print("full page: rendered")
@@ -113,8 +146,7 @@ def main() -> None:
                 page = browser.new_page(viewport={"width": 1400, "height": 900})
                 start = time.perf_counter()
                 page.goto(path.as_uri())
-                page.wait_for_selector("body[data-ready=true]", state="attached",
-                                       timeout=60_000)
+                page.wait_for_selector("body[data-ready=true]", state="attached", timeout=60_000)
                 times.append((time.perf_counter() - start) * 1000)
                 page.close()
             print(f"{name}: open until settled, median {statistics.median(times):.0f} ms")

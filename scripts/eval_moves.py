@@ -66,8 +66,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args(argv)
     if not (args.graph / "manifest.json").is_file():
-        print(f"No graph at {args.graph}: import O*NET first (careergraph import onet ...). "
-              "Nothing to evaluate.")
+        print(
+            f"No graph at {args.graph}: import O*NET first (careergraph import onet ...). "
+            "Nothing to evaluate."
+        )
         return 0
 
     from graph.build.builtin import open_store
@@ -77,7 +79,8 @@ def main(argv: list[str] | None = None) -> int:
 
     P = load_projection(open_store(args.graph))
     codes = sorted(
-        (data["code"], role) for role, data in P.nodes(data=True)
+        (data["code"], role)
+        for role, data in P.nodes(data=True)
         if _CODE.match(str(data.get("code") or ""))
     )
     if not codes:
@@ -141,20 +144,32 @@ def main(argv: list[str] | None = None) -> int:
                 skills_per_step.append(len(step.get("skills_to_gain") or ()))
                 unrated_step(step["to_id"], step)
 
-    print(f"careergraph move evaluation: {args.graph}, {len(sample)} occupations "
-          f"(seed {args.seed}), {time.perf_counter() - started:.0f} s")
-    print(f"  top-5 next suggestions rising >= 2 Job Zones: {_share(rises, suggestions)}"
-          f" (goal <= 5%); naming their preparation: {_share(rises_named, rises)}")
-    print(f"  steps into unrated targets with an empty delta that says nothing: "
-          f"{_share(unrated_empty, unrated_steps)} (goal 0)")
-    print(f"  unrated targets said to be unknown or compared through their SOC group: "
-          f"{_share(unrated_said, unrated_steps)}")
-    print(f"  path routes whose time to ready is stated: {_share(routes_timed, routes)}"
-          f" ({path_errors} pairs without a route)")
+    print(
+        f"careergraph move evaluation: {args.graph}, {len(sample)} occupations "
+        f"(seed {args.seed}), {time.perf_counter() - started:.0f} s"
+    )
+    print(
+        f"  top-5 next suggestions rising >= 2 Job Zones: {_share(rises, suggestions)}"
+        f" (goal <= 5%); naming their preparation: {_share(rises_named, rises)}"
+    )
+    print(
+        f"  steps into unrated targets with an empty delta that says nothing: "
+        f"{_share(unrated_empty, unrated_steps)} (goal 0)"
+    )
+    print(
+        f"  unrated targets said to be unknown or compared through their SOC group: "
+        f"{_share(unrated_said, unrated_steps)}"
+    )
+    print(
+        f"  path routes whose time to ready is stated: {_share(routes_timed, routes)}"
+        f" ({path_errors} pairs without a route)"
+    )
     median = statistics.median(skills_per_step) if skills_per_step else 0
     print(f"  median skills listed per step: {median:g} (over {len(skills_per_step)} steps)")
-    print(f"  routes whose listed total equals the start-to-finish comparison: "
-          f"{_share(routes_equal, routes)}")
+    print(
+        f"  routes whose listed total equals the start-to-finish comparison: "
+        f"{_share(routes_equal, routes)}"
+    )
     return 0
 
 

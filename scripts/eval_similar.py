@@ -112,13 +112,17 @@ def main() -> None:
     model = similarity.build_model(store)
     seconds = time.perf_counter() - started
     if args.baseline:
-        print(f"baseline precision@10 (cosine, centred Skills+Knowledge importance): "
-              f"{baseline(store, truth):.3f}")
+        print(
+            f"baseline precision@10 (cosine, centred Skills+Knowledge importance): "
+            f"{baseline(store, truth):.3f}"
+        )
     p = precision_at_10(model, truth)
     n = sum(1 for code in truth if ID + code in model)
     print(f"similarity: {model.method}")
-    print(f"precision@10 against O*NET Related Occupations (primary, 1-10): {p:.3f} "
-          f"over {n} occupations (model built in {seconds:.1f} s)")
+    print(
+        f"precision@10 against O*NET Related Occupations (primary, 1-10): {p:.3f} "
+        f"over {n} occupations (model built in {seconds:.1f} s)"
+    )
 
 
 if __name__ == "__main__":

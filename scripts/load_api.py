@@ -36,8 +36,18 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 #: words whose roles make the pool of route ends (and the empty query: the first roles A-Z)
-SEEDS = ["", "manager", "engineer", "analyst", "technician", "specialist", "developer",
-         "director", "scientist", "designer"]
+SEEDS = [
+    "",
+    "manager",
+    "engineer",
+    "analyst",
+    "technician",
+    "specialist",
+    "developer",
+    "director",
+    "scientist",
+    "designer",
+]
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -122,38 +132,54 @@ def run(base: str, clients: int, per_client: int, max_seconds: float, seed: int)
     every = [t for values in latencies.values() for t in values]
     total = len(every) + sum(errors.values())
     ms = 1000
-    print(f"{total} requests from {clients} clients in {wall:.2f} s: "
-          f"{total / wall:.1f} requests/s")
-    print(f"latency p50 {percentile(every, 50) * ms:.1f} ms, "
-          f"p95 {percentile(every, 95) * ms:.1f} ms, "
-          f"p99 {percentile(every, 99) * ms:.1f} ms, "
-          f"max {max(every, default=float('nan')) * ms:.1f} ms")
+    print(f"{total} requests from {clients} clients in {wall:.2f} s: {total / wall:.1f} requests/s")
+    print(
+        f"latency p50 {percentile(every, 50) * ms:.1f} ms, "
+        f"p95 {percentile(every, 95) * ms:.1f} ms, "
+        f"p99 {percentile(every, 99) * ms:.1f} ms, "
+        f"max {max(every, default=float('nan')) * ms:.1f} ms"
+    )
     for path, values in sorted(latencies.items()):
         median = statistics.median(values) * ms
-        print(f"  {path:<12} {len(values):5d} answers, median {median:.1f} ms, "
-              f"p95 {percentile(values, 95) * ms:.1f} ms")
-    print(f"errors: {sum(errors.values())}"
-          + (" (" + ", ".join(f"{n} x {what}" for what, n in sorted(errors.items())) + ")"
-             if errors else ""))
+        print(
+            f"  {path:<12} {len(values):5d} answers, median {median:.1f} ms, "
+            f"p95 {percentile(values, 95) * ms:.1f} ms"
+        )
+    print(
+        f"errors: {sum(errors.values())}"
+        + (
+            " (" + ", ".join(f"{n} x {what}" for what, n in sorted(errors.items())) + ")"
+            if errors
+            else ""
+        )
+    )
     return 1 if errors else 0
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("graph", nargs="?", type=Path,
-                        help="Graph folder to serve, e.g. an O*NET import.")
+    parser.add_argument(
+        "graph", nargs="?", type=Path, help="Graph folder to serve, e.g. an O*NET import."
+    )
     parser.add_argument("--url", help="A running server's base URL (loopback only).")
     parser.add_argument("--clients", type=int, default=8, help="Concurrent clients (default 8).")
-    parser.add_argument("--requests", type=int, default=50,
-                        help="Requests per client (default 50).")
-    parser.add_argument("--max-seconds", type=float, default=120.0,
-                        help="Stop sending after this long (default 120).")
+    parser.add_argument(
+        "--requests", type=int, default=50, help="Requests per client (default 50)."
+    )
+    parser.add_argument(
+        "--max-seconds",
+        type=float,
+        default=120.0,
+        help="Stop sending after this long (default 120).",
+    )
     parser.add_argument("--seed", type=int, default=14, help="Seed of the role pairs.")
-    parser.add_argument("--server-workers", type=int, default=2,
-                        help="--workers of the started server (default 2).")
+    parser.add_argument(
+        "--server-workers", type=int, default=2, help="--workers of the started server (default 2)."
+    )
     args = parser.parse_args()
-    if not (1 <= args.clients <= 64 and 1 <= args.requests <= 10_000
-            and 0 < args.max_seconds <= 3600):
+    if not (
+        1 <= args.clients <= 64 and 1 <= args.requests <= 10_000 and 0 < args.max_seconds <= 3600
+    ):
         parser.error("keep to 1-64 clients, 1-10000 requests each and at most 3600 s")
     if (args.graph is None) == (args.url is None):
         parser.error("give a graph folder or --url, not both")
@@ -166,10 +192,22 @@ def main() -> None:
 
     # the server runs in its own process, as 'careergraph serve' does, so the clients'
     # threads do not share its interpreter
-    command = [sys.executable, "-m", "graph", "serve", "--port", "0", "--graph", str(args.graph),
-               "--workers", str(args.server_workers)]
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT),
-                                                                     os.environ.get("PYTHONPATH")]))}
+    command = [
+        sys.executable,
+        "-m",
+        "graph",
+        "serve",
+        "--port",
+        "0",
+        "--graph",
+        str(args.graph),
+        "--workers",
+        str(args.server_workers),
+    ]
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+    }
     server = subprocess.Popen(command, stderr=subprocess.PIPE, text=True, env=env)
     try:
         line = server.stderr.readline() if server.stderr else ""

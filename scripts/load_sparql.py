@@ -129,8 +129,12 @@ def main() -> None:
     parser.add_argument("--graph", type=Path, help="Graph folder to serve (default: built-in).")
     parser.add_argument("--clients", type=int, default=8, help="Concurrent clients (default 8).")
     parser.add_argument("--requests", type=int, default=50, help="Queries per client (default 50).")
-    parser.add_argument("--server-workers", type=int, default=2,
-                        help="Query processes of the started server (default 2).")
+    parser.add_argument(
+        "--server-workers",
+        type=int,
+        default=2,
+        help="Query processes of the started server (default 2).",
+    )
     args = parser.parse_args()
     if not (1 <= args.clients <= 64 and 1 <= args.requests <= 10_000):
         parser.error("keep to 1-64 clients and 1-10000 queries each")
@@ -144,12 +148,22 @@ def main() -> None:
 
     # the server runs in its own process, as 'careergraph serve' does, so the clients'
     # threads do not share its interpreter
-    command = [sys.executable, "-m", "graph", "serve", "--port", "0",
-               "--workers", str(args.server_workers)]
+    command = [
+        sys.executable,
+        "-m",
+        "graph",
+        "serve",
+        "--port",
+        "0",
+        "--workers",
+        str(args.server_workers),
+    ]
     if args.graph:
         command += ["--graph", str(args.graph)]
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT),
-                                                                     os.environ.get("PYTHONPATH")]))}
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+    }
     server = subprocess.Popen(command, stderr=subprocess.PIPE, text=True, env=env)
     try:
         line = server.stderr.readline() if server.stderr else ""

@@ -23,19 +23,34 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--graph", help="Graph folder (default: the built-in graph).")
-    parser.add_argument("--out", type=Path,
-                        help="PNG to write (default: scripts/assets/path-page.png or planner.png).")
-    parser.add_argument("--planner", action="store_true",
-                        help="Shoot the route planner of 'careergraph serve' with an answer.")
-    parser.add_argument("--have", default="Risk management",
-                        help="A skill to pick in the planner's form.")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        help="PNG to write (default: scripts/assets/path-page.png or planner.png).",
+    )
+    parser.add_argument(
+        "--planner",
+        action="store_true",
+        help="Shoot the route planner of 'careergraph serve' with an answer.",
+    )
+    parser.add_argument(
+        "--have", default="Risk management", help="A skill to pick in the planner's form."
+    )
     parser.add_argument("--chromium", default="/usr/bin/chromium")
     parser.add_argument("--from", dest="source", default="Technical Program Manager")
     parser.add_argument("--to", dest="target", default="Director of Technical Program Management")
@@ -73,8 +88,10 @@ def planner(args: argparse.Namespace) -> None:
     from graph.web.app import create_app
     from graph.web.serving import BackgroundServer
 
-    with BackgroundServer(create_app(open_store(args.graph), workers=1)) as url, \
-            sync_playwright() as pw:
+    with (
+        BackgroundServer(create_app(open_store(args.graph), workers=1)) as url,
+        sync_playwright() as pw,
+    ):
         browser = pw.chromium.launch(executable_path=args.chromium, args=ARGS)
         page = browser.new_page(viewport={"width": 1400, "height": 900})
         page.goto(url)

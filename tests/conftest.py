@@ -81,7 +81,7 @@ def _missing_virtuoso() -> str | None:
     if unset:
         return (
             f"a Virtuoso server ({', '.join(unset)} not set; "
-            "run eval \"$(scripts/ci_services.sh start)\")"
+            'run eval "$(scripts/ci_services.sh start)")'
         )
     return None
 
@@ -308,4 +308,3 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
         shared = _worker_cache(session.config)
         if shared is not None:
             shutil.rmtree(shared, ignore_errors=True)
-

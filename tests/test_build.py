@@ -222,8 +222,7 @@ def test_a_user_guide_joins_the_existing_roles(tmp_path):
     store = LocalStore(tmp_path / "g")
     targets = values(
         store,
-        "SELECT ?v { ?t cg:fromRole cgr:role\\/site-reliability-engineer ;"
-        " cg:toRole ?v }",
+        "SELECT ?v { ?t cg:fromRole cgr:role\\/site-reliability-engineer ; cg:toRole ?v }",
     )
     assert role_iri("TPM (Cloud/Infra)") in targets
     assert role_iri("Delivery/Operations Leader (Release Management, Reliability)") in targets
@@ -314,7 +313,8 @@ def test_a_guide_education_section_becomes_preparation():
     )
     assert guide.education.startswith("Bachelor's degree")
     assert guide.certifications == [
-        "CKA (Certified Kubernetes Administrator)", "State engineering licence"
+        "CKA (Certified Kubernetes Administrator)",
+        "State engineering licence",
     ]
     assert guide.to_dict()["certifications"] == guide.certifications
     data, _ = guide_graph([guide])
@@ -346,8 +346,11 @@ def test_salary_band_years_become_experience_requirements(store):
              schema:monthsOfExperience ?months .
           OPTIONAL {{ ?x cg:maxYears ?max }} }} ORDER BY ?min"""
     )
-    got = [(r["level"], int(r["min"]), r.get("max") and int(r["max"]), int(r["months"]))
-           for r in rows]
+    got = [
+        (r["level"], int(r["min"]), r.get("max") and int(r["max"]), int(r["months"])) for r in rows
+    ]
     assert got == [
-        ("Entry Level", 10, 15, 120), ("Mid Level", 12, 18, 144), ("Senior Level", 15, None, 180)
+        ("Entry Level", 10, 15, 120),
+        ("Mid Level", 12, 18, 144),
+        ("Senior Level", 15, None, 180),
     ]

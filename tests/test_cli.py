@@ -73,10 +73,7 @@ def test_installed_command_works_outside_the_repository(tmp_path):
     query = run("sparql", "--name", "moves-from-role", "--param", "role=TPM", "--format", "csv")
     assert query.returncode == 0, query.stderr
     assert query.stdout.splitlines()[0] == "to,toLabel,kind,skillsToGain"
-    assert (
-        "Director of Technical Program Management,progression,People management;"
-        in query.stdout
-    )
+    assert "Director of Technical Program Management,progression,People management;" in query.stdout
     viz = run("viz", "--focus", "TPM", "-o", "page.html")
     assert viz.returncode == 0, viz.stderr
     assert viz.stdout == "Wrote page.html\n"
@@ -86,7 +83,10 @@ def test_installed_command_works_outside_the_repository(tmp_path):
     # the installed package, not this source tree, answered
     where = subprocess.run(
         [str(Path(exe).with_name("python")), "-c", "import graph; print(graph.__file__)"],
-        capture_output=True, text=True, cwd=tmp_path, env=env,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=env,
     )
     if where.returncode == 0:
         assert not where.stdout.startswith(str(REPO)), where.stdout
@@ -140,8 +140,12 @@ def test_a_real_process_prints_one_error_line_and_no_traceback(tmp_path, args, c
     argv = [a.replace("{tmp}", str(tmp_path)) for a in args]
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     done = subprocess.run(
-        [sys.executable, "-m", "graph", *argv], capture_output=True, text=True, env=env,
-        cwd=tmp_path, timeout=600,
+        [sys.executable, "-m", "graph", *argv],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=600,
     )
     assert done.returncode == code, done.stderr
     assert "Traceback" not in done.stderr
@@ -316,8 +320,16 @@ def test_build_json_report(runner, tmp_path):
     out = tmp_path / "g"
     result = runner.invoke(
         cli,
-        ["build", "--out", str(out), "--guides", str(FIXTURES / "build"), "--format", "json",
-         "--no-validate"],  # fmt: skip
+        [
+            "build",
+            "--out",
+            str(out),
+            "--guides",
+            str(FIXTURES / "build"),
+            "--format",
+            "json",
+            "--no-validate",
+        ],  # fmt: skip
     )
     assert result.exit_code == 0, result.stderr
     report = json.loads(result.stdout)

@@ -364,8 +364,9 @@ def test_bad_education_is_a_usage_error(run):
 
 
 def test_have_accepts_credentials_without_bogus_suggestions(run):
-    data = json_of(run("gap", "TPM", DIRECTOR, "--have", "PMP", "--have", "bar exam",
-                       "--format", "json"))
+    data = json_of(
+        run("gap", "TPM", DIRECTOR, "--have", "PMP", "--have", "bar exam", "--format", "json")
+    )
     assert data["credentials"] == ["PMP", "bar exam"]
     table = run("gap", "TPM", DIRECTOR, "--have", "PMP", "--education", "masters")
     assert "You: education Master's degree; holds PMP" in table.stdout

@@ -121,8 +121,13 @@ def test_onet_quads_make_the_expected_graph() -> None:
     )
     up = PREFIXES["cg"] + "Progression"
     assert ("15-1251.00", "11-3021.00", up, "Primary-Long", "6") in kinds
-    assert ("11-3021.00", "15-1299.09", PREFIXES["cg"] + "LateralTransition", "Primary-Short",
-            "1") in kinds
+    assert (
+        "11-3021.00",
+        "15-1299.09",
+        PREFIXES["cg"] + "LateralTransition",
+        "Primary-Short",
+        "1",
+    ) in kinds
     gain = _select(
         store,
         """SELECT ?l WHERE { <{ID}onet-transition/15-1251.00--11-3021.00> cg:skillToGain ?s .
@@ -175,8 +180,10 @@ def test_onet_preparation() -> None:
            BIND(STRAFTER(STR(?s), "#") AS ?scale) }""",
     )
     assert estimated == [
-        ("OnSiteTraining", "15-1251.00"), ("OnTheJobTraining", "15-1251.00"),
-        ("RelatedWorkExperience", "15-1251.00"), ("RequiredEducation", "15-1251.00"),
+        ("OnSiteTraining", "15-1251.00"),
+        ("OnTheJobTraining", "15-1251.00"),
+        ("RelatedWorkExperience", "15-1251.00"),
+        ("RequiredEducation", "15-1251.00"),
     ]
     rows = _select(
         store,
@@ -185,10 +192,15 @@ def test_onet_preparation() -> None:
               cg:typicalCategory ?cat ; cg:distribution ?dist ; cg:minYears ?min ;
               cg:maxYears ?max }""",
     )
-    assert rows == [(
-        "Over 4 years, up to and including 6 years", "8", "1:0 2:0 3:0 4:0 5:0 6:0 7:20 8:50 "
-        "9:30 10:0 11:0", "4", "6",
-    )]
+    assert rows == [
+        (
+            "Over 4 years, up to and including 6 years",
+            "8",
+            "1:0 2:0 3:0 4:0 5:0 6:0 7:20 8:50 9:30 10:0 11:0",
+            "4",
+            "6",
+        )
+    ]
     months = _select(
         store,
         """SELECT ?m WHERE { <{ID}onet/11-3021.00> schema:experienceRequirements ?x .
@@ -199,12 +211,22 @@ def test_onet_preparation() -> None:
 
 def test_progression_means_a_step_up_in_the_same_field() -> None:
     data = OnetData()
-    data.job_zones = {"13-1031.00": 3, "23-1011.00": 5, "41-2011.00": 2, "41-1011.00": 2,
-                      "29-1141.00": 3, "29-1171.00": 5, "29-1214.00": 5}
+    data.job_zones = {
+        "13-1031.00": 3,
+        "23-1011.00": 5,
+        "41-2011.00": 2,
+        "41-1011.00": 2,
+        "29-1141.00": 3,
+        "29-1171.00": 5,
+        "29-1214.00": 5,
+    }
     data.preparation = {
-        "13-1031.00": {"RL": {6: 100.0}}, "23-1011.00": {"RL": {10: 100.0}},
-        "41-2011.00": {"RL": {2: 100.0}}, "41-1011.00": {"RL": {2: 100.0}},
-        "29-1141.00": {"RL": {6: 100.0}}, "29-1171.00": {"RL": {8: 100.0}},
+        "13-1031.00": {"RL": {6: 100.0}},
+        "23-1011.00": {"RL": {10: 100.0}},
+        "41-2011.00": {"RL": {2: 100.0}},
+        "41-1011.00": {"RL": {2: 100.0}},
+        "29-1141.00": {"RL": {6: 100.0}},
+        "29-1171.00": {"RL": {8: 100.0}},
         "29-1214.00": {"RL": {12: 100.0}},
     }
     assert not is_progression(data, "13-1031.00", "23-1011.00")  # claims adjuster -> lawyer
@@ -246,8 +268,13 @@ def test_wage_bands() -> None:
     )
     assert lines == [
         ("11-3021.00", "11-3021", "Computer and Information Systems Managers", "false", "141440"),
-        ("15-1251.00", "15-1250", "Software and Web Developers, Programmers, and Testers",
-         "true", "93600"),
+        (
+            "15-1251.00",
+            "15-1250",
+            "Software and Web Developers, Programmers, and Testers",
+            "true",
+            "93600",
+        ),
         ("15-1252.00", "15-1252", "Software Developers", "false", "104000"),
         ("15-1299.09", "15-1299", "Computer Occupations, All Other", "true", "91000"),
     ]
@@ -257,8 +284,10 @@ def test_wage_bands() -> None:
 
 def test_level_scale_anchors_say_levels_in_words() -> None:
     data = read_onet(ONET)
-    assert data.anchors["2.C.1.a"] == [("2", "Sign a pay voucher"),
-                                       ("6", "Develop a multimillion dollar budget")]
+    assert data.anchors["2.C.1.a"] == [
+        ("2", "Sign a pay voucher"),
+        ("6", "Develop a multimillion dollar budget"),
+    ]
     q = Quads()
     onet_quads(data, q)
     rows = _select(
@@ -426,9 +455,7 @@ def test_cli_import_esco_table_and_json(tmp_path: Path) -> None:
     assert lines[0].startswith(f"Imported ESCO with the guides into {out} in ")
     assert lines[2] == "  6 skill requirements, 4 ISCO groups, 5 hierarchy links"
     assert lines[3] == f"Use it with --graph {out} (or CAREERGRAPH_GRAPH={out})."
-    assert "skipped relations naming 1 occupation(s) not in the occupations file" in (
-        result.stderr
-    )
+    assert "skipped relations naming 1 occupation(s) not in the occupations file" in (result.stderr)
     roles = CliRunner().invoke(cli, ["roles", "--graph", str(out), "--format", "json"])
     assert "software developer" in {r["label"] for r in json.loads(roles.stdout)}
     again = CliRunner().invoke(
@@ -567,8 +594,15 @@ def test_real_onet_import_and_path(onet_real: tuple[Path, dict]) -> None:
     assert moves[0]["n"] == 18460
     result = CliRunner().invoke(
         cli,
-        ["path", "--graph", str(out), "--format", "json", "Software Developers",
-         "Computer and Information Systems Managers"],
+        [
+            "path",
+            "--graph",
+            str(out),
+            "--format",
+            "json",
+            "Software Developers",
+            "Computer and Information Systems Managers",
+        ],
     )
     assert result.exit_code == 0, result.output
     routes = json.loads(result.output)["routes"]

@@ -54,13 +54,20 @@ def test_seed_details() -> None:
     assert guide.employers[0] == "Amazon (AWS)"
     assert guide.employers[-2:] == ["JPMorgan Chase", "Capital One"]
     assert guide.salary[2] == SalaryBand(
-        level="Senior Level", min=190000, max=250000, currency="USD", open_ended=True,
-        years="7+ yrs", note="org-wide programs; may include bonus/equity",
+        level="Senior Level",
+        min=190000,
+        max=250000,
+        currency="USD",
+        open_ended=True,
+        years="7+ yrs",
+        note="org-wide programs; may include bonus/equity",
     )
     assert len(guide.next_steps) == 6
     assert guide.next_steps[1].startswith("Create a simple portfolio document (1–2 pages)")
     assert guide.adjacent_titles == [
-        "Release Program Manager", "Platform Program Manager", "DevOps Program Manager",
+        "Release Program Manager",
+        "Platform Program Manager",
+        "DevOps Program Manager",
         "TPM (Cloud/Infra)",
     ]
 
@@ -139,8 +146,9 @@ def test_bom_bytes_in_file(tmp_path: Path) -> None:
     [
         SEED.replace("Career GuideKey Responsibilities", "Career Guide\nKey Responsibilities"),
         SEED.replace("systems.Companies Hiring", "systems.\nCompanies Hiring"),
-        SEED.replace("systems.Companies Hiring\nMajor Employers\n",
-                     "systems.Companies HiringMajor Employers"),
+        SEED.replace(
+            "systems.Companies Hiring\nMajor Employers\n", "systems.Companies HiringMajor Employers"
+        ),
         SEED.replace("Development SuggestionsPick", "Development Suggestions\nPick"),
         SEED.replace("Development SuggestionsPick", "Development Suggestions: Pick"),
         SEED.replace("Development SuggestionsPick", "Development Suggestions Pick"),
@@ -148,8 +156,10 @@ def test_bom_bytes_in_file(tmp_path: Path) -> None:
         SEED.replace("Salary & Demand", "Salary and Demand"),
         SEED.replace("Top Skills for Success\n", "  Top Skills for Success  \n"),
         SEED.replace("systems.Companies Hiring", "systems. Companies Hiring"),
-        SEED.replace("Technical Program Manager (Infrastructure & Delivery)\nCareer Guide",
-                     "Technical Program Manager (Infrastructure & Delivery)Career Guide\n"),
+        SEED.replace(
+            "Technical Program Manager (Infrastructure & Delivery)\nCareer Guide",
+            "Technical Program Manager (Infrastructure & Delivery)Career Guide\n",
+        ),
     ],
 )
 def test_heading_variants_give_the_same_guide(variant: str) -> None:
@@ -163,7 +173,8 @@ def test_heading_words_inside_sentences_are_not_headings() -> None:
     )
     guide = parse_text(text + "Growth Trend\nDemand is high; companies hiring keep growing.\n")
     assert guide.responsibilities == [
-        "Watch the growth trend of traffic.", "Report to Key Responsibilities owners weekly.",
+        "Watch the growth trend of traffic.",
+        "Report to Key Responsibilities owners weekly.",
     ]
     assert guide.growth_trend == "Demand is high; companies hiring keep growing."
 
@@ -179,26 +190,45 @@ def _band(line: str) -> SalaryBand:
 @pytest.mark.parametrize(
     ("line", "band"),
     [
-        ("Entry LevelUS$115k–$150k (0–3 yrs TPM experience; strong technical background)",
-         SalaryBand("Entry Level", 115000, 150000, "USD", False, "0–3 yrs TPM experience",
-                    "strong technical background")),
-        ("Senior Level$190k—$250k+ (7+ yrs; org-wide; bonus)",
-         SalaryBand("Senior Level", 190000, 250000, "USD", True, "7+ yrs", "org-wide; bonus")),
+        (
+            "Entry LevelUS$115k–$150k (0–3 yrs TPM experience; strong technical background)",
+            SalaryBand(
+                "Entry Level",
+                115000,
+                150000,
+                "USD",
+                False,
+                "0–3 yrs TPM experience",
+                "strong technical background",
+            ),
+        ),
+        (
+            "Senior Level$190k—$250k+ (7+ yrs; org-wide; bonus)",
+            SalaryBand("Senior Level", 190000, 250000, "USD", True, "7+ yrs", "org-wide; bonus"),
+        ),
         ("Mid Level £45,000 - £60,000", SalaryBand("Mid Level", 45000, 60000, "GBP")),
-        ("Mid Level: €60k to €80k (remote; 3–5 years)",
-         SalaryBand("Mid Level", 60000, 80000, "EUR", False, "3–5 years", "remote")),
+        (
+            "Mid Level: €60k to €80k (remote; 3–5 years)",
+            SalaryBand("Mid Level", 60000, 80000, "EUR", False, "3–5 years", "remote"),
+        ),
         ("Lead Level EUR 60k–80k", SalaryBand("Lead Level", 60000, 80000, "EUR")),
         ("Entry LevelC$95,000–C$120,000", SalaryBand("Entry Level", 95000, 120000, "CAD")),
         ("Entry LevelCA$95k–$120k", SalaryBand("Entry Level", 95000, 120000, "CAD")),
         ("Entry LevelA$110k–A$140k", SalaryBand("Entry Level", 110000, 140000, "AUD")),
-        ("Senior Level₹1.2M–₹2.5M (5+ years)",
-         SalaryBand("Senior Level", 1200000, 2500000, "INR", False, "5+ years")),
+        (
+            "Senior Level₹1.2M–₹2.5M (5+ years)",
+            SalaryBand("Senior Level", 1200000, 2500000, "INR", False, "5+ years"),
+        ),
         ("Entry Level $115–150k", SalaryBand("Entry Level", 115000, 150000, "USD")),
-        ("Staff Level US$250k+ (10+ yrs)",
-         SalaryBand("Staff Level", 250000, 250000, "USD", True, "10+ yrs")),
+        (
+            "Staff Level US$250k+ (10+ yrs)",
+            SalaryBand("Staff Level", 250000, 250000, "USD", True, "10+ yrs"),
+        ),
         ("Entry Level 60k–75k GBP", SalaryBand("Entry Level", 60000, 75000, "GBP")),
-        ("Principal Level US$300k–$400k (equity-heavy)",
-         SalaryBand("Principal Level", 300000, 400000, "USD", note="equity-heavy")),
+        (
+            "Principal Level US$300k–$400k (equity-heavy)",
+            SalaryBand("Principal Level", 300000, 400000, "USD", note="equity-heavy"),
+        ),
         ("Mid Level €60.000–€75.000", SalaryBand("Mid Level", 60000, 75000, "EUR")),
     ],
 )
@@ -266,12 +296,18 @@ def test_step_out_of_sequence_warns() -> None:
 @pytest.mark.parametrize(
     ("sentence", "titles"),
     [
-        ("target adjacent titles too: A Manager, B Lead (X, Y), or C (D/E).",
-         ["A Manager", "B Lead (X, Y)", "C (D/E)"]),
-        ("Look at adjacent titles: A Manager, B Lead and C Head.",
-         ["A Manager", "B Lead", "C Head"]),
-        ("Consider similar titles such as A Manager or B Lead (Platform or Infra).",
-         ["A Manager", "B Lead (Platform or Infra)"]),
+        (
+            "target adjacent titles too: A Manager, B Lead (X, Y), or C (D/E).",
+            ["A Manager", "B Lead (X, Y)", "C (D/E)"],
+        ),
+        (
+            "Look at adjacent titles: A Manager, B Lead and C Head.",
+            ["A Manager", "B Lead", "C Head"],
+        ),
+        (
+            "Consider similar titles such as A Manager or B Lead (Platform or Infra).",
+            ["A Manager", "B Lead (Platform or Infra)"],
+        ),
         ("Apply for related titles like Growth Analyst.", ["Growth Analyst"]),
         ("Apply widely.", []),
     ],
@@ -287,29 +323,52 @@ def test_adjacent_titles(sentence: str, titles: list[str]) -> None:
 @pytest.mark.parametrize(
     ("old", "new", "warning"),
     [
-        ("Development SuggestionsPick", "Pick",
-         "line 41 (Development Suggestions): section missing "
-         "(expected before 'Salary & Demand')"),
-        ("Growth Trend\nStrong", "Growth Trend\nStrong.\nWork Environment\nMostly remote.\nStrong",
-         "line 48 (Growth Trend): unknown heading 'Work Environment'; its lines up to the next "
-         "known heading were ignored"),
-        ("Capital One\n", "Capital OneGoogle\n",
-         "line 49 (Major Employers): duplicate 'Google' ignored"),
-        ("Capital One\n", "Capital OneFoobarWidgetco\n",
-         "line 49 (Major Employers): guessed split 'FoobarWidgetco' -> 'Foobar', 'Widgetco'; "
-         "add the name to the gazetteer if wrong"),
-        ("cost savings).2", "cost savings).3",
-         "line 54 (Recommended Next Steps): step 3 follows step 1; expected 2"),
-        ("Can Lead To\n", "",
-         "line 25 (Career Progression): no 'Can Lead To' heading; read the lines under "
-         "'Career Progression' as 'Can Lead To'"),
-        ("Career GuideKey", "Career Guide\nBy the careers team\nKey",
-         "line 3 (Career Guide): text outside any known section ignored: 'By the careers team'"),
-        ("Salary & Demand\nMedian Salary Range\n", "Salary & Demand\nTypical Pay\n",
-         "line 42 (Salary & Demand): unknown heading 'Typical Pay'; read its lines as "
-         "'Median Salary Range'"),
-        ("Median Salary Range\n", "Median Salary Range\n\n",
-         ""),
+        (
+            "Development SuggestionsPick",
+            "Pick",
+            "line 41 (Development Suggestions): section missing "
+            "(expected before 'Salary & Demand')",
+        ),
+        (
+            "Growth Trend\nStrong",
+            "Growth Trend\nStrong.\nWork Environment\nMostly remote.\nStrong",
+            "line 48 (Growth Trend): unknown heading 'Work Environment'; its lines up to the next "
+            "known heading were ignored",
+        ),
+        (
+            "Capital One\n",
+            "Capital OneGoogle\n",
+            "line 49 (Major Employers): duplicate 'Google' ignored",
+        ),
+        (
+            "Capital One\n",
+            "Capital OneFoobarWidgetco\n",
+            "line 49 (Major Employers): guessed split 'FoobarWidgetco' -> 'Foobar', 'Widgetco'; "
+            "add the name to the gazetteer if wrong",
+        ),
+        (
+            "cost savings).2",
+            "cost savings).3",
+            "line 54 (Recommended Next Steps): step 3 follows step 1; expected 2",
+        ),
+        (
+            "Can Lead To\n",
+            "",
+            "line 25 (Career Progression): no 'Can Lead To' heading; read the lines under "
+            "'Career Progression' as 'Can Lead To'",
+        ),
+        (
+            "Career GuideKey",
+            "Career Guide\nBy the careers team\nKey",
+            "line 3 (Career Guide): text outside any known section ignored: 'By the careers team'",
+        ),
+        (
+            "Salary & Demand\nMedian Salary Range\n",
+            "Salary & Demand\nTypical Pay\n",
+            "line 42 (Salary & Demand): unknown heading 'Typical Pay'; read its lines as "
+            "'Median Salary Range'",
+        ),
+        ("Median Salary Range\n", "Median Salary Range\n\n", ""),
     ],
 )
 def test_warnings(old: str, new: str, warning: str) -> None:
@@ -332,48 +391,93 @@ def test_duplicate_keeps_first() -> None:
 
 
 ERRORS = [
-    ("", "x.txt:1: the file is empty; a guide starts with its title line, then 'Career Guide'",
-     1, None),
-    ("\n  \n\t\n", "x.txt:1: the file is empty; a guide starts with its title line, then "
-     "'Career Guide'", 1, None),
-    ("Hello\nThis is a shopping list.\n- eggs\n",
-     "x.txt:1: no known section headings (such as 'Key Responsibilities' or 'Top Skills for "
-     "Success') were found; this does not look like a career guide", 1, None),
-    (SEED.split("\n", 1)[1],
-     "x.txt:1, section 'Career Guide': the guide has no title: its first line is the heading "
-     "'Career Guide'; put the role title on the first line", 1, "Career Guide"),
-    (SEED.replace("Key Responsibilities\n", "\n"),
-     "x.txt:13, section 'Key Responsibilities': required section 'Key Responsibilities' is "
-     "missing; add the heading 'Key Responsibilities' followed by its lines",
-     13, "Key Responsibilities"),
-    (SEED.replace("Top Skills for Success", "Skills"),
-     "x.txt:24, section 'Top Skills for Success': required section 'Top Skills for Success' is "
-     "missing; add the heading 'Top Skills for Success' followed by its lines",
-     24, "Top Skills for Success"),
-    (MINI.replace("Lead Role\n", ""),
-     "x.txt:7, section 'Can Lead To': section 'Can Lead To' is empty; list its items under "
-     "the heading", 7, "Can Lead To"),
-    (SEED.replace("Mid LevelUS$150k–$190k", "Mid Level lots of money"),
-     "x.txt:44, section 'Median Salary Range': cannot read the salary line 'Mid Level lots of "
-     "money (3–7 yrs; ownership of multi-team p…'; write it as 'Entry Level US$115k–$150k "
-     "(0–3 yrs; notes)'", 44, "Median Salary Range"),
-    (SEED.replace("Mid LevelUS$150k–$190k", "Mid Level 150k–190k"),
-     "x.txt:44, section 'Median Salary Range': the salary line 'Mid Level 150k–190k (3–7 yrs; "
-     "ownership of multi-team progr…' has no currency (such as US$, £, € or EUR); write it "
-     "as 'Entry Level US$115k–$150k (0–3 yrs; notes)'", 44, "Median Salary Range"),
-    (SEED.replace("Mid LevelUS$150k–$190k", "US$150k–$190k"),
-     "x.txt:44, section 'Median Salary Range': the salary line 'US$150k–$190k (3–7 yrs; "
-     "ownership of multi-team programs)' has no level before the amount; write it as 'Entry "
-     "Level US$115k–$150k (0–3 yrs; notes)'", 44, "Median Salary Range"),
-    (SEED.replace("Mid LevelUS$150k–$190k", "Mid LevelUS$150k–£190k"),
-     "x.txt:44, section 'Median Salary Range': the salary line "
-     "'Mid LevelUS$150k–£190k (3–7 yrs; ownership of multi-team pr…' "
-     "mixes currencies GBP, USD; use one currency per line",
-     44, "Median Salary Range"),
-    (SEED.replace("Mid LevelUS$150k–$190k", "Mid LevelUS$190k–$150k"),
-     "x.txt:44, section 'Median Salary Range': the salary range in 'Mid LevelUS$190k–$150k "
-     "(3–7 yrs; ownership of multi-team pr…' starts above where it ends (190000 > 150000); put "
-     "the lower amount first", 44, "Median Salary Range"),
+    (
+        "",
+        "x.txt:1: the file is empty; a guide starts with its title line, then 'Career Guide'",
+        1,
+        None,
+    ),
+    (
+        "\n  \n\t\n",
+        "x.txt:1: the file is empty; a guide starts with its title line, then 'Career Guide'",
+        1,
+        None,
+    ),
+    (
+        "Hello\nThis is a shopping list.\n- eggs\n",
+        "x.txt:1: no known section headings (such as 'Key Responsibilities' or 'Top Skills for "
+        "Success') were found; this does not look like a career guide",
+        1,
+        None,
+    ),
+    (
+        SEED.split("\n", 1)[1],
+        "x.txt:1, section 'Career Guide': the guide has no title: its first line is the heading "
+        "'Career Guide'; put the role title on the first line",
+        1,
+        "Career Guide",
+    ),
+    (
+        SEED.replace("Key Responsibilities\n", "\n"),
+        "x.txt:13, section 'Key Responsibilities': required section 'Key Responsibilities' is "
+        "missing; add the heading 'Key Responsibilities' followed by its lines",
+        13,
+        "Key Responsibilities",
+    ),
+    (
+        SEED.replace("Top Skills for Success", "Skills"),
+        "x.txt:24, section 'Top Skills for Success': required section 'Top Skills for Success' is "
+        "missing; add the heading 'Top Skills for Success' followed by its lines",
+        24,
+        "Top Skills for Success",
+    ),
+    (
+        MINI.replace("Lead Role\n", ""),
+        "x.txt:7, section 'Can Lead To': section 'Can Lead To' is empty; list its items under "
+        "the heading",
+        7,
+        "Can Lead To",
+    ),
+    (
+        SEED.replace("Mid LevelUS$150k–$190k", "Mid Level lots of money"),
+        "x.txt:44, section 'Median Salary Range': cannot read the salary line 'Mid Level lots of "
+        "money (3–7 yrs; ownership of multi-team p…'; write it as 'Entry Level US$115k–$150k "
+        "(0–3 yrs; notes)'",
+        44,
+        "Median Salary Range",
+    ),
+    (
+        SEED.replace("Mid LevelUS$150k–$190k", "Mid Level 150k–190k"),
+        "x.txt:44, section 'Median Salary Range': the salary line 'Mid Level 150k–190k (3–7 yrs; "
+        "ownership of multi-team progr…' has no currency (such as US$, £, € or EUR); write it "
+        "as 'Entry Level US$115k–$150k (0–3 yrs; notes)'",
+        44,
+        "Median Salary Range",
+    ),
+    (
+        SEED.replace("Mid LevelUS$150k–$190k", "US$150k–$190k"),
+        "x.txt:44, section 'Median Salary Range': the salary line 'US$150k–$190k (3–7 yrs; "
+        "ownership of multi-team programs)' has no level before the amount; write it as 'Entry "
+        "Level US$115k–$150k (0–3 yrs; notes)'",
+        44,
+        "Median Salary Range",
+    ),
+    (
+        SEED.replace("Mid LevelUS$150k–$190k", "Mid LevelUS$150k–£190k"),
+        "x.txt:44, section 'Median Salary Range': the salary line "
+        "'Mid LevelUS$150k–£190k (3–7 yrs; ownership of multi-team pr…' "
+        "mixes currencies GBP, USD; use one currency per line",
+        44,
+        "Median Salary Range",
+    ),
+    (
+        SEED.replace("Mid LevelUS$150k–$190k", "Mid LevelUS$190k–$150k"),
+        "x.txt:44, section 'Median Salary Range': the salary range in 'Mid LevelUS$190k–$150k "
+        "(3–7 yrs; ownership of multi-team pr…' starts above where it ends (190000 > 150000); put "
+        "the lower amount first",
+        44,
+        "Median Salary Range",
+    ),
 ]
 
 
@@ -412,12 +516,17 @@ def test_missing_file(tmp_path: Path) -> None:
 
 def _replace_section(text: str, start: str, end: str, body: str) -> str:
     a = text.index(start) + len(start)
-    return text[:a] + body + text[text.index(end, a):]
+    return text[:a] + body + text[text.index(end, a) :]
 
 
-RESPONSIBILITY = st.text(
-    alphabet="abcdefghijklmnopqrstuvwxyzABCXYZ0123456789 ,.;:()/&'%$–-", min_size=1, max_size=80
-).map(str.strip).filter(bool).map(lambda t: "Do " + t)
+RESPONSIBILITY = (
+    st.text(
+        alphabet="abcdefghijklmnopqrstuvwxyzABCXYZ0123456789 ,.;:()/&'%$–-", min_size=1, max_size=80
+    )
+    .map(str.strip)
+    .filter(bool)
+    .map(lambda t: "Do " + t)
+)
 
 
 @settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow])
@@ -473,8 +582,19 @@ def test_every_number_of_a_salary_band_is_kept(bands: list) -> None:
 
 SEED_LINES = SEED.split("\n")
 PIECES = st.text(alphabet="aZ1.)(–-$£€k+:;/& 2345\n\r\ufeff", max_size=20) | st.sampled_from(
-    ["Key Responsibilities", "Can Lead To", "Median Salary Range", "Recommended Next Steps",
-     "Growth Trend", "Major Employers", "1", "2", "US$1k–$2k", "(", ")"]
+    [
+        "Key Responsibilities",
+        "Can Lead To",
+        "Median Salary Range",
+        "Recommended Next Steps",
+        "Growth Trend",
+        "Major Employers",
+        "1",
+        "2",
+        "US$1k–$2k",
+        "(",
+        ")",
+    ]
 )
 
 

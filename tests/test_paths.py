@@ -186,10 +186,18 @@ def test_delta_level_aware():
 def test_min_importance_applies_to_level_rises_and_stored_skills():
     """Cashiers -> Tellers: a level rise of a skill the target rates 1.88 of 5 is not to gain."""
     P = nx.DiGraph()
-    add_role(P, "a", {"qca": {"importance": 1.38, "level": 0.38},
-                      "mon": {"importance": 3.0, "level": 2.0}}, None)
-    add_role(P, "b", {"qca": {"importance": 1.88, "level": 1.5},
-                      "mon": {"importance": 4.0, "level": 4.25}}, None)
+    add_role(
+        P,
+        "a",
+        {"qca": {"importance": 1.38, "level": 0.38}, "mon": {"importance": 3.0, "level": 2.0}},
+        None,
+    )
+    add_role(
+        P,
+        "b",
+        {"qca": {"importance": 1.88, "level": 1.5}, "mon": {"importance": 4.0, "level": 4.25}},
+        None,
+    )
     assert skill_delta(P, "a", "b").to_gain == ("mon",)
     assert skill_delta(P, "a", "b", Weights(min_importance=1.5)).to_gain == ("mon", "qca")
     assert skill_delta(P, "a", "b", Weights(min_importance=5)).to_gain == ()
@@ -388,7 +396,9 @@ def test_path_report_contract(P):
     ]
     # the route's total is what the finish asks of the start, whatever the stops
     assert sorted(two["skills_to_gain"]) == [
-        "Budgeting", "Executive communication", "People management"
+        "Budgeting",
+        "Executive communication",
+        "People management",
     ]
     assert two["skills_on_the_way"] == []
 
@@ -482,8 +492,9 @@ def test_a_delta_keeps_flagged_specific_technologies_not_generic_ones():
     demand = {**flagged, "hot": False, "in_demand": True}
     plain = {**flagged, "hot": False}
     for n in range(20):  # outlook is listed by every occupation, facebook by half
-        add_role(P, f"other{n}", {"outlook": flagged, **({"facebook": flagged} if n < 10 else {})},
-                 None)
+        add_role(
+            P, f"other{n}", {"outlook": flagged, **({"facebook": flagged} if n < 10 else {})}, None
+        )
     add_role(P, "a", {"outlook": flagged}, None)
     tellers = {"outlook": demand, "facebook": flagged, "freedomware": plain, "t0": demand}
     tellers.update({f"t{i}": flagged for i in range(1, 7)})
@@ -519,8 +530,14 @@ def onet_like() -> nx.DiGraph:
     P.graph["skills"]["t"] = {"label": "Some App", "type": "technology"}
 
     def occ(name, code, skills, mid, edu, zone, exp=(1.0, 2.0)):
-        add_role(P, name, skills, mid, code=code,
-                 prep={"education": edu, "zone": zone, "experience": exp, "credentials": []})
+        add_role(
+            P,
+            name,
+            skills,
+            mid,
+            code=code,
+            prep={"education": edu, "zone": zone, "experience": exp, "credentials": []},
+        )
 
     occ("rn", "29-1141.00", rated(a=4, b=4, c=3), 90000.0, 6, 3)
     occ("np", "29-1171.00", rated(a=4.5, b=4, c=3.5, d=3), 120000.0, 8, 5)
@@ -558,8 +575,10 @@ def test_an_unrated_target_without_a_rated_group_is_unknown(onet_like):
 def test_every_step_carries_its_preparation(onet_like):
     step = path_report(onet_like, "rn", "np", k=1)["routes"][0]["steps"][0]
     prep = step["preparation"]
-    assert (prep["education_from"], prep["education_to"]) == ("Bachelor's degree",
-                                                              "Master's degree")
+    assert (prep["education_from"], prep["education_to"]) == (
+        "Bachelor's degree",
+        "Master's degree",
+    )
     # a year or two of study, and up to a year more of related experience
     assert step["years_to_ready"] == [1.0, 3.0]
     assert prep["basis"].startswith("Bachelor's degree -> Master's degree: 1-2 yrs of study")
@@ -590,8 +609,7 @@ def test_standing_and_max_years(onet_like):
     report = next_report(onet_like, "rn", education="masters", years=5)
     np_ = next(o for o in report["options"] if o["role"] == "Np")
     assert np_["years_to_ready"] == [0.0, 0.0]
-    assert report["standing"] == {"education": "Master's degree", "years": 5.0,
-                                  "credentials": []}
+    assert report["standing"] == {"education": "Master's degree", "years": 5.0, "credentials": []}
     assert next_moves(onet_like, "rn", standing=Standing(education=8))[0]["role"] == "Np"
     with pytest.raises(NoRouteError) as err:
         path_report(onet_like, "rn", "doc", max_years=2)
@@ -647,8 +665,11 @@ def test_step_costs_remembered_per_have_give_the_same_routes(projection):
     # a target with a skill profile, so that what you have changes the costs
     director = "Director of Technical Program Management"
     target = next(r for r in projection if projection.nodes[r]["label"] == director)
-    haves = [frozenset(), resolve_skills(projection, ["People management"]),
-             resolve_skills(projection, ["Executive communication", "Financial acumen"])]
+    haves = [
+        frozenset(),
+        resolve_skills(projection, ["People management"]),
+        resolve_skills(projection, ["Executive communication", "Financial acumen"]),
+    ]
 
     def fresh(have: frozenset[str]) -> list:
         _MEMO.pop(projection, None)

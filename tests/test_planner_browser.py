@@ -18,15 +18,25 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.server,
-    pytest.mark.skipif(not CHROMIUM.exists(),
-                       reason="needs Debian's chromium at /usr/bin/chromium "
-                              "(apt-get install chromium chromium-driver)"),
+    pytest.mark.skipif(
+        not CHROMIUM.exists(),
+        reason="needs Debian's chromium at /usr/bin/chromium "
+        "(apt-get install chromium chromium-driver)",
+    ),
 ]
 pytest.importorskip("playwright.sync_api", reason="needs Playwright for Python")
 
@@ -98,8 +108,9 @@ class Visit:
 def visit(browser, base) -> Iterator[Any]:
     contexts = []
 
-    def open_page(query: str = "", width: int = 1400, height: int = 900,
-                  server: str | None = None) -> Visit:
+    def open_page(
+        query: str = "", width: int = 1400, height: int = 900, server: str | None = None
+    ) -> Visit:
         origin = server or base
         context = browser.new_context(viewport={"width": width, "height": height})
         contexts.append(context)
@@ -133,8 +144,10 @@ def visit(browser, base) -> Iterator[Any]:
 
 def _options(seen: Visit, listbox: str) -> list[str]:
     seen.page.wait_for_selector(f"#{listbox} li[role=option]", timeout=10_000)
-    return seen.js(f"() => [...document.querySelectorAll('#{listbox} li')]"
-                   ".map(li => li.firstChild.textContent)")
+    return seen.js(
+        f"() => [...document.querySelectorAll('#{listbox} li')]"
+        ".map(li => li.firstChild.textContent)"
+    )
 
 
 def _drawn(seen: Visit) -> dict[str, Any]:
@@ -152,8 +165,9 @@ def _drawn(seen: Visit) -> dict[str, Any]:
     }""")
 
 
-def _expect_answer(seen: Visit, P: Any, source: str, target: str, *, k: int = 3,
-                   have: tuple[str, ...] = ()) -> dict[str, Any]:
+def _expect_answer(
+    seen: Visit, P: Any, source: str, target: str, *, k: int = 3, have: tuple[str, ...] = ()
+) -> dict[str, Any]:
     from graph.routes.reports import gap_report, next_report, path_report
 
     seen.page.wait_for_selector(ANSWERED, state="attached", timeout=30_000)
@@ -178,8 +192,10 @@ def _expect_answer(seen: Visit, P: Any, source: str, target: str, *, k: int = 3,
     assert f"{gap['from']['label']} → {gap['to']['label']}" in gap_text
     assert all(skill in gap_text for skill in gap["skills_to_gain"])
     moves = next_report(P, source, top=8, have=have)
-    assert seen.js("() => [...document.querySelectorAll('#plan-next > li > span:first-child')]"
-                   ".map(s => s.textContent)") == [o["role"] for o in moves["options"]]
+    assert seen.js(
+        "() => [...document.querySelectorAll('#plan-next > li > span:first-child')]"
+        ".map(s => s.textContent)"
+    ) == [o["role"] for o in moves["options"]]
     query = parse_qs(urlsplit(seen.page.url).query)
     assert query["from"] == [seen.page.input_value("#plan-from")]
     assert query["to"] == [seen.page.input_value("#plan-to")]
@@ -205,8 +221,9 @@ def test_type_pick_and_see_the_routes_drawn_and_the_panel_filled(visit, P):
     page.fill("#plan-have", "risk man")
     assert _options(seen, "plan-have-options")[0] == "Risk management"
     page.click("#plan-have-options li >> nth=0")
-    assert seen.js("() => [...document.querySelectorAll('#plan-have-chips li span')]"
-                   ".map(s => s.textContent)") == ["Risk management"]
+    assert seen.js(
+        "() => [...document.querySelectorAll('#plan-have-chips li span')].map(s => s.textContent)"
+    ) == ["Risk management"]
     page.fill("#plan-k", "2")
     page.click("#plan-go")
     _expect_answer(seen, P, TPM, DIRECTOR, k=2, have=("Risk management",))
@@ -249,15 +266,17 @@ def test_keyboard_only(visit, P):
     page.keyboard.press("Enter")
     page.keyboard.type("people management")
     page.keyboard.press("Enter")  # typed text without a pick is added as written
-    chips = seen.js("() => [...document.querySelectorAll('#plan-have-chips li span')]"
-                    ".map(s => s.textContent)")
+    chips = seen.js(
+        "() => [...document.querySelectorAll('#plan-have-chips li span')].map(s => s.textContent)"
+    )
     assert chips == ["Executive communication", "people management"]
     assert seen.js("() => document.activeElement.id") == "plan-have"
     page.keyboard.press("Tab")  # to k
     assert seen.js("() => document.activeElement.id") == "plan-k"
     page.keyboard.press("Enter")  # submits the form
-    _expect_answer(seen, P, label, "Director of TPM",
-                   have=("Executive communication", "people management"))
+    _expect_answer(
+        seen, P, label, "Director of TPM", have=("Executive communication", "people management")
+    )
     # a route's button selects it on the map, from the keyboard
     page.focus("#plan-routes > li:nth-child(2) button")
     page.keyboard.press("Enter")
@@ -305,8 +324,9 @@ def test_unknown_role_offers_the_closest_names(visit, P):
     page.click("#plan-go")
     page.wait_for_selector("body[data-plan=error]", state="attached", timeout=30_000)
     assert "Unknown role 'Tecnical Progam Mangr of Everything'" in page.inner_text("#plan-status")
-    offered = seen.js("() => [...document.querySelectorAll('#plan-suggest button')]"
-                      ".map(b => b.textContent)")
+    offered = seen.js(
+        "() => [...document.querySelectorAll('#plan-suggest button')].map(b => b.textContent)"
+    )
     assert offered == suggest_roles(P, "Tecnical Progam Mangr of Everything", 3)
     pick = next(i for i, name in enumerate(offered) if name != DIRECTOR)
     page.click(f"#plan-suggest button >> nth={pick}")

@@ -121,7 +121,12 @@ def test_step_downs() -> None:
 
 def test_isco_skill_levels() -> None:
     assert [isco_skill_level(c) for c in ("2221", "3251", "5321", "9112", "1330", "1411")] == [
-        4, 3, 2, 1, 4, 3
+        4,
+        3,
+        2,
+        1,
+        4,
+        3,
     ]
 
 

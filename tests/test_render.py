@@ -26,9 +26,20 @@ DIRECTOR = "Director of Technical Program Management"
 
 
 def _role(label: str, **extra: object) -> dict[str, object]:
-    data: dict[str, object] = {"label": label, "labels": [label], "skills": {}, "gaps": set(),
-                               "salary": [], "midpoint": None, "currency": None, "sectors": [],
-                               "employers": [], "has_guide": False, "code": None, "level": None}
+    data: dict[str, object] = {
+        "label": label,
+        "labels": [label],
+        "skills": {},
+        "gaps": set(),
+        "salary": [],
+        "midpoint": None,
+        "currency": None,
+        "sectors": [],
+        "employers": [],
+        "has_guide": False,
+        "code": None,
+        "level": None,
+    }
     data.update(extra)
     return data
 
@@ -39,19 +50,37 @@ def small() -> nx.DiGraph:
     skills = {f"s:{i}": {"label": f"Skill {i}", "type": "skill"} for i in range(12)}
     skills["s:evil"] = {"label": IMG, "type": "technology"}
     P = nx.DiGraph(skills=skills, fingerprint="test-build")
-    P.add_node("r:a", **_role(
-        f"Analyst {SCRIPT}", has_guide=True,
-        skills={s: {"importance": float(i), "level": None} for i, s in enumerate(skills)},
-        sectors=[("sec:1", "Fintech & <b>banks</b>")],
-        employers=[("emp:1", f"Evil {IMG}")],
-        salary=[{"level": "Mid Level", "rank": 2, "min": 100000, "max": 140000,
-                 "currency": "USD", "median": None, "open_ended": True, "position": 1}],
-    ))
+    P.add_node(
+        "r:a",
+        **_role(
+            f"Analyst {SCRIPT}",
+            has_guide=True,
+            skills={s: {"importance": float(i), "level": None} for i, s in enumerate(skills)},
+            sectors=[("sec:1", "Fintech & <b>banks</b>")],
+            employers=[("emp:1", f"Evil {IMG}")],
+            salary=[
+                {
+                    "level": "Mid Level",
+                    "rank": 2,
+                    "min": 100000,
+                    "max": 140000,
+                    "currency": "USD",
+                    "median": None,
+                    "open_ended": True,
+                    "position": 1,
+                }
+            ],
+        ),
+    )
     for key, label in (("b", "Lead"), ("c", "Architect"), ("d", "Director"), ("e", "VP")):
         P.add_node(f"r:{key}", **_role(label))
-    for u, v, kind in (("a", "b", "progression"), ("b", "d", "progression"),
-                       ("a", "c", "transition"), ("c", "d", "progression"),
-                       ("d", "e", "progression")):
+    for u, v, kind in (
+        ("a", "b", "progression"),
+        ("b", "d", "progression"),
+        ("a", "c", "transition"),
+        ("c", "d", "progression"),
+        ("d", "e", "progression"),
+    ):
         P.add_edge(f"r:{u}", f"r:{v}", kind=kind, skills_to_gain=["s:1"], iri=f"t:{u}{v}")
     return P
 
@@ -64,9 +93,12 @@ def test_full_page_draws_every_role_and_move(small):
     data = page_data(small)
     assert _ids(data["nodes"]) == {"r:a", "r:b", "r:c", "r:d", "r:e"}
     assert {(e["from"], e["to"], e["kind"]) for e in data["edges"]} == {
-        ("r:a", "r:b", "progression"), ("r:b", "r:d", "progression"),
-        ("r:a", "r:c", "transition"), ("r:c", "r:d", "progression"),
-        ("r:d", "r:e", "progression")}
+        ("r:a", "r:b", "progression"),
+        ("r:b", "r:d", "progression"),
+        ("r:a", "r:c", "transition"),
+        ("r:c", "r:d", "progression"),
+        ("r:d", "r:e", "progression"),
+    }
     by_id = {n["id"]: n for n in data["nodes"]}
     # size: moves passing through the role, in and out
     assert by_id["r:d"]["value"] == 3 and by_id["r:e"]["value"] == 1
@@ -92,8 +124,12 @@ def test_types_attach_skills_sectors_employers_and_salary(small):
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("role", ("role",)), ("skills, sector", ("role", "skill", "sector")),
-     (["employer", "salary band"], ("role", "employer", "salary")), ("", ("role",))],
+    [
+        ("role", ("role",)),
+        ("skills, sector", ("role", "skill", "sector")),
+        (["employer", "salary band"], ("role", "employer", "salary")),
+        ("", ("role",)),
+    ],
 )
 def test_parse_types(text, expected):
     assert parse_types(text) == expected
@@ -102,8 +138,9 @@ def test_parse_types(text, expected):
 def test_parse_types_names_the_kinds():
     with pytest.raises(UsageError) as info:
         parse_types("role,people")
-    assert str(info.value) == ("Unknown node kind 'people' in --types; choose from: role, skill, "
-                               "sector, employer, salary.")
+    assert str(info.value) == (
+        "Unknown node kind 'people' in --types; choose from: role, skill, sector, employer, salary."
+    )
 
 
 @pytest.mark.parametrize(
@@ -127,15 +164,33 @@ def test_negative_depth_is_refused(small):
 
 
 ROUTES = [
-    {"cost": 2.0, "steps": [
-        {"from": f"Analyst {SCRIPT}", "to": "Lead", "kind": "progression",
-         "skills_to_gain": ["Skill 1", "Skill 2", "Skill 3", "Skill 4", "Skill 5"]},
-        {"from": "Lead", "to": "Director", "kind": "progression", "skills_to_gain": []}],
-     "skills_to_gain": ["Skill 1", "Skill 2", "Skill 3", "Skill 4", "Skill 5"]},
-    {"cost": 3.0, "steps": [
-        {"from": f"Analyst {SCRIPT}", "to": "Director", "kind": "suggested",
-         "skills_to_gain": ["Skill 9"], "salary_change": 20000.0, "currency": "USD"}],
-     "skills_to_gain": ["Skill 9"]},
+    {
+        "cost": 2.0,
+        "steps": [
+            {
+                "from": f"Analyst {SCRIPT}",
+                "to": "Lead",
+                "kind": "progression",
+                "skills_to_gain": ["Skill 1", "Skill 2", "Skill 3", "Skill 4", "Skill 5"],
+            },
+            {"from": "Lead", "to": "Director", "kind": "progression", "skills_to_gain": []},
+        ],
+        "skills_to_gain": ["Skill 1", "Skill 2", "Skill 3", "Skill 4", "Skill 5"],
+    },
+    {
+        "cost": 3.0,
+        "steps": [
+            {
+                "from": f"Analyst {SCRIPT}",
+                "to": "Director",
+                "kind": "suggested",
+                "skills_to_gain": ["Skill 9"],
+                "salary_change": 20000.0,
+                "currency": "USD",
+            }
+        ],
+        "skills_to_gain": ["Skill 9"],
+    },
 ]
 
 
@@ -156,8 +211,22 @@ def test_path_highlights_exactly_the_route_roles(small):
 
 
 def test_path_accepts_the_path_report_with_ids(small):
-    report = {"routes": [{"steps": [{"from": "x", "from_id": "r:c", "to": "y", "to_id": "r:d",
-                                     "kind": "progression", "skills_to_gain": []}]}]}
+    report = {
+        "routes": [
+            {
+                "steps": [
+                    {
+                        "from": "x",
+                        "from_id": "r:c",
+                        "to": "y",
+                        "to_id": "r:d",
+                        "kind": "progression",
+                        "skills_to_gain": [],
+                    }
+                ]
+            }
+        ]
+    }
     data = page_data(small, paths=report)
     assert {n["id"] for n in data["nodes"] if n.get("route")} == {"r:c", "r:d"}
 
@@ -200,14 +269,19 @@ def test_page_is_self_contained_and_locked_down(small):
     assert "<link" not in code and "@import" not in code
     assert re.search(r"url\((?!\"?data:)", code) is None
     assert [attrs.strip() for attrs, _ in scripts] == [
-        'type="application/json" id="graph-data"', "", ""]
+        'type="application/json" id="graph-data"',
+        "",
+        "",
+    ]
     # the policy allows exactly the two inline scripts, nothing else loads
     csp = html_module.unescape(
-        re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', html).group(1))
+        re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', html).group(1)
+    )
     assert "default-src 'none'" in csp and "connect-src" not in csp
     hashes = set(re.findall(r"'sha256-([^']+)'", csp))
-    assert hashes == {base64.b64encode(hashlib.sha256(code.encode()).digest()).decode()
-                      for _, code in scripts[1:]}
+    assert hashes == {
+        base64.b64encode(hashlib.sha256(code.encode()).digest()).decode() for _, code in scripts[1:]
+    }
 
 
 def test_untrusted_text_cannot_become_markup(small):
@@ -258,8 +332,12 @@ def test_viz_page_draws_the_routes_of_path_report(store, projection):
     report = path_report(projection, "TPM", DIRECTOR, k=2)
     html = viz_page(store, path=("TPM", DIRECTOR), k=2)
     data = json.loads(_scripts(html)[0][1])
-    expected = {step[key] for route in report["routes"] for step in route["steps"]
-                for key in ("from_id", "to_id")}
+    expected = {
+        step[key]
+        for route in report["routes"]
+        for step in route["steps"]
+        for key in ("from_id", "to_id")
+    }
     assert {n["id"] for n in data["nodes"] if n.get("route")} == expected
     assert len(data["routes"]) == 2
     assert "<title>Career routes</title>" in html
@@ -273,8 +351,19 @@ def test_viz_page_draws_the_routes_of_path_report(store, projection):
 
 def test_viz_command_writes_the_page(runner, hostile_dir, tmp_path):
     out = tmp_path / "page.html"
-    result = runner.invoke(cli, ["viz", "--graph", str(hostile_dir), "--path",
-                                 f"Markup Tester {IMG}", DIRECTOR, "-o", str(out)])
+    result = runner.invoke(
+        cli,
+        [
+            "viz",
+            "--graph",
+            str(hostile_dir),
+            "--path",
+            f"Markup Tester {IMG}",
+            DIRECTOR,
+            "-o",
+            str(out),
+        ],
+    )
     assert result.exit_code == 0, result.stderr
     assert result.stdout == f"Wrote {out}\n"
     html = out.read_text()
@@ -285,8 +374,21 @@ def test_viz_command_opens_the_page(runner, hostile_dir, tmp_path, monkeypatch):
     opened = []
     monkeypatch.setattr("webbrowser.open", opened.append)
     out = tmp_path / "page.html"
-    result = runner.invoke(cli, ["viz", "--graph", str(hostile_dir), "--focus", "Markup Tester",
-                                 "--types", "role,employer", "-o", str(out), "--open"])
+    result = runner.invoke(
+        cli,
+        [
+            "viz",
+            "--graph",
+            str(hostile_dir),
+            "--focus",
+            "Markup Tester",
+            "--types",
+            "role,employer",
+            "-o",
+            str(out),
+            "--open",
+        ],
+    )
     assert result.exit_code == 0, result.stderr
     assert opened == [out.resolve().as_uri()]
 
@@ -294,15 +396,24 @@ def test_viz_command_opens_the_page(runner, hostile_dir, tmp_path, monkeypatch):
 @pytest.mark.parametrize(
     ("args", "code", "message"),
     [
-        (["--max-nodes", "10"], 2,
-         "Error: The page would draw {n} nodes ({n} roles); more than 10 are not readable. "
-         "Draw part of the graph: --focus ROLE (with --depth N) or --path FROM TO, "
-         "or fewer --types.\n"),
-        (["--focus", "tpm", "--path", "tpm", "cto"], 2,
-         "Error: Use --focus or --path, not both.\n"),
-        (["--types", "role,people"], 2,
-         "Error: Unknown node kind 'people' in --types; choose from: role, skill, sector, "
-         "employer, salary.\n"),
+        (
+            ["--max-nodes", "10"],
+            2,
+            "Error: The page would draw {n} nodes ({n} roles); more than 10 are not readable. "
+            "Draw part of the graph: --focus ROLE (with --depth N) or --path FROM TO, "
+            "or fewer --types.\n",
+        ),
+        (
+            ["--focus", "tpm", "--path", "tpm", "cto"],
+            2,
+            "Error: Use --focus or --path, not both.\n",
+        ),
+        (
+            ["--types", "role,people"],
+            2,
+            "Error: Unknown node kind 'people' in --types; choose from: role, skill, sector, "
+            "employer, salary.\n",
+        ),
         (["--focus", "Qwertyuiop Zxcvbnm"], 2, None),
     ],
 )
@@ -324,8 +435,9 @@ def test_viz_command_errors(runner, hostile_dir, tmp_path, args, code, message):
 def test_viz_command_cannot_write(runner, hostile_dir, tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")
-    result = runner.invoke(cli, ["viz", "--graph", str(hostile_dir), "-o",
-                                 str(blocker / "page.html")])
+    result = runner.invoke(
+        cli, ["viz", "--graph", str(hostile_dir), "-o", str(blocker / "page.html")]
+    )
     assert result.exit_code == 1
     assert result.stderr.startswith(f"Error: Cannot write the page to {blocker / 'page.html'}: ")
     assert blocker.read_text() == "not a folder"
@@ -339,14 +451,37 @@ def test_viz_help_lists_its_options(runner):
 
 
 def test_route_panel_and_move_tooltips_carry_preparation(small):
-    prep = {"education_from": "Bachelor's degree", "education_to": "Master's degree",
-            "education_years": [1.0, 2.0], "experience_expected": [2.0, 4.0],
-            "years_to_ready": [2.0, 5.0], "credentials": [IMG], "regulated": False,
-            "basis": f"Bachelor's degree -> Master's degree: 1-2 yrs of study; needs {IMG}"}
-    report = {"routes": [{
-        "cost": 2.0, "skills_to_gain": [], "preparation": prep, "years_to_ready": [2.0, 5.0],
-        "steps": [{"from": "x", "from_id": "r:c", "to": "y", "to_id": "r:d",
-                   "kind": "progression", "skills_to_gain": [], "preparation": prep}]}]}
+    prep = {
+        "education_from": "Bachelor's degree",
+        "education_to": "Master's degree",
+        "education_years": [1.0, 2.0],
+        "experience_expected": [2.0, 4.0],
+        "years_to_ready": [2.0, 5.0],
+        "credentials": [IMG],
+        "regulated": False,
+        "basis": f"Bachelor's degree -> Master's degree: 1-2 yrs of study; needs {IMG}",
+    }
+    report = {
+        "routes": [
+            {
+                "cost": 2.0,
+                "skills_to_gain": [],
+                "preparation": prep,
+                "years_to_ready": [2.0, 5.0],
+                "steps": [
+                    {
+                        "from": "x",
+                        "from_id": "r:c",
+                        "to": "y",
+                        "to_id": "r:d",
+                        "kind": "progression",
+                        "skills_to_gain": [],
+                        "preparation": prep,
+                    }
+                ],
+            }
+        ]
+    }
     data = page_data(small, paths=report)
     route = data["routes"][0]
     assert route["ready"] == "2-5 yrs"

@@ -205,8 +205,7 @@ def test_bad_query_is_400_with_line_and_column(http: httpx.Client) -> None:
     assert response.status_code == 400
     assert response.headers["content-type"].startswith("text/plain")
     assert response.text == (
-        "The SPARQL query does not parse at line 2, column 2: unexpected '?s'\n"
-        "   ?s ?p }\n   ^\n"
+        "The SPARQL query does not parse at line 2, column 2: unexpected '?s'\n   ?s ?p }\n   ^\n"
     )
 
 
@@ -511,8 +510,7 @@ def test_serve_on_a_taken_port_is_a_usage_error(graph_dir: Path, runner) -> None
         result = runner.invoke(cli, ["serve", "--graph", str(graph_dir), "--port", str(port)])
     assert result.exit_code == 2
     assert result.stderr == (
-        f"Error: Cannot listen on 127.0.0.1:{port}: Address already in use. "
-        "Pick another --port.\n"
+        f"Error: Cannot listen on 127.0.0.1:{port}: Address already in use. Pick another --port.\n"
     )
 
 

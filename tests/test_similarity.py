@@ -46,16 +46,36 @@ def _rated(*levels: float) -> dict[str, tuple[float, float]]:
 
 
 ROLES = {
-    "dev": {"titles": ["Software Developer"], "tasks": ["Write and test software code."],
-            "rated": _rated(5, 5, 1, 1), "named": ["python", "git"]},
-    "programmer": {"titles": ["Computer Programmer"], "tasks": ["Write and test program code."],
-               "rated": _rated(5, 4, 1, 2), "named": ["python"]},
-    "manager": {"titles": ["IT Manager"], "tasks": ["Plan budgets and lead software teams."],
-                "rated": _rated(3, 3, 5, 5), "named": ["excel"]},
-    "cook": {"titles": ["Restaurant Cook"], "tasks": ["Cook food on grills."],
-             "rated": _rated(1, 1, 2, 4), "named": ["knife"]},
-    "chef": {"titles": ["Chef"], "tasks": ["Cook food and plan menus."],
-             "rated": _rated(1, 2, 3, 4), "named": ["knife"]},
+    "dev": {
+        "titles": ["Software Developer"],
+        "tasks": ["Write and test software code."],
+        "rated": _rated(5, 5, 1, 1),
+        "named": ["python", "git"],
+    },
+    "programmer": {
+        "titles": ["Computer Programmer"],
+        "tasks": ["Write and test program code."],
+        "rated": _rated(5, 4, 1, 2),
+        "named": ["python"],
+    },
+    "manager": {
+        "titles": ["IT Manager"],
+        "tasks": ["Plan budgets and lead software teams."],
+        "rated": _rated(3, 3, 5, 5),
+        "named": ["excel"],
+    },
+    "cook": {
+        "titles": ["Restaurant Cook"],
+        "tasks": ["Cook food on grills."],
+        "rated": _rated(1, 1, 2, 4),
+        "named": ["knife"],
+    },
+    "chef": {
+        "titles": ["Chef"],
+        "tasks": ["Cook food and plan menus."],
+        "rated": _rated(1, 2, 3, 4),
+        "named": ["knife"],
+    },
     "empty": {},
 }
 

@@ -13,9 +13,27 @@ from graph.guides.splitting import (
 )
 
 BRANDS = [
-    "ServiceNow", "PagerDuty", "HashiCorp", "GitLab", "GitHub", "LinkedIn", "JPMorgan Chase",
-    "DoorDash", "CrowdStrike", "MongoDB", "YouTube", "PayPal", "Booking.com", "T-Mobile", "AT&T",
-    "McKinsey", "BlackRock", "SoFi", "HubSpot", "DigitalOcean", "Amazon (AWS)",
+    "ServiceNow",
+    "PagerDuty",
+    "HashiCorp",
+    "GitLab",
+    "GitHub",
+    "LinkedIn",
+    "JPMorgan Chase",
+    "DoorDash",
+    "CrowdStrike",
+    "MongoDB",
+    "YouTube",
+    "PayPal",
+    "Booking.com",
+    "T-Mobile",
+    "AT&T",
+    "McKinsey",
+    "BlackRock",
+    "SoFi",
+    "HubSpot",
+    "DigitalOcean",
+    "Amazon (AWS)",
 ]
 
 
@@ -95,16 +113,21 @@ def test_split_sectors() -> None:
         "Government/defense contractorsSpace tourism"
     )
     assert split_sectors(text).pieces == [
-        "Cloud and SaaS", "E-commerce and marketplaces", "Fintech and banking",
-        "Media/streaming", "Government/defense contractors", "Space tourism",
+        "Cloud and SaaS",
+        "E-commerce and marketplaces",
+        "Fintech and banking",
+        "Media/streaming",
+        "Government/defense contractors",
+        "Space tourism",
     ]
 
 
 def test_split_sectors_guess_after_capitals() -> None:
     result = split_sectors("Quantum widgetsAIQuantum gadgets")
     assert result.pieces == ["Quantum widgets", "AI", "Quantum gadgets"]
-    assert result.guesses == ["'Quantum widgetsAIQuantum gadgets' -> "
-                              "'Quantum widgets', 'AI', 'Quantum gadgets'"]
+    assert result.guesses == [
+        "'Quantum widgetsAIQuantum gadgets' -> 'Quantum widgets', 'AI', 'Quantum gadgets'"
+    ]
 
 
 @pytest.mark.parametrize(
@@ -112,14 +135,21 @@ def test_split_sectors_guess_after_capitals() -> None:
     [
         (
             "Depth in cloud basics (networking)Hands-on CI/CD and DevOps practiceUsing metrics",
-            ["Depth in cloud basics (networking)", "Hands-on CI/CD and DevOps practice",
-             "Using metrics"],
+            [
+                "Depth in cloud basics (networking)",
+                "Hands-on CI/CD and DevOps practice",
+                "Using metrics",
+            ],
         ),
         ("Knowledge of SREComfort with on-call", ["Knowledge of SRE", "Comfort with on-call"]),
-        ("iOS and macOS release trainsFinOps and GitOps habits",
-         ["iOS and macOS release trains", "FinOps and GitOps habits"]),
-        ("PagerDuty and SaaS tooling depthOKRs for platform teams",
-         ["PagerDuty and SaaS tooling depth", "OKRs for platform teams"]),
+        (
+            "iOS and macOS release trainsFinOps and GitOps habits",
+            ["iOS and macOS release trains", "FinOps and GitOps habits"],
+        ),
+        (
+            "PagerDuty and SaaS tooling depthOKRs for platform teams",
+            ["PagerDuty and SaaS tooling depth", "OKRs for platform teams"],
+        ),
         ("Building KubeFlow pipelines", ["Building KubeFlow pipelines"]),
         ("Coaching peersAI infrastructure basics", ["Coaching peers", "AI infrastructure basics"]),
         ("Work with eBPF probes", ["Work with eBPF probes"]),
@@ -132,7 +162,8 @@ def test_split_phrases(text: str, pieces: list[str]) -> None:
 def test_split_phrases_never_inside_brackets() -> None:
     text = "Automation concepts (CI/CD, infrastructure-as-code, ArgoCD, FluxCD)Using metrics"
     assert split_phrases(text).pieces == [
-        "Automation concepts (CI/CD, infrastructure-as-code, ArgoCD, FluxCD)", "Using metrics",
+        "Automation concepts (CI/CD, infrastructure-as-code, ArgoCD, FluxCD)",
+        "Using metrics",
     ]
 
 

@@ -17,8 +17,16 @@ from typing import Any
 import pytest
 from conftest import CHROMIUM
 
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 # without Chromium or Playwright these skip (conftest.py), or fail under
 # CAREERGRAPH_REQUIRE_SERVICES=1
@@ -54,12 +62,18 @@ def pages(hostile_store, tmp_path_factory) -> dict[str, Path]:
 
     folder = tmp_path_factory.mktemp("pages")
     return {
-        "focus": write_page(viz_page(hostile_store, focus=HOSTILE_ROLE, depth=1,
-                                     types=ALL_TYPES), folder / "focus.html"),
-        "path": write_page(viz_page(hostile_store, path=(HOSTILE_ROLE, DIRECTOR),
-                                    types="role,skill,employer"), folder / "path.html"),
-        "tpm": write_page(viz_page(hostile_store, path=("Technical Program Manager", DIRECTOR)),
-                          folder / "tpm.html"),
+        "focus": write_page(
+            viz_page(hostile_store, focus=HOSTILE_ROLE, depth=1, types=ALL_TYPES),
+            folder / "focus.html",
+        ),
+        "path": write_page(
+            viz_page(hostile_store, path=(HOSTILE_ROLE, DIRECTOR), types="role,skill,employer"),
+            folder / "path.html",
+        ),
+        "tpm": write_page(
+            viz_page(hostile_store, path=("Technical Program Manager", DIRECTOR)),
+            folder / "tpm.html",
+        ),
         "full": write_page(viz_page(hostile_store), folder / "full.html"),
     }
 
@@ -146,7 +160,8 @@ def test_drawn_network_holds_the_expected_nodes_and_edges(visit, pages, P):
     seen = visit(pages["focus"])
     assert sorted(seen.js(NODES_JS)) == sorted(n["id"] for n in expected["nodes"])
     assert sorted(map(tuple, seen.js(EDGES_JS))) == sorted(
-        (e["from"], e["to"], e["kind"]) for e in expected["edges"])
+        (e["from"], e["to"], e["kind"]) for e in expected["edges"]
+    )
     kinds = seen.js("() => [...new Set(network.body.data.nodes.get().map(n => n.kind))].sort()")
     assert kinds == ["employer", "role", "salary", "sector", "skill"]
 
@@ -160,15 +175,18 @@ def test_path_highlights_exactly_the_route_roles(visit, pages, P):
     seen = visit(pages["tpm"])
     highlighted = seen.js("() => network.body.data.nodes.get().filter(n => n.route).map(n => n.id)")
     assert set(highlighted) == on_routes
-    drawn_steps = seen.js("() => network.body.data.edges.get().filter(e => e.routes)"
-                          ".map(e => [e.from, e.to, e.label])")
+    drawn_steps = seen.js(
+        "() => network.body.data.edges.get().filter(e => e.routes)"
+        ".map(e => [e.from, e.to, e.label])"
+    )
     assert {(a, b) for a, b, _ in drawn_steps} == steps
     assert all(label.startswith("+ ") for _, _, label in drawn_steps)
     # the context around the routes is drawn, faded
     faded = seen.js("() => network.body.data.nodes.get().filter(n => n.opacity < 1).length")
     assert faded == len(seen.js(NODES_JS)) - len(on_routes) > 0
     assert seen.js("() => document.querySelectorAll('#route-list > li').length") == len(
-        report["routes"])
+        report["routes"]
+    )
 
 
 def _hover(seen: Visit, node_id: str) -> str:

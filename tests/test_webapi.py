@@ -37,8 +37,9 @@ def http(base) -> Iterator[httpx.Client]:
 def page_csp(page: str) -> str:
     import html
 
-    return html.unescape(page.split('http-equiv="Content-Security-Policy" content="', 1)[1]
-                         .split('"', 1)[0])
+    return html.unescape(
+        page.split('http-equiv="Content-Security-Policy" content="', 1)[1].split('"', 1)[0]
+    )
 
 
 def cli_json(runner: Any, args: list[str]) -> Any:
@@ -53,10 +54,27 @@ def cli_json(runner: Any, args: list[str]) -> Any:
         ("/api/routes", [("from", TPM), ("to", DIRECTOR)], ["path", TPM, DIRECTOR]),
         (
             "/api/routes",
-            [("from", "tpm"), ("to", "VP of Engineering"), ("k", "4"), ("have", "Risk management"),
-             ("have", "people management"), ("max_steps", "3")],
-            ["path", "tpm", "VP of Engineering", "--k", "4", "--have", "Risk management",
-             "--have", "people management", "--max-steps", "3"],
+            [
+                ("from", "tpm"),
+                ("to", "VP of Engineering"),
+                ("k", "4"),
+                ("have", "Risk management"),
+                ("have", "people management"),
+                ("max_steps", "3"),
+            ],
+            [
+                "path",
+                "tpm",
+                "VP of Engineering",
+                "--k",
+                "4",
+                "--have",
+                "Risk management",
+                "--have",
+                "people management",
+                "--max-steps",
+                "3",
+            ],
         ),
         (
             "/api/routes",
@@ -64,12 +82,21 @@ def cli_json(runner: Any, args: list[str]) -> Any:
             ["path", TPM, DIRECTOR, "--avoid", PRINCIPAL],
         ),
         ("/api/next", [("role", TPM)], ["next", TPM]),
-        ("/api/next", [("role", "tpm"), ("top", "3"), ("have", "Risk management")],
-         ["next", "tpm", "--top", "3", "--have", "Risk management"]),
-        ("/api/gap", [("from", TPM), ("to", "Solutions Architect")],
-         ["gap", TPM, "Solutions Architect"]),
-        ("/api/gap", [("from", TPM), ("to", DIRECTOR), ("have", "Financial acumen")],
-         ["gap", TPM, DIRECTOR, "--have", "Financial acumen"]),
+        (
+            "/api/next",
+            [("role", "tpm"), ("top", "3"), ("have", "Risk management")],
+            ["next", "tpm", "--top", "3", "--have", "Risk management"],
+        ),
+        (
+            "/api/gap",
+            [("from", TPM), ("to", "Solutions Architect")],
+            ["gap", TPM, "Solutions Architect"],
+        ),
+        (
+            "/api/gap",
+            [("from", TPM), ("to", DIRECTOR), ("have", "Financial acumen")],
+            ["gap", TPM, DIRECTOR, "--have", "Financial acumen"],
+        ),
         ("/api/similar", [("role", TPM)], ["similar", TPM]),
         ("/api/similar", [("role", TPM), ("top", "2")], ["similar", TPM, "--top", "2"]),
     ],
@@ -95,8 +122,11 @@ def test_unknown_role_is_404_with_the_three_closest_names(http, runner, projecti
     result = runner.invoke(cli, ["path", typed, DIRECTOR])
     assert result.exit_code == 2
     assert result.stderr.strip() == f"Error: {body['error']}"
-    for url, params in [("/api/next", {"role": typed}), ("/api/similar", {"role": typed}),
-                        ("/api/gap", {"from": TPM, "to": typed})]:
+    for url, params in [
+        ("/api/next", {"role": typed}),
+        ("/api/similar", {"role": typed}),
+        ("/api/gap", {"from": TPM, "to": typed}),
+    ]:
         other = http.get(url, params=params)
         assert other.status_code == 404, url
         assert other.json()["suggestions"] == body["suggestions"]
@@ -129,8 +159,11 @@ def test_no_route_is_404_with_the_nearest_roles(http, runner):
         ("/api/routes", {"from": TPM}, "to: Field required"),
         ("/api/routes", {"from": TPM, "to": DIRECTOR, "max_steps": "0"}, "max_steps:"),
         ("/api/routes", {"from": "x" * 301, "to": DIRECTOR}, "from:"),
-        ("/api/routes", {"from": TPM, "to": DIRECTOR, "have": "Underwater basket weavng"},
-         "Unknown skill 'Underwater basket weavng'"),
+        (
+            "/api/routes",
+            {"from": TPM, "to": DIRECTOR, "have": "Underwater basket weavng"},
+            "Unknown skill 'Underwater basket weavng'",
+        ),
         ("/api/next", {}, "role: Field required"),
         ("/api/next", {"role": TPM, "top": "-1"}, "top:"),
         ("/api/next", {"role": TPM, "top": "51"}, "top:"),
@@ -165,8 +198,11 @@ def test_role_autocomplete_puts_the_resolvers_pick_first(http, projection):
     found = http.get("/api/roles", params={"q": "TPM Dir", "limit": 3}).json()
     assert any(row["match"].lower().startswith("tpm dir") for row in found)
     # preferred titles before alternate ones: every Director role before any alternate title
-    directors = sorted(projection.nodes[r]["label"] for r in projection
-                       if projection.nodes[r]["label"].startswith("Director"))
+    directors = sorted(
+        projection.nodes[r]["label"]
+        for r in projection
+        if projection.nodes[r]["label"].startswith("Director")
+    )
     found = http.get("/api/roles", params={"q": "director", "limit": len(directors)}).json()
     assert sorted(row["label"] for row in found) == directors
     assert all(row["match"] == row["label"] for row in found)
@@ -178,8 +214,7 @@ def test_skill_autocomplete_covers_labels_by_prefix_first(http, projection):
     found = http.get("/api/skills", params={"q": "risk"}).json()
     assert found[0]["label"] == "Risk management"
     skills = projection.graph["skills"]
-    assert all(row["id"] in skills and skills[row["id"]]["label"] == row["label"]
-               for row in found)
+    assert all(row["id"] in skills and skills[row["id"]]["label"] == row["label"] for row in found)
     assert len(http.get("/api/skills", params={"q": "", "limit": 7}).json()) == 7
 
 
@@ -216,8 +251,9 @@ def test_answers_run_off_the_event_loop(threaded, monkeypatch):
 
     def ask() -> None:
         with httpx.Client(base_url=threaded, timeout=60) as client:
-            results.append(client.get("/api/routes", params={"from": TPM, "to": DIRECTOR})
-                           .status_code)
+            results.append(
+                client.get("/api/routes", params={"from": TPM, "to": DIRECTOR}).status_code
+            )
 
     waiting = threading.Thread(target=ask)
     waiting.start()
@@ -253,8 +289,14 @@ def test_a_served_app_answers_in_worker_processes(http, runner, monkeypatch):
 def test_openapi_documents_the_api_and_docs_need_no_network(http):
     schema = http.get("/openapi.json").json()
     paths = set(schema["paths"])
-    assert {"/api/routes", "/api/next", "/api/gap", "/api/similar", "/api/roles",
-            "/api/skills"} <= paths
+    assert {
+        "/api/routes",
+        "/api/next",
+        "/api/gap",
+        "/api/similar",
+        "/api/roles",
+        "/api/skills",
+    } <= paths
     assert all(p.startswith("/api/") for p in paths)
     names = {p["name"] for p in schema["paths"]["/api/routes"]["get"]["parameters"]}
     assert {"from", "to", "k", "have"} <= names
@@ -307,8 +349,9 @@ def test_planner_page_of_a_graph_too_big_to_draw_starts_empty(store):
         viz_page(store, max_nodes=5)
 
 
-def test_without_a_projection_file_the_server_answers_in_its_threads(builtin_dir, runner,
-                                                                     monkeypatch):
+def test_without_a_projection_file_the_server_answers_in_its_threads(
+    builtin_dir, runner, monkeypatch
+):
     import graph.web.routepool
     from graph.store.local import LocalStore
     from graph.web.app import create_app

@@ -161,9 +161,7 @@ def read_table(
                     continue
                 if len(record) != width:
                     n = len(record)
-                    table.bad.append(
-                        (line, f"{n} field{'s' if n != 1 else ''}, expected {width}")
-                    )
+                    table.bad.append((line, f"{n} field{'s' if n != 1 else ''}, expected {width}"))
                     continue
                 cells = [record[i].strip() for i in picks]
                 why = check(cells) if check else None

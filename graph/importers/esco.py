@@ -33,8 +33,16 @@ from graph.importers.common import (
 from graph.importers.sources import open_source
 from graph.levels import isco_skill_level
 
-__all__ = ["ESCO_META", "FILES", "ESSENTIAL", "OPTIONAL", "EscoData", "read_esco", "esco_quads",
-           "import_esco"]
+__all__ = [
+    "ESCO_META",
+    "FILES",
+    "ESSENTIAL",
+    "OPTIONAL",
+    "EscoData",
+    "read_esco",
+    "esco_quads",
+    "import_esco",
+]
 
 ESCO_META = {
     "title": "ESCO classification v1.1.1 (European Skills, Competences, Qualifications and "
@@ -70,8 +78,16 @@ ESCO_HINT = (
 
 FILES: dict[str, tuple[list[str], str]] = {
     "occupations_en.csv": (
-        ["conceptUri", "iscoGroup", "preferredLabel", "altLabels", "hiddenLabels", "description",
-         "code", "regulatedProfessionNote"],
+        [
+            "conceptUri",
+            "iscoGroup",
+            "preferredLabel",
+            "altLabels",
+            "hiddenLabels",
+            "description",
+            "code",
+            "regulatedProfessionNote",
+        ],
         "the occupations (every role)",
     ),
     "skills_en.csv": (
@@ -182,9 +198,7 @@ def _key(uri: str) -> str:
     return uri.rstrip("/").rsplit("/", 1)[-1]
 
 
-def esco_quads(
-    data: EscoData, q: Quads, progress: Progress | None = None
-) -> dict[str, int]:
+def esco_quads(data: EscoData, q: Quads, progress: Progress | None = None) -> dict[str, int]:
     """Emit the triples of an ESCO release into ``q``; returns counts."""
     progress = progress or Progress()
     counts: dict[str, int] = defaultdict(int)
@@ -208,9 +222,7 @@ def esco_quads(
         q.add(node, dsource, src)
         counts["isco_groups"] += 1
     occupations: set[str] = set()
-    for uri, isco_code, label, alts, hiddens, desc, code, regulated in t[
-        "occupations_en.csv"
-    ].rows:
+    for uri, isco_code, label, alts, hiddens, desc, code, regulated in t["occupations_en.csv"].rows:
         occupations.add(uri)
         node = q.iri(uri)
         q.labelled(node, label, q.cg("Role"), q.schema("Occupation"), concept)
@@ -266,8 +278,10 @@ def esco_quads(
     relations = t["occupationSkillRelations.csv"].rows
     progress.start("Emitting essential and optional skills", len(relations))
     req_cls, skill_prop, imp = q.cg("SkillRequirement"), q.cg("skill"), q.cg("importance")
-    essential_prop, req_prop, requires = q.cg("essential"), q.cg("skillRequirement"), q.cg(
-        "requiresSkill"
+    essential_prop, req_prop, requires = (
+        q.cg("essential"),
+        q.cg("skillRequirement"),
+        q.cg("requiresSkill"),
     )
     essential_imp, optional_imp = q.decimal(ESSENTIAL), q.decimal(OPTIONAL)
     unknown_occ: set[str] = set()
@@ -364,8 +378,13 @@ def import_esco(
         q.flush_into(store)
 
     sources: list[dict[str, Any]] = [
-        {"kind": "dataset", "name": "ESCO", "version": ESCO_META["version"],
-         "path": _paths(src_dir), "license": ESCO_META["license"]}
+        {
+            "kind": "dataset",
+            "name": "ESCO",
+            "version": ESCO_META["version"],
+            "path": _paths(src_dir),
+            "license": ESCO_META["license"],
+        }
     ]
     write_import(Path(out_dir), fill, report, sources, progress)
     for key in ("requirements", "isco_groups", "broader"):

@@ -384,5 +384,3 @@ def _estimate_skills(P: nx.DiGraph) -> None:
             for skill, (imp, lv, k) in sums.items()
         }
         P.nodes[role]["est_from"] = sorted(peers)
-
-

@@ -40,10 +40,6 @@ __all__ = [
 ]
 
 
-
-
-
-
 @dataclass(frozen=True)
 class Standing:
     """What a person brings: education rank, years of experience, credentials held.

@@ -168,8 +168,10 @@ def path_report(
     # roles (the direct comparison aside), let every role suggest more of its similar roles
     # and look again; the chains found compete with the direct move on cost
     narrow = routing_graph(P, weights)
-    if len(found) < k and 0 < weights.suggest_top < WIDE_SUGGEST_TOP and not nx.has_path(
-        narrow, src, dst
+    if (
+        len(found) < k
+        and 0 < weights.suggest_top < WIDE_SUGGEST_TOP
+        and not nx.has_path(narrow, src, dst)
     ):
         wide = replace(weights, suggest_top=WIDE_SUGGEST_TOP)
         try:

@@ -366,6 +366,8 @@ def role_preparation(store: Any, role: str) -> dict[str, Any]:
 def role_has_guide(store: Any, role: str) -> bool:
     """Whether a guide describes the role."""
     return bool(store.select(f"SELECT ?g WHERE {{ {sparql_iri(role)} cg:guide ?g }} LIMIT 1"))
+
+
 def _skill_type(row: dict[str, Any]) -> str:
     return "technology" if row.get("tech") else "knowledge" if row.get("knowledge") else "skill"
 

@@ -75,10 +75,14 @@ _ERROR_SCHEMA = {
     "required": ["error"],
 }
 _ERRORS: dict[int | str, dict[str, Any]] = {
-    400: {"description": "A bad parameter (the error says which and why).",
-          "content": {_JSON: {"schema": _ERROR_SCHEMA}}},
-    404: {"description": "An unknown or ambiguous role (with the closest names), or no route.",
-          "content": {_JSON: {"schema": _ERROR_SCHEMA}}},
+    400: {
+        "description": "A bad parameter (the error says which and why).",
+        "content": {_JSON: {"schema": _ERROR_SCHEMA}},
+    },
+    404: {
+        "description": "An unknown or ambiguous role (with the closest names), or no route.",
+        "content": {_JSON: {"schema": _ERROR_SCHEMA}},
+    },
 }
 
 Name = Annotated[str, Query(max_length=MAX_NAME)]
@@ -166,32 +170,51 @@ def api_router(store: Any, processes: int = 0) -> APIRouter:
 
     @router.get("/routes", summary="The k best routes between two roles (careergraph path)")
     async def routes(
-        source: Annotated[str, Query(alias="from", max_length=MAX_NAME,
-                                     description="The role you are in, as you would type it.")],
-        target: Annotated[str, Query(alias="to", max_length=MAX_NAME,
-                                     description="The role you want.")],
+        source: Annotated[
+            str,
+            Query(
+                alias="from",
+                max_length=MAX_NAME,
+                description="The role you are in, as you would type it.",
+            ),
+        ],
+        target: Annotated[
+            str, Query(alias="to", max_length=MAX_NAME, description="The role you want.")
+        ],
         k: Annotated[int, Query(ge=1, le=MAX_K, description="How many routes.")] = 3,
-        have: Annotated[list[str] | None, Query(description="A skill you already have; "
-                                                "repeatable.")] = None,
-        max_steps: Annotated[int | None, Query(ge=1, le=20,
-                                               description="Longest route, in steps.")] = None,
-        avoid: Annotated[list[str] | None, Query(description="A role no route may pass "
-                                                 "through; repeatable.")] = None,
+        have: Annotated[
+            list[str] | None, Query(description="A skill you already have; repeatable.")
+        ] = None,
+        max_steps: Annotated[
+            int | None, Query(ge=1, le=20, description="Longest route, in steps.")
+        ] = None,
+        avoid: Annotated[
+            list[str] | None, Query(description="A role no route may pass through; repeatable.")
+        ] = None,
         # preparation (education, years): add the parameters here once path_report takes them
     ) -> Response:
         """The JSON of ``careergraph path FROM TO --format json``."""
         skills, avoided = have or [], avoid or []
         refused = _check_have(skills)
-        return refused or await answers.ask("routes", {
-            "source": source, "target": target, "k": k, "have": skills,
-            "max_steps": max_steps, "avoid": avoided})
+        return refused or await answers.ask(
+            "routes",
+            {
+                "source": source,
+                "target": target,
+                "k": k,
+                "have": skills,
+                "max_steps": max_steps,
+                "avoid": avoided,
+            },
+        )
 
     @router.get("/next", summary="Ranked one-step moves from a role (careergraph next)")
     async def next_moves(
         role: Annotated[str, Query(max_length=MAX_NAME, description="A role.")],
         top: Annotated[int, Query(ge=1, le=MAX_TOP, description="How many moves.")] = 10,
-        have: Annotated[list[str] | None, Query(description="A skill you already have; "
-                                                "repeatable.")] = None,
+        have: Annotated[
+            list[str] | None, Query(description="A skill you already have; repeatable.")
+        ] = None,
     ) -> Response:
         """The JSON of ``careergraph next ROLE --format json``."""
         skills = have or []
@@ -201,16 +224,17 @@ def api_router(store: Any, processes: int = 0) -> APIRouter:
     @router.get("/gap", summary="The skill gap between any two roles (careergraph gap)")
     async def gap(
         source: Annotated[str, Query(alias="from", max_length=MAX_NAME, description="A role.")],
-        target: Annotated[str, Query(alias="to", max_length=MAX_NAME,
-                                     description="Another role.")],
-        have: Annotated[list[str] | None, Query(description="A skill you already have; "
-                                                "repeatable.")] = None,
+        target: Annotated[str, Query(alias="to", max_length=MAX_NAME, description="Another role.")],
+        have: Annotated[
+            list[str] | None, Query(description="A skill you already have; repeatable.")
+        ] = None,
     ) -> Response:
         """The JSON of ``careergraph gap FROM TO --format json``."""
         skills = have or []
         refused = _check_have(skills)
-        return refused or await answers.ask("gap", {"source": source, "target": target,
-                                                    "have": skills})
+        return refused or await answers.ask(
+            "gap", {"source": source, "target": target, "have": skills}
+        )
 
     @router.get("/similar", summary="Roles most like a role (careergraph similar)")
     async def similar(
@@ -287,8 +311,12 @@ def docs_page(schema: dict[str, Any]) -> str:
                 f"<h2><code>{e(method.upper())} {e(path)}</code></h2>"
                 f"<p>{e(op.get('summary') or '')}. "
                 f"{e((op.get('description') or '').replace('``', ''))}</p>"
-                + (f"<table><thead><tr><th>Parameter</th><th>Type</th><th>Required</th>"
-                   f"<th>About</th></tr></thead><tbody>{rows}</tbody></table>" if rows else "")
+                + (
+                    f"<table><thead><tr><th>Parameter</th><th>Type</th><th>Required</th>"
+                    f"<th>About</th></tr></thead><tbody>{rows}</tbody></table>"
+                    if rows
+                    else ""
+                )
                 + f"<p class='note'>Responses: {statuses}</p>"
             )
     title = str(schema.get("info", {}).get("title", "API"))
@@ -298,7 +326,7 @@ def docs_page(schema: dict[str, Any]) -> str:
         f"<title>{e(title)} API</title><style>{_DOCS_STYLE}</style></head><body>"
         f'<p><a href="/">Graph</a> · <a href="/openapi.json">openapi.json</a></p>'
         f"<h1>{e(title)} API</h1><p>The same JSON as the commands print with "
-        "<code>--format json</code>. Errors are <code>{\"error\": ...}</code>: 400 for a bad "
+        '<code>--format json</code>. Errors are <code>{"error": ...}</code>: 400 for a bad '
         "parameter, 404 for an unknown role (with <code>suggestions</code>, the three closest "
         "names) or no route.</p>" + "".join(parts) + "</body></html>"
     )
@@ -349,7 +377,11 @@ def install(app: FastAPI, store: Any, processes: int = 0) -> None:
     @app.get("/docs", include_in_schema=False)
     async def docs(request: Request) -> Any:
         page = docs_page(request.app.openapi())
-        return HTMLResponse(page, headers={
-            "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; "
-                                       "base-uri 'none'; form-action 'none'; "
-                                       "frame-ancestors 'none'"})
+        return HTMLResponse(
+            page,
+            headers={
+                "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; "
+                "base-uri 'none'; form-action 'none'; "
+                "frame-ancestors 'none'"
+            },
+        )

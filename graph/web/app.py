@@ -89,8 +89,6 @@ DEFAULT_MAX_ROWS = 10_000
 MAX_QUERY_BYTES = 1_000_000
 
 
-
-
 def _text(status: int, message: str, headers: Mapping[str, str] | None = None) -> Response:
     return Response(
         message.rstrip("\n") + "\n",

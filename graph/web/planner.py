@@ -112,8 +112,9 @@ def _names(P: Any) -> dict[str, Any]:
     for role, data in P.nodes(data=True):
         preferred = str(data.get("label") or role)
         for label in dict.fromkeys([preferred, *(data.get("labels") or [])]):
-            roles.append((label != preferred, len(label), label.lower(), label_key(label),
-                          str(label), role))
+            roles.append(
+                (label != preferred, len(label), label.lower(), label_key(label), str(label), role)
+            )
     roles.sort()
     skills = []
     for iri, info in P.graph.get("skills", {}).items():
@@ -121,8 +122,11 @@ def _names(P: Any) -> dict[str, Any]:
             skills.append((normalize(label), str(label), iri))
     found = {
         "roles": [(key, label, role) for *_, key, label, role in roles],
-        "codes": sorted((str(d["code"]).lower(), str(d["code"]), r)
-                        for r, d in P.nodes(data=True) if d.get("code")),
+        "codes": sorted(
+            (str(d["code"]).lower(), str(d["code"]), r)
+            for r, d in P.nodes(data=True)
+            if d.get("code")
+        ),
         "skills": skills,
     }
     with _NAMES_LOCK:
@@ -203,8 +207,10 @@ def role_matches(P: Any, text: str, limit: int = 10) -> list[dict[str, str]]:
 
 
 def _rows(P: Any, found: dict[str, str]) -> list[dict[str, str]]:
-    return [{"id": role, "label": str(P.nodes[role]["label"]), "match": match}
-            for role, match in found.items()]
+    return [
+        {"id": role, "label": str(P.nodes[role]["label"]), "match": match}
+        for role, match in found.items()
+    ]
 
 
 def skill_matches(P: Any, text: str, limit: int = 10) -> list[dict[str, str]]:
@@ -235,7 +241,11 @@ def skill_matches(P: Any, text: str, limit: int = 10) -> list[dict[str, str]]:
         candidate = (rank, len(label), label)
         if iri not in best or candidate < best[iri]:
             best[iri] = candidate
-    rows = sorted((rank, len(str(skills[iri]["label"])), str(skills[iri]["label"]).lower(), iri,
-                   match) for iri, (rank, _, match) in best.items())
-    return [{"id": iri, "label": str(skills[iri]["label"]), "match": match}
-            for _, _, _, iri, match in rows[:limit]]
+    rows = sorted(
+        (rank, len(str(skills[iri]["label"])), str(skills[iri]["label"]).lower(), iri, match)
+        for iri, (rank, _, match) in best.items()
+    )
+    return [
+        {"id": iri, "label": str(skills[iri]["label"]), "match": match}
+        for _, _, _, iri, match in rows[:limit]
+    ]
