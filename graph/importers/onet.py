@@ -173,7 +173,7 @@ def read_mapping(path: Path | None = None) -> list[tuple[str, str, int]]:
     return rows
 
 
-def onet_quads(
+def onet_quads(  # noqa: C901
     data: OnetData,
     q: Quads,
     *,

@@ -288,7 +288,7 @@ def _read(src: Path, name: str) -> Table | None:
     )
 
 
-def read_onet(
+def read_onet(  # noqa: C901
     src_dir: Path, progress: Progress | None = None, include_related: bool = True
 ) -> OnetData:
     """Read and check an O*NET release in its text layout.

@@ -134,7 +134,7 @@ def role_midpoint(bands: list[dict[str, Any]]) -> tuple[float | None, str | None
     return float(value), currency
 
 
-def build_projection(store: Any) -> nx.DiGraph:
+def build_projection(store: Any) -> nx.DiGraph:  # noqa: C901
     """Build the projection from a store with a few SELECT queries.
 
     Examples
@@ -271,7 +271,7 @@ def build_projection(store: Any) -> nx.DiGraph:
     return P
 
 
-def _add_preparation(P: nx.DiGraph, store: Any) -> None:
+def _add_preparation(P: nx.DiGraph, store: Any) -> None:  # noqa: C901
     """Give every role its ``prep`` dict from the preparation triples."""
     nodes = P.nodes
     for role in nodes:

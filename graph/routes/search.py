@@ -263,7 +263,7 @@ def _cost_table(
         return table  # type: ignore[no-any-return]
 
 
-def k_routes(
+def k_routes(  # noqa: C901
     P: Any,
     source: str,
     target: str,

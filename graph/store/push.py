@@ -123,7 +123,7 @@ def batches(store: Any, size: int) -> Iterator[tuple[int, bytes]]:
         yield len(plain), _ntriples(plain)
 
 
-def push(
+def push(  # noqa: C901
     graph_dir: str | Path,
     endpoint: str,
     update_endpoint: str | None = None,

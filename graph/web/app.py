@@ -123,7 +123,7 @@ def _bound_url(request: Request) -> str:
     return f"http://{host}:{port}/"
 
 
-def create_app(
+def create_app(  # noqa: C901
     store: Any,
     *,
     timeout: float = 30.0,
@@ -208,7 +208,7 @@ def create_app(
         )
 
     @app.api_route("/sparql", methods=["GET", "POST"])
-    async def sparql_endpoint(request: Request) -> Any:
+    async def sparql_endpoint(request: Request) -> Any:  # noqa: C901
         params = {k: request.query_params.getlist(k) for k in request.query_params.keys()}
         if request.method == "POST":
             ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
