@@ -17,6 +17,7 @@ import tempfile
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import settings
@@ -308,3 +309,54 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
         shared = _worker_cache(session.config)
         if shared is not None:
             shutil.rmtree(shared, ignore_errors=True)
+
+
+# ---------------------------------------------------------------------------
+# A small SPARQL server (tests/support/fake_sparql.py) for the endpoint tests
+# ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def clean_endpoint_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No endpoint credentials or graph names from the environment."""
+    for name in (
+        "CAREERGRAPH_ENDPOINT_USER",
+        "CAREERGRAPH_ENDPOINT_PASSWORD",
+        "CAREERGRAPH_NAMED_GRAPH",
+        "CAREERGRAPH_GRAPH_STORE",
+    ):
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture
+def fake() -> Iterator[Any]:
+    """A fresh SPARQL server for one test."""
+    from support.fake_sparql import FakeSparql
+
+    server = FakeSparql()
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def pushed(fake: Any, builtin_dir: Path) -> Any:
+    """The fake server holding the built-in graph in the default named graph."""
+    from graph.store.push import push
+
+    push(builtin_dir, fake.url + "/sparql", fake.url + "/update", graph_store=fake.url + "/gsp")
+    return fake
+
+
+@pytest.fixture(scope="module")
+def served(builtin_dir: Path) -> Iterator[Any]:
+    """Like ``pushed``, shared by the tests that only read."""
+    from support.fake_sparql import FakeSparql
+
+    from graph.store.push import push
+
+    server = FakeSparql()
+    push(
+        builtin_dir, server.url + "/sparql", server.url + "/update", graph_store=server.url + "/gsp"
+    )
+    yield server
+    server.close()

@@ -25,7 +25,7 @@ def _pytest(*args: str, **env: str) -> subprocess.CompletedProcess:
 
 
 def test_without_virtuoso_the_virtuoso_tests_skip_with_a_reason() -> None:
-    done = _pytest("-m", "virtuoso", "tests/test_remote.py")
+    done = _pytest("-m", "virtuoso", "tests/test_store_virtuoso.py")
     assert done.returncode == 0, done.stdout + done.stderr
     assert " passed" not in done.stdout and " failed" not in done.stdout
     assert "skipped" in done.stdout
@@ -34,7 +34,9 @@ def test_without_virtuoso_the_virtuoso_tests_skip_with_a_reason() -> None:
 
 @pytest.mark.parametrize("value", ["1", "yes"])
 def test_required_services_turn_the_skips_into_failures(value: str) -> None:
-    done = _pytest("-m", "virtuoso", "tests/test_remote.py", CAREERGRAPH_REQUIRE_SERVICES=value)
+    done = _pytest(
+        "-m", "virtuoso", "tests/test_store_virtuoso.py", CAREERGRAPH_REQUIRE_SERVICES=value
+    )
     assert done.returncode == 1, done.stdout + done.stderr
     assert "skipped" not in done.stdout and " passed" not in done.stdout
     assert " errors in " in done.stdout  # every one fails in its set-up

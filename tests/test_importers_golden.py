@@ -5,7 +5,7 @@ wages and the shipped guides; ESCO alone), with the ontology, sorted, without
 the build stamp (build id and date). Both the Turtle file and the embedded
 store of the graph folder must hold exactly these triples, literal for
 literal. When an importer's content changes on purpose, write them again with
-``python tests/test_import_golden.py`` and review the diff.
+``python tests/test_importers_golden.py`` and review the diff.
 """
 
 from __future__ import annotations
