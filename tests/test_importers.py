@@ -9,6 +9,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
+from rdflib import Graph, URIRef
 
 from graph.cli import cli
 from graph.errors import ImportDataError
@@ -20,7 +21,7 @@ from graph.importers.onet_rules import estimate_ratings, is_progression, skills_
 from graph.importers.wages import read_oews
 from graph.store.folder import read_manifest
 from graph.store.local import LocalStore
-from graph.vocab import PREFIXES
+from graph.vocab import CG, CG_IRI, PREFIXES
 
 FIXTURES = Path(__file__).parent / "fixtures"
 ONET = FIXTURES / "onet"
@@ -626,9 +627,9 @@ def test_quads_text_round_trips(text: str) -> None:
 def test_quads_typed_literals_and_pyoxigraph_terms() -> None:
     q = Quads()
     node = ox.NamedNode(ID + "y")
-    q.add(node, q.cg("importance"), q.decimal("4.50"))
-    q.add(q.id("y"), q.cg("position"), ox.Literal("3", datatype=ox.NamedNode(XSD + "integer")))
-    q.add(q.id("y"), q.cg("openEnded"), q.boolean(False))
+    q.add(node, q.cg(CG.importance), q.decimal("4.50"))
+    q.add(q.id("y"), q.cg(CG.position), ox.Literal("3", datatype=ox.NamedNode(XSD + "integer")))
+    q.add(q.id("y"), q.cg(CG.openEnded), q.boolean(False))
     objects = sorted(str(quad.object) for quad in q.quads)
     assert objects == [
         f'"3"^^<{XSD}integer>',
@@ -640,3 +641,33 @@ def test_quads_typed_literals_and_pyoxigraph_terms() -> None:
 def test_quads_reject_a_malformed_iri() -> None:
     with pytest.raises(ValueError):
         Quads().iri("http://example.org/a b")
+
+
+def test_quads_take_ontology_terms_only_through_the_checked_namespace() -> None:
+    q = Quads()
+    assert q.cg(CG.Role) == f"<{CG_IRI}Role>"
+    with pytest.raises(ValueError, match="is not a careergraph ontology term"):
+        q.cg(URIRef("https://example.org/Role"))
+    with pytest.raises(AttributeError):
+        q.cg(CG.NoSuchTerm)
+
+
+@pytest.mark.parametrize("name", ["onet", "esco"])
+def test_every_term_an_importer_emits_is_in_the_ontology(name: str, tmp_path: Path) -> None:
+    """The cg: classes and properties of an import are all declared in ontology/careers.ttl."""
+    from graph.resources import ontology_path
+
+    if name == "onet":
+        import_onet(
+            FIXTURES / "onet", tmp_path / "g", wages=FIXTURES / "oews" / "oews_national_small.csv"
+        )
+    else:
+        import_esco(FIXTURES / "esco", tmp_path / "g", include_guides=False)
+    ontology = Graph().parse(ontology_path(), format="turtle")
+    declared = {s for s in ontology.subjects() if str(s).startswith(CG_IRI)}
+    data = Graph().parse(tmp_path / "g" / "graph.ttl", format="turtle")
+    used = {
+        t for triple in data for t in triple if isinstance(t, URIRef) and str(t).startswith(CG_IRI)
+    }
+    assert used, "the import emitted no ontology terms"
+    assert sorted(used - declared) == []

@@ -17,8 +17,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from rdflib import URIRef
+
 from graph.errors import ImportDataError
-from graph.vocab import CG_IRI, ID_IRI, PREFIXES
+from graph.vocab import CG, CG_IRI, ID_IRI, PREFIXES
 
 __all__ = [
     "Table",
@@ -201,7 +203,7 @@ class Quads:
     >>> q = Quads()
     >>> role = q.iri("https://example.org/r")
     >>> q.add(role, q.rdfs("label"), q.text('Role "A"'))
-    >>> q.add(role, q.cg("importance"), q.decimal("4.5"))
+    >>> q.add(role, q.cg(CG.importance), q.decimal("4.5"))
     >>> len(q)
     2
     >>> print(q.lines[0], end="")
@@ -216,6 +218,7 @@ class Quads:
         self.store = store
         self.batch = batch
         self.written = 0
+        self._terms: dict[URIRef, str] = {}
         self.lines: list[str] = []
         self._nodes: dict[str, str] = {}
         self._decimal = "^^" + self.iri(XSD + "decimal")
@@ -240,8 +243,14 @@ class Quads:
             node = self._nodes[value] = f"<{value}>"
         return node
 
-    def cg(self, term: str) -> str:
-        return self.iri(CG_IRI + term)
+    def cg(self, term: URIRef) -> str:
+        """A term of the ontology, named through the checked namespace (``CG.Role``)."""
+        node = self._terms.get(term)
+        if node is None:
+            if not term.startswith(CG_IRI):
+                raise ValueError(f"{term} is not a careergraph ontology term")
+            node = self._terms[term] = self.iri(str(term))
+        return node
 
     def id(self, path: str) -> str:
         return self.iri(ID_IRI + path)
@@ -288,7 +297,7 @@ class Quads:
 
     def dataset(self, node: Any, meta: dict[str, str]) -> None:
         """Describe a source dataset: title, licence, source URL, version, citation."""
-        self.add(node, self.type, self.cg("Dataset"))
+        self.add(node, self.type, self.cg(CG.Dataset))
         self.add(node, self.type, self.schema("Dataset"))
         self.add(node, self.type, self.iri(PREFIXES["prov"] + "Entity"))
         self.add(node, self.rdfs("label"), self.text(meta["title"]))

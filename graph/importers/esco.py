@@ -32,6 +32,7 @@ from graph.importers.common import (
 )
 from graph.importers.sources import open_source
 from graph.levels import isco_skill_level
+from graph.vocab import CG
 
 __all__ = [
     "ESCO_META",
@@ -225,15 +226,15 @@ def esco_quads(data: EscoData, q: Quads, progress: Progress | None = None) -> di
     for uri, isco_code, label, alts, hiddens, desc, code, regulated in t["occupations_en.csv"].rows:
         occupations.add(uri)
         node = q.iri(uri)
-        q.labelled(node, label, q.cg("Role"), q.schema("Occupation"), concept)
+        q.labelled(node, label, q.cg(CG.Role), q.schema("Occupation"), concept)
         # preparation: the ISCO-08 skill level of its group, and ESCO's regulated-profession flag
         skill_level = isco_skill_level(isco_code.strip())
         if skill_level is not None:
-            q.add(node, q.cg("iscoSkillLevel"), q.integer(skill_level))
+            q.add(node, q.cg(CG.iscoSkillLevel), q.integer(skill_level))
             counts["isco_skill_levels"] += 1
         if regulated.strip():
             is_regulated = regulated.strip().rstrip("/").endswith("/regulated")
-            q.add(node, q.cg("regulatedProfession"), q.boolean(is_regulated))
+            q.add(node, q.cg(CG.regulatedProfession), q.boolean(is_regulated))
             counts["regulated"] += int(is_regulated)
         q.add(node, in_scheme, occ_scheme)
         q.add(node, dsource, src)
@@ -263,9 +264,9 @@ def esco_quads(data: EscoData, q: Quads, progress: Progress | None = None) -> di
     for uri, skill_type, label, alts, hiddens, desc in t["skills_en.csv"].rows:
         skills.add(uri)
         node = q.iri(uri)
-        classes = [q.cg("Skill"), concept]
+        classes = [q.cg(CG.Skill), concept]
         if skill_type == "knowledge":
-            classes.append(q.cg("Knowledge"))
+            classes.append(q.cg(CG.Knowledge))
         q.labelled(node, label, *classes)
         q.add(node, in_scheme, skills_scheme)
         q.add(node, dsource, src)
@@ -277,11 +278,11 @@ def esco_quads(data: EscoData, q: Quads, progress: Progress | None = None) -> di
 
     relations = t["occupationSkillRelations.csv"].rows
     progress.start("Emitting essential and optional skills", len(relations))
-    req_cls, skill_prop, imp = q.cg("SkillRequirement"), q.cg("skill"), q.cg("importance")
+    req_cls, skill_prop, imp = q.cg(CG.SkillRequirement), q.cg(CG.skill), q.cg(CG.importance)
     essential_prop, req_prop, requires = (
-        q.cg("essential"),
-        q.cg("skillRequirement"),
-        q.cg("requiresSkill"),
+        q.cg(CG.essential),
+        q.cg(CG.skillRequirement),
+        q.cg(CG.requiresSkill),
     )
     essential_imp, optional_imp = q.decimal(ESSENTIAL), q.decimal(OPTIONAL)
     unknown_occ: set[str] = set()

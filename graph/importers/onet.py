@@ -61,6 +61,7 @@ from graph.importers.onet_rules import (
 )
 from graph.importers.sources import open_source
 from graph.importers.wages import OEWS_META, Wages, add_wage_band, read_oews, wages_for
+from graph.vocab import CG
 
 __all__ = ["ONET_META", "MAX_ALT_TITLES", "onet_quads", "read_mapping", "import_onet"]
 
@@ -108,23 +109,23 @@ def _preparation_quads(data: OnetData, q: Quads, code: str, role: Any, src: Any)
         except KeyError:
             continue
         node = q.id(f"onet-prep/{code}/{scale}")
-        q.add(node, q.type, q.cg("PreparationRequirement"))
-        q.add(node, q.cg("preparationScale"), q.cg(term))
-        q.add(node, q.cg("typicalCategory"), q.integer(typical))
+        q.add(node, q.type, q.cg(CG.PreparationRequirement))
+        q.add(node, q.cg(CG.preparationScale), q.cg(CG[term]))
+        q.add(node, q.cg(CG.typicalCategory), q.integer(typical))
         name = data.categories.get((scale, typical))
         if scale == "RL":
             name = EDUCATION[typical][1]
         q.add(node, q.rdfs("label"), q.text(name or years_text((lo, hi))))
         q.add(
             node,
-            q.cg("distribution"),
+            q.cg(CG.distribution),
             q.text(" ".join(f"{c}:{round(v, 2):g}" for c, v in sorted(distribution.items()))),
         )
-        q.add(node, q.cg("minYears"), q.decimal(round(lo, 3)))
-        q.add(node, q.cg("maxYears"), q.decimal(round(hi, 3)))
+        q.add(node, q.cg(CG.minYears), q.decimal(round(lo, 3)))
+        q.add(node, q.cg(CG.maxYears), q.decimal(round(hi, 3)))
         q.add(node, q.dct("source"), src)
         for peer in peers:
-            q.add(node, q.cg("estimatedFrom"), q.id(f"onet/{peer}"))
+            q.add(node, q.cg(CG.estimatedFrom), q.id(f"onet/{peer}"))
         if peers:
             q.add(
                 node,
@@ -135,15 +136,15 @@ def _preparation_quads(data: OnetData, q: Quads, code: str, role: Any, src: Any)
                     f"average of {len(peers)} occupation(s) of its SOC group."
                 ),
             )
-        q.add(role, q.cg("preparation"), node)
+        q.add(role, q.cg(CG.preparation), node)
         if scale == "RL":
-            q.add(role, q.schema("educationRequirements"), q.cg(EDUCATION[typical][0]))
+            q.add(role, q.schema("educationRequirements"), q.cg(CG[EDUCATION[typical][0]]))
         elif scale == "RW":
             exp = q.id(f"onet-experience/{code}")
             q.add(exp, q.type, q.schema("OccupationalExperienceRequirements"))
             q.add(exp, q.schema("monthsOfExperience"), q.decimal(round(lo * 12, 2)))
-            q.add(exp, q.cg("minYears"), q.decimal(round(lo, 3)))
-            q.add(exp, q.cg("maxYears"), q.decimal(round(hi, 3)))
+            q.add(exp, q.cg(CG.minYears), q.decimal(round(lo, 3)))
+            q.add(exp, q.cg(CG.maxYears), q.decimal(round(hi, 3)))
             q.add(exp, q.dct("source"), src)
             q.add(role, q.schema("experienceRequirements"), exp)
         emitted += 1
@@ -206,7 +207,7 @@ def onet_quads(  # noqa: C901
         tech_scheme, "O*NET technology classes (UNSPSC commodities)", q.skos("ConceptScheme")
     )
     skills_scheme = q.id("skills")
-    role_cls, occ_cls, concept = q.cg("Role"), q.schema("Occupation"), q.skos("Concept")
+    role_cls, occ_cls, concept = q.cg(CG.Role), q.schema("Occupation"), q.skos("Concept")
     label, alt, hidden = (
         q.rdfs("label"),
         q.skos("altLabel"),
@@ -219,7 +220,7 @@ def onet_quads(  # noqa: C901
     for eid, (name, kind) in sorted(data.elements.items()):
         node = q.id(f"onet-element/{eid}")
         element_node[eid] = node
-        classes = [q.cg("Skill"), concept] + ([q.cg("Knowledge")] if kind == "knowledge" else [])
+        classes = [q.cg(CG.Skill), concept] + ([q.cg(CG.Knowledge)] if kind == "knowledge" else [])
         q.labelled(node, name, *classes)
         q.add(node, q.skos("notation"), q.text(eid))
         q.add(node, in_scheme, skills_scheme)
@@ -228,11 +229,11 @@ def onet_quads(  # noqa: C901
             q.add(node, q.skos("definition"), q.text(data.definitions[eid]))
         for value, text in data.anchors.get(eid, []):
             anchor = q.id(f"onet-anchor/{eid}/{value}")
-            q.add(anchor, q.type, q.cg("LevelAnchor"))
+            q.add(anchor, q.type, q.cg(CG.LevelAnchor))
             q.add(anchor, label, q.text(text))
-            q.add(anchor, q.cg("anchorLevel"), q.decimal(value))
+            q.add(anchor, q.cg(CG.anchorLevel), q.decimal(value))
             q.add(anchor, dsource, src)
-            q.add(node, q.cg("levelAnchor"), anchor)
+            q.add(node, q.cg(CG.levelAnchor), anchor)
             counts["level_anchors"] += 1
         counts["skills"] += 1
 
@@ -252,7 +253,7 @@ def onet_quads(  # noqa: C901
             if slug not in tech_node:
                 node = q.id(f"onet-tech/{slug}")
                 tech_node[slug] = node
-                q.labelled(node, example, q.cg("Skill"), q.cg("Technology"), concept)
+                q.labelled(node, example, q.cg(CG.Skill), q.cg(CG.Technology), concept)
                 q.add(node, in_scheme, skills_scheme)
                 q.add(node, dsource, src)
                 if ccode:
@@ -260,11 +261,12 @@ def onet_quads(  # noqa: C901
                 counts["technologies"] += 1
 
     progress.start("Emitting occupations", len(data.occupations))
-    requires = q.cg("requiresSkill")
-    req_prop, skill_prop = q.cg("skillRequirement"), q.cg("skill")
-    imp_prop, lvl_prop = q.cg("importance"), q.cg("level")
-    req_cls = q.cg("SkillRequirement")
-    resp_prop, resp_cls, position = q.cg("responsibility"), q.cg("Responsibility"), q.cg("position")
+    requires = q.cg(CG.requiresSkill)
+    req_prop, skill_prop = q.cg(CG.skillRequirement), q.cg(CG.skill)
+    imp_prop, lvl_prop = q.cg(CG.importance), q.cg(CG.level)
+    req_cls = q.cg(CG.SkillRequirement)
+    resp_prop, resp_cls = q.cg(CG.responsibility), q.cg(CG.Responsibility)
+    position = q.cg(CG.position)
     for code, (title, desc) in data.occupations.items():
         role = q.id(f"onet/{code}")
         q.labelled(role, title, role_cls, occ_cls, concept)
@@ -275,7 +277,7 @@ def onet_quads(  # noqa: C901
             q.add(role, q.schema("description"), q.text(desc))
         zone = data.job_zones.get(code)
         if zone:
-            q.add(role, q.cg("experienceLevel"), q.cg(f"JobZone{zone}"))
+            q.add(role, q.cg(CG.experienceLevel), q.cg(CG[f"JobZone{zone}"]))
         counts["preparation"] += _preparation_quads(data, q, code, role, src)
         seen = {normalize(title)}
         kept = 0
@@ -306,8 +308,8 @@ def onet_quads(  # noqa: C901
             req = q.id(f"onet-req/{code}/tech/{slug}")
             q.add(req, q.type, req_cls)
             q.add(req, skill_prop, tech_node[slug])
-            q.add(req, q.cg("hotTechnology"), q.boolean(hot))
-            q.add(req, q.cg("inDemand"), q.boolean(demand))
+            q.add(req, q.cg(CG.hotTechnology), q.boolean(hot))
+            q.add(req, q.cg(CG.inDemand), q.boolean(demand))
             q.add(req, dsource, src)
             q.add(role, req_prop, req)
             if hot or demand:
@@ -338,15 +340,15 @@ def onet_quads(  # noqa: C901
         node = q.id(f"onet-transition/{code}--{other}")
         a, b = q.id(f"onet/{code}"), q.id(f"onet/{other}")
         up = is_progression(data, code, other)
-        q.add(node, q.type, q.cg("Transition"))
+        q.add(node, q.type, q.cg(CG.Transition))
         q.add(node, label, q.text(f"{data.occupations[code][0]} → {data.occupations[other][0]}"))
-        q.add(node, q.cg("fromRole"), a)
-        q.add(node, q.cg("toRole"), b)
-        q.add(node, q.cg("transitionKind"), q.cg("Progression" if up else "LateralTransition"))
-        q.add(node, q.cg("relatedTier"), q.text(tier))
-        q.add(node, q.cg("relatedIndex"), q.integer(index))
+        q.add(node, q.cg(CG.fromRole), a)
+        q.add(node, q.cg(CG.toRole), b)
+        q.add(node, q.cg(CG.transitionKind), q.cg(CG.Progression if up else CG.LateralTransition))
+        q.add(node, q.cg(CG.relatedTier), q.text(tier))
+        q.add(node, q.cg(CG.relatedIndex), q.integer(index))
         q.add(node, dsource, src)
-        q.add(a, q.cg("canLeadTo" if up else "canTransitionTo"), b)
+        q.add(a, q.cg(CG.canLeadTo if up else CG.canTransitionTo), b)
         have_ratings = data.ratings.get(code) or {}
         if not have_ratings and data.ratings.get(other):
             have_ratings, peers = estimate_ratings(data, code)
@@ -365,11 +367,11 @@ def onet_quads(  # noqa: C901
                 )
         gain = skills_to_gain(have_ratings, data.ratings.get(other, {}))
         for eid, _from, _to in gain:
-            q.add(node, q.cg("skillToGain"), element_node[eid])
+            q.add(node, q.cg(CG.skillToGain), element_node[eid])
         have = uses.get(code, set())
         new_tech = [s for s in in_demand.get(other, []) if s not in have][:MAX_TECH_TO_GAIN]
         for slug in new_tech:
-            q.add(node, q.cg("skillToGain"), tech_node[slug])
+            q.add(node, q.cg(CG.skillToGain), tech_node[slug])
         counts["transitions"] += 1
         progress.advance(1)
 

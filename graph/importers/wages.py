@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from graph.importers.common import Quads, Table, read_table
+from graph.vocab import CG
 
 __all__ = [
     "Wages",
@@ -202,7 +203,7 @@ def is_proxy(onet_code: str, w: Wages) -> bool:
 def add_wage_band(q: Quads, role: object, onet_code: str, w: Wages, source: object) -> None:
     """Add one all-levels salary band (10th to 90th percentile) to an O*NET role."""
     band = q.id(f"onet-salary/{onet_code}")
-    q.add(band, q.type, q.cg("SalaryBand"))
+    q.add(band, q.type, q.cg(CG.SalaryBand))
     q.add(band, q.type, q.schema("MonetaryAmountDistribution"))
     q.add(band, q.rdfs("label"), q.text(f"{w.title}: all levels (OEWS May 2025)"))
     q.add(band, q.schema("name"), q.text("All levels"))
@@ -210,8 +211,8 @@ def add_wage_band(q: Quads, role: object, onet_code: str, w: Wages, source: obje
     q.add(band, q.schema("maxValue"), q.integer(max(w.pct10, w.pct90)))
     q.add(band, q.schema("currency"), q.text("USD"))
     q.add(band, q.schema("duration"), q.typed("P1Y", "http://www.w3.org/2001/XMLSchema#duration"))
-    q.add(band, q.cg("experienceLevel"), q.cg("AllLevels"))
-    q.add(band, q.cg("openEnded"), q.boolean(w.open_ended))
+    q.add(band, q.cg(CG.experienceLevel), q.cg(CG.AllLevels))
+    q.add(band, q.cg(CG.openEnded), q.boolean(w.open_ended))
     for prop, value in (
         ("percentile10", w.pct10),
         ("percentile25", w.pct25),
@@ -231,9 +232,9 @@ def add_wage_band(q: Quads, role: object, onet_code: str, w: Wages, source: obje
         note += "; annualised from hourly wages at 2,080 hours"
     if w.open_ended:
         note += "; the top figure is the OEWS top-coding limit (at least that much)"
-    q.add(band, q.cg("wageLine"), q.text(w.soc))
-    q.add(band, q.cg("wageLineTitle"), q.text(w.title))
-    q.add(band, q.cg("proxyWage"), q.boolean(is_proxy(onet_code, w)))
+    q.add(band, q.cg(CG.wageLine), q.text(w.soc))
+    q.add(band, q.cg(CG.wageLineTitle), q.text(w.title))
+    q.add(band, q.cg(CG.proxyWage), q.boolean(is_proxy(onet_code, w)))
     q.add(band, q.rdfs("comment"), q.text(note + "."))
     q.add(band, q.dct("source"), source)
-    q.add(role, q.cg("salaryBand"), band)
+    q.add(role, q.cg(CG.salaryBand), band)
