@@ -15,6 +15,8 @@ import re
 import weakref
 from typing import Any
 
+import networkx as nx
+
 from graph.errors import AmbiguousRoleError, UnknownRoleError
 from graph.projection.queries import label_key
 
@@ -94,7 +96,7 @@ def title_parts(label: str) -> list[str]:
     return parts
 
 
-def _loose_index(P: Any) -> dict[str, set[str]]:
+def _loose_index(P: nx.DiGraph) -> dict[str, set[str]]:
     index = _LOOSE.get(P)
     if index is None:
         index = {}
@@ -108,7 +110,7 @@ def _loose_index(P: Any) -> dict[str, set[str]]:
     return index
 
 
-def _by_identifier(P: Any, text: str) -> str | None:
+def _by_identifier(P: nx.DiGraph, text: str) -> str | None:
     if text in P:
         return text
     tail = text.strip().lower()
@@ -118,7 +120,7 @@ def _by_identifier(P: Any, text: str) -> str | None:
     return None
 
 
-def _unique(P: Any, roles: set[str] | list[str], text: str) -> str:
+def _unique(P: nx.DiGraph, roles: set[str] | list[str], text: str) -> str:
     roles = sorted(set(roles))
     if len(roles) == 1:
         return roles[0]
@@ -135,7 +137,7 @@ def _unique(P: Any, roles: set[str] | list[str], text: str) -> str:
     raise AmbiguousRoleError(text, sorted(P.nodes[r]["label"] for r in roles))
 
 
-def resolve_role(P: Any, text: str) -> str:
+def resolve_role(P: nx.DiGraph, text: str) -> str:
     """Return the IRI of the role ``text`` names in the projection ``P``.
 
     Raises
@@ -181,7 +183,7 @@ def resolve_role(P: Any, text: str) -> str:
     raise UnknownRoleError(text, [P.nodes[r]["label"] for r, _ in ranked[:3]])
 
 
-def _fuzzy(P: Any, key: str) -> list[tuple[str, float]]:
+def _fuzzy(P: nx.DiGraph, key: str) -> list[tuple[str, float]]:
     """Roles ranked by their best-matching label, best first."""
     from rapidfuzz import fuzz, process
 
@@ -197,7 +199,7 @@ def _fuzzy(P: Any, key: str) -> list[tuple[str, float]]:
     return sorted(best.items(), key=lambda item: (-item[1], P.nodes[item[0]]["label"]))
 
 
-def suggest_roles(P: Any, text: str, limit: int = 3) -> list[str]:
+def suggest_roles(P: nx.DiGraph, text: str, limit: int = 3) -> list[str]:
     """Return the labels of the roles closest to ``text``.
 
     Examples

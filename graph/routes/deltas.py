@@ -16,6 +16,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
+import networkx as nx
+
 from graph.routes.memo import _label, _memo, _skill_label
 from graph.routes.preparation import Standing, prep_delta
 from graph.routes.skillview import useful_technology
@@ -92,7 +94,7 @@ class SkillDelta:
         )
 
 
-def _order(profile: dict[str, Any], P: Any, skills: Iterable[str]) -> tuple[str, ...]:
+def _order(profile: dict[str, Any], P: nx.DiGraph, skills: Iterable[str]) -> tuple[str, ...]:
     """Most important (then highest level) first, then by label."""
 
     def key(skill: str) -> tuple[float, float, str]:
@@ -106,7 +108,9 @@ def _order(profile: dict[str, Any], P: Any, skills: Iterable[str]) -> tuple[str,
     return tuple(sorted(skills, key=key))
 
 
-def skill_delta(P: Any, source: str, target: str, weights: Weights | None = None) -> SkillDelta:
+def skill_delta(
+    P: nx.DiGraph, source: str, target: str, weights: Weights | None = None
+) -> SkillDelta:
     """The skills moving from ``source`` to ``target`` asks for.
 
     Uses the curated move's stored skills to gain when it has any, else
@@ -159,7 +163,9 @@ def skill_delta(P: Any, source: str, target: str, weights: Weights | None = None
     return delta
 
 
-def _profile(P: Any, role: str, weights: Weights) -> tuple[frozenset[str], frozenset[str], Any]:
+def _profile(
+    P: nx.DiGraph, role: str, weights: Weights
+) -> tuple[frozenset[str], frozenset[str], Any]:
     """A role's skills, those important enough to gain, and the rated levels; memoized."""
     memo = _memo(P).setdefault(("profile", weights.min_importance), {})
     found = memo.get(role)
@@ -175,18 +181,18 @@ def _profile(P: Any, role: str, weights: Weights) -> tuple[frozenset[str], froze
     return found  # type: ignore[no-any-return]
 
 
-def _uses_estimate(P: Any, role: str) -> bool:
+def _uses_estimate(P: nx.DiGraph, role: str) -> bool:
     """Whether a role stands in through its SOC group's ratings (see graph.projection.network)."""
     data = P.nodes[role]
     return bool(data.get("est_from")) or False
 
 
-def _unrated(P: Any, role: str) -> bool:
+def _unrated(P: nx.DiGraph, role: str) -> bool:
     """An O*NET occupation without ratings of its own nor of its SOC group: its delta is unknown."""
     return role in _unrated_roles(P)[1]
 
 
-def _unrated_roles(P: Any) -> tuple[frozenset[str], frozenset[str]]:
+def _unrated_roles(P: nx.DiGraph) -> tuple[frozenset[str], frozenset[str]]:
     """O*NET occupations without ratings of their own, and those of them without a stand-in."""
     memo = _memo(P)
     if "unrated" not in memo:
@@ -197,7 +203,7 @@ def _unrated_roles(P: Any) -> tuple[frozenset[str], frozenset[str]]:
     return memo["unrated"]  # type: ignore[no-any-return]
 
 
-def _skills(P: Any, role: str) -> dict[str, Any]:
+def _skills(P: nx.DiGraph, role: str) -> dict[str, Any]:
     """A role's skill profile; an unrated O*NET occupation's technology plus its SOC group's
     average ratings."""
     data = P.nodes[role]
@@ -210,7 +216,7 @@ def _skills(P: Any, role: str) -> dict[str, Any]:
 
 
 def _gain(
-    P: Any, source: str, target: str, weights: Weights
+    P: nx.DiGraph, source: str, target: str, weights: Weights
 ) -> tuple[frozenset[str], dict[str, tuple[float, float]], bool, bool]:
     """Skills to gain (unordered), level rises, unknown?, curated? -- all route search needs."""
     memo = _memo(P).setdefault(("gain", weights.min_importance, weights.level_rise), {})
@@ -244,7 +250,7 @@ def _gain(
     return found
 
 
-def _cap_technology(P: Any, gain: frozenset[str], target: str) -> frozenset[str]:
+def _cap_technology(P: nx.DiGraph, gain: frozenset[str], target: str) -> frozenset[str]:
     """Keep the technologies worth learning for ``target``, at most MAX_TECH_TO_GAIN.
 
     O*NET lists dozens of technology examples per occupation; counting every
@@ -259,7 +265,7 @@ def _cap_technology(P: Any, gain: frozenset[str], target: str) -> frozenset[str]
     return (gain - frozenset(tech)) | frozenset(kept)
 
 
-def salary_change(P: Any, source: str, target: str) -> float | None:
+def salary_change(P: nx.DiGraph, source: str, target: str) -> float | None:
     """Target pay midpoint minus source pay midpoint; None if unknown or in different currencies.
 
     Examples
@@ -280,7 +286,7 @@ def salary_change(P: Any, source: str, target: str) -> float | None:
     return float(b["midpoint"]) - float(a["midpoint"])
 
 
-def _relative_change(P: Any, source: str, target: str) -> float | None:
+def _relative_change(P: nx.DiGraph, source: str, target: str) -> float | None:
     change = salary_change(P, source, target)
     base = P.nodes[source].get("midpoint")
     if change is None or not base:
@@ -289,7 +295,7 @@ def _relative_change(P: Any, source: str, target: str) -> float | None:
 
 
 def preparation(
-    P: Any, source: str, target: str, standing: Standing | None = None
+    P: nx.DiGraph, source: str, target: str, standing: Standing | None = None
 ) -> dict[str, Any]:
     """The preparation delta of one move (see :func:`prep_delta`); memoized.
 
@@ -321,7 +327,7 @@ def years_mid(delta: dict[str, Any]) -> float:
 
 
 def step_cost(
-    P: Any,
+    P: nx.DiGraph,
     source: str,
     target: str,
     kind: str,
@@ -363,7 +369,7 @@ def step_cost(
     return cost
 
 
-def _pair_similarity(P: Any, source: str, target: str) -> float | None:
+def _pair_similarity(P: nx.DiGraph, source: str, target: str) -> float | None:
     """The similarity of two roles when the target is among the source's stored neighbours."""
     model = P.graph.get("similarity")
     if model is None or source not in model or target not in model:
@@ -377,7 +383,7 @@ def _pair_similarity(P: Any, source: str, target: str) -> float | None:
     return None
 
 
-def skills_note(P: Any, source: str, target: str, delta: SkillDelta) -> str | None:
+def skills_note(P: nx.DiGraph, source: str, target: str, delta: SkillDelta) -> str | None:
     """One line saying what a delta could not see, or compared through a stand-in; else None.
 
     Examples
@@ -416,7 +422,7 @@ def skills_note(P: Any, source: str, target: str, delta: SkillDelta) -> str | No
 
 
 def _coverage(
-    P: Any, source: str, target: str, have: frozenset[str], weights: Weights | None = None
+    P: nx.DiGraph, source: str, target: str, have: frozenset[str], weights: Weights | None = None
 ) -> float:
     """How much of the target's profile the source (plus ``have``) covers, 0-1, level-aware.
 

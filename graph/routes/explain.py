@@ -8,6 +8,8 @@ from __future__ import annotations
 from collections import deque
 from typing import Any
 
+import networkx as nx
+
 from graph.errors import NoRouteError
 from graph.routes.memo import _label
 from graph.routes.weights import Weights
@@ -30,7 +32,7 @@ def _reachable(R: Any, source: str, avoid: set[str], depth: int | None = None) -
     return hops
 
 
-def _nearest(P: Any, target: str, reachable: dict[str, int], limit: int = 3) -> list[str]:
+def _nearest(P: nx.DiGraph, target: str, reachable: dict[str, int], limit: int = 3) -> list[str]:
     """Reachable roles most like the target (by similarity, else closest in steps)."""
     model = P.graph.get("similarity")
     names: list[str] = []
@@ -51,7 +53,7 @@ def _nearest(P: Any, target: str, reachable: dict[str, int], limit: int = 3) -> 
 
 
 def _no_route(
-    P: Any,
+    P: nx.DiGraph,
     R: Any,
     source: str,
     target: str,

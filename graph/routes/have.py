@@ -10,6 +10,8 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+import networkx as nx
+
 from graph.errors import UsageError
 from graph.routes.memo import _memo, _skill_label
 from graph.routes.weights import SKILL_FUZZY_ACCEPT, SKILL_FUZZY_SUGGEST, SKILL_NS
@@ -17,7 +19,7 @@ from graph.routes.weights import SKILL_FUZZY_ACCEPT, SKILL_FUZZY_SUGGEST, SKILL_
 __all__ = ["resolve_skills", "split_have"]
 
 
-def _skill_index(P: Any) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+def _skill_index(P: nx.DiGraph) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
     """Normalized label -> skill IRIs, and core form -> skill IRIs."""
     memo = _memo(P)
     if "skill_index" in memo:
@@ -46,7 +48,7 @@ def _skill_index(P: Any) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
     return exact, cores
 
 
-def resolve_skills(P: Any, phrases: Iterable[str]) -> frozenset[str]:
+def resolve_skills(P: nx.DiGraph, phrases: Iterable[str]) -> frozenset[str]:
     """Map skill names as a person types them to skill IRIs of ``P``.
 
     A phrase matches a skill's label or alternative label (case and
@@ -113,7 +115,7 @@ CREDENTIAL_WORDS = re.compile(
 _ACRONYM = re.compile(r"^[A-Z][A-Z0-9]{1,6}(-[A-Z0-9]{1,4})?$")
 
 
-def split_have(P: Any, phrases: Iterable[str]) -> tuple[frozenset[str], tuple[str, ...]]:
+def split_have(P: nx.DiGraph, phrases: Iterable[str]) -> tuple[frozenset[str], tuple[str, ...]]:
     """Split ``--have`` phrases into skill IRIs and credentials ("bar exam", "PMP").
 
     A phrase that names a skill is a skill. One that does not, but names a
@@ -163,7 +165,7 @@ def _norm_text(text: str) -> str:
     return " ".join(re.sub(r"[^a-z0-9 ]+", " ", text.lower()).split())
 
 
-def _unknown_skill(P: Any, phrase: str, key: str, exact: dict[str, set[str]]) -> str:
+def _unknown_skill(P: nx.DiGraph, phrase: str, key: str, exact: dict[str, set[str]]) -> str:
     from rapidfuzz import fuzz, process
 
     names: list[str] = []

@@ -9,24 +9,26 @@ from __future__ import annotations
 import weakref
 from typing import Any
 
+import networkx as nx
+
 __all__ = []
 
 
 _MEMO: weakref.WeakKeyDictionary[Any, dict[Any, Any]] = weakref.WeakKeyDictionary()
 
 
-def _memo(P: Any) -> dict[Any, Any]:
+def _memo(P: nx.DiGraph) -> dict[Any, Any]:
     memo = _MEMO.get(P)
     if memo is None:
         memo = _MEMO[P] = {}
     return memo
 
 
-def _label(P: Any, role: str) -> str:
+def _label(P: nx.DiGraph, role: str) -> str:
     return str(P.nodes[role].get("label") or role.rsplit("/", 1)[-1])
 
 
-def _skill_label(P: Any, skill: str) -> str:
+def _skill_label(P: nx.DiGraph, skill: str) -> str:
     """A skill's label; with its type when another skill has the same label
     (O*NET's skill "Mathematics" and knowledge area "Mathematics")."""
     info = P.graph.get("skills", {}).get(skill)
@@ -38,7 +40,7 @@ def _skill_label(P: Any, skill: str) -> str:
     return label
 
 
-def _shared_labels(P: Any) -> set[str]:
+def _shared_labels(P: nx.DiGraph) -> set[str]:
     memo = _memo(P)
     if "shared_labels" not in memo:
         seen: set[str] = set()
@@ -50,5 +52,5 @@ def _shared_labels(P: Any) -> set[str]:
     return memo["shared_labels"]  # type: ignore[no-any-return]
 
 
-def _ref(P: Any, role: str) -> dict[str, str]:
+def _ref(P: nx.DiGraph, role: str) -> dict[str, str]:
     return {"id": role, "label": _label(P, role)}

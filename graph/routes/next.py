@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import networkx as nx
+
 from graph.levels import years_text
 from graph.routes.deltas import _coverage, _relative_change, years_mid
 from graph.routes.preparation import Standing
@@ -39,7 +41,7 @@ def _why(option: dict[str, Any], kind: str, coverage: float, change: float | Non
 
 
 def next_moves(
-    P: Any,
+    P: nx.DiGraph,
     role: str,
     top: int = 10,
     have: frozenset[str] = frozenset(),

@@ -20,12 +20,14 @@ from __future__ import annotations
 import weakref
 from typing import Any
 
+import networkx as nx
+
 __all__ = ["wage_info", "pay_facts"]
 
 _MEMO: weakref.WeakKeyDictionary[Any, dict[str, int]] = weakref.WeakKeyDictionary()
 
 
-def _line_counts(P: Any) -> dict[str, int]:
+def _line_counts(P: nx.DiGraph) -> dict[str, int]:
     """Wage line -> how many roles take their pay from it."""
     counts = _MEMO.get(P)
     if counts is None:
@@ -37,7 +39,7 @@ def _line_counts(P: Any) -> dict[str, int]:
     return counts
 
 
-def wage_info(P: Any, role: str) -> dict[str, Any] | None:
+def wage_info(P: nx.DiGraph, role: str) -> dict[str, Any] | None:
     """A role's published wage line, or None when its pay does not come from one.
 
     Returns
@@ -70,7 +72,7 @@ def wage_info(P: Any, role: str) -> dict[str, Any] | None:
     }
 
 
-def pay_facts(P: Any, source: str, target: str) -> dict[str, Any]:
+def pay_facts(P: nx.DiGraph, source: str, target: str) -> dict[str, Any]:
     """What the pay figures of a move rest on.
 
     Returns

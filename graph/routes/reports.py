@@ -35,18 +35,18 @@ from graph.routes.weights import Weights
 __all__ = ["path_report", "next_report", "gap_report", "similar_report"]
 
 
-def _resolve(P: Any, text: str) -> str:
+def _resolve(P: nx.DiGraph, text: str) -> str:
     from graph.projection.resolve import resolve_role
 
     return resolve_role(P, text)
 
 
-def _resolve_avoid(P: Any, avoid: Iterable[str]) -> set[str]:
+def _resolve_avoid(P: nx.DiGraph, avoid: Iterable[str]) -> set[str]:
     return {_resolve(P, name) for name in avoid}
 
 
 def _standing(
-    P: Any, have: Iterable[str], education: str | None, years: float | None
+    P: nx.DiGraph, have: Iterable[str], education: str | None, years: float | None
 ) -> tuple[frozenset[str], Standing, dict[str, Any]]:
     """The person: skill IRIs they have, their :class:`Standing`, and the report's echo of it."""
     from graph.levels import education_label, education_rank
@@ -64,13 +64,13 @@ def _standing(
     return skills, standing, echo
 
 
-def _skill_iris(P: Any, labels: list[str]) -> list[str]:
+def _skill_iris(P: nx.DiGraph, labels: list[str]) -> list[str]:
     """The skill IRIs behind a step's labels (labels are unique: see ``_skill_label``)."""
     by_label = skills_by_label(P, lambda s: _skill_label(P, s))
     return [by_label.get(label, label) for label in labels]
 
 
-def _readable(P: Any, row: dict[str, Any], source: str, target: str) -> dict[str, Any]:
+def _readable(P: nx.DiGraph, row: dict[str, Any], source: str, target: str) -> dict[str, Any]:
     """Add to a step (or move, or gap) what a person reads first.
 
     ``skills_shown``: the skills that matter most (importance x gap, levels in
@@ -93,7 +93,7 @@ def _readable(P: Any, row: dict[str, Any], source: str, target: str) -> dict[str
     return row
 
 
-def _standing_after(P: Any, role: str, standing: Standing) -> Standing:
+def _standing_after(P: nx.DiGraph, role: str, standing: Standing) -> Standing:
     """A person's standing once they hold ``role``: at least what it asks."""
     prep = P.nodes[role].get("prep") or {}
     education, years = standing.education, standing.years
@@ -106,7 +106,7 @@ def _standing_after(P: Any, role: str, standing: Standing) -> Standing:
 
 
 def path_report(
-    P: Any,
+    P: nx.DiGraph,
     source: str,
     target: str,
     *,
@@ -231,7 +231,7 @@ def path_report(
 
 
 def next_report(
-    P: Any,
+    P: nx.DiGraph,
     role: str,
     *,
     top: int = 10,
@@ -276,7 +276,7 @@ def next_report(
 
 
 def gap_report(
-    P: Any,
+    P: nx.DiGraph,
     source: str,
     target: str,
     *,
@@ -360,7 +360,7 @@ def gap_report(
     }
 
 
-def similar_report(P: Any, role: str, *, top: int = 10) -> dict[str, Any]:
+def similar_report(P: nx.DiGraph, role: str, *, top: int = 10) -> dict[str, Any]:
     """Roles most alike ``role`` by profile (never by curated moves).
 
     Returns

@@ -67,7 +67,9 @@ MAX_CANDIDATES = 60
 WIDE_SUGGEST_TOP = 10
 
 
-def _suggestions(P: Any, role: str, top: int, minimum: float, exclude: set[str]) -> list[Any]:
+def _suggestions(
+    P: nx.DiGraph, role: str, top: int, minimum: float, exclude: set[str]
+) -> list[Any]:
     model = P.graph.get("similarity")
     if model is None or top <= 0 or role not in model:
         return []
@@ -80,7 +82,7 @@ def _suggestions(P: Any, role: str, top: int, minimum: float, exclude: set[str])
     ]
 
 
-def routing_graph(P: Any, weights: Weights | None = None) -> nx.DiGraph:
+def routing_graph(P: nx.DiGraph, weights: Weights | None = None) -> nx.DiGraph:
     """The graph routes are searched on: ``P``'s moves plus suggested ones.
 
     Every edge has ``kind`` (``progression``, ``transition`` or
@@ -119,7 +121,7 @@ def routing_graph(P: Any, weights: Weights | None = None) -> nx.DiGraph:
 
 
 def route_skills(
-    P: Any,
+    P: nx.DiGraph,
     steps: list[tuple[str, str, str]],
     have: frozenset[str] = frozenset(),
     weights: Weights | None = None,
@@ -195,7 +197,7 @@ def _against_held(
 
 
 def route_cost(
-    P: Any,
+    P: nx.DiGraph,
     steps: list[tuple[str, str, str]],
     have: frozenset[str] = frozenset(),
     weights: Weights | None = None,
@@ -230,7 +232,7 @@ def route_cost(
 
 
 def route_preparation(
-    P: Any, steps: list[tuple[str, str, str]], standing: Standing | None = None
+    P: nx.DiGraph, steps: list[tuple[str, str, str]], standing: Standing | None = None
 ) -> dict[str, Any]:
     """The preparation a route asks from start to finish (see :func:`route_prep`)."""
     from graph.routes.preparation import route_prep
@@ -247,7 +249,7 @@ _COST_LOCK = threading.Lock()
 
 
 def _cost_table(
-    P: Any, have: frozenset[str], weights: Weights, standing: Standing | None
+    P: nx.DiGraph, have: frozenset[str], weights: Weights, standing: Standing | None
 ) -> dict[tuple[str, str], float]:
     """Step costs of routing ``P`` for ``have``, ``weights`` and ``standing`` found so far
     (filled as used)."""
@@ -264,7 +266,7 @@ def _cost_table(
 
 
 def k_routes(  # noqa: C901
-    P: Any,
+    P: nx.DiGraph,
     source: str,
     target: str,
     k: int = 3,
@@ -410,7 +412,7 @@ def k_routes(  # noqa: C901
 
 
 def _step(
-    P: Any,
+    P: nx.DiGraph,
     source: str,
     target: str,
     kind: str,

@@ -25,6 +25,8 @@ import weakref
 from collections.abc import Callable, Iterable
 from typing import Any
 
+import networkx as nx
+
 __all__ = [
     "SHOW_SKILLS",
     "SHOW_TECHNOLOGY",
@@ -58,14 +60,14 @@ BELOW_ANCHOR = 1.0
 _MEMO: weakref.WeakKeyDictionary[Any, dict[str, Any]] = weakref.WeakKeyDictionary()
 
 
-def _memo(P: Any) -> dict[str, Any]:
+def _memo(P: nx.DiGraph) -> dict[str, Any]:
     memo = _MEMO.get(P)
     if memo is None:
         memo = _MEMO[P] = {}
     return memo
 
 
-def skills_by_label(P: Any, label: Callable[[str], str]) -> dict[str, str]:
+def skills_by_label(P: nx.DiGraph, label: Callable[[str], str]) -> dict[str, str]:
     """Skill label (as ``label`` gives it) -> skill IRI, for every skill of ``P``; memoized.
 
     Examples
@@ -81,7 +83,7 @@ def skills_by_label(P: Any, label: Callable[[str], str]) -> dict[str, str]:
     return memo["by_label"]  # type: ignore[no-any-return]
 
 
-def _tech_share(P: Any) -> dict[str, tuple[float, int, float]]:
+def _tech_share(P: nx.DiGraph) -> dict[str, tuple[float, int, float]]:
     """Technology IRI -> (share of the occupations listing any technology that list it,
     how many do, share that list some technology of its class)."""
     memo = _memo(P)
@@ -104,7 +106,7 @@ def _tech_share(P: Any) -> dict[str, tuple[float, int, float]]:
     return memo["tech_share"]  # type: ignore[no-any-return]
 
 
-def useful_technology(P: Any, target: str, techs: Iterable[str]) -> list[str]:
+def useful_technology(P: nx.DiGraph, target: str, techs: Iterable[str]) -> list[str]:
     """The technologies among ``techs`` worth learning for ``target``, best first.
 
     Kept: those the target's O*NET profile flags Hot Technology or In Demand,
@@ -156,7 +158,7 @@ def useful_technology(P: Any, target: str, techs: Iterable[str]) -> list[str]:
     )
 
 
-def level_words(P: Any, skill: str, level: float | None) -> str | None:
+def level_words(P: nx.DiGraph, skill: str, level: float | None) -> str | None:
     """A level of ``skill`` in words, from its nearest Level Scale Anchor; None without anchors.
 
     Examples
@@ -183,7 +185,7 @@ def level_words(P: Any, skill: str, level: float | None) -> str | None:
 
 
 def rank_skills(
-    P: Any,
+    P: nx.DiGraph,
     source: str,
     target: str,
     to_gain: Iterable[str],

@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+import networkx as nx
+
 from graph.errors import UsageError
 from graph.viz.nodes import (
     NODE_KINDS,
@@ -138,7 +140,7 @@ sector, employer, salary.
     return tuple(k for k in NODE_KINDS if k in chosen)
 
 
-def _focus_roles(P: Any, focus: str, depth: int) -> list[str]:
+def _focus_roles(P: nx.DiGraph, focus: str, depth: int) -> list[str]:
     import networkx as nx
 
     if depth < 0:
@@ -150,7 +152,7 @@ def _focus_roles(P: Any, focus: str, depth: int) -> list[str]:
 
 
 def _attach(
-    P: Any,
+    P: nx.DiGraph,
     roles: Iterable[str],
     types: Sequence[str],
     nodes: dict[str, dict[str, Any]],
@@ -222,7 +224,7 @@ def _refuse(nodes: Mapping[str, Mapping[str, Any]], max_nodes: int, hint: str) -
 
 
 def page_data(
-    P: Any,
+    P: nx.DiGraph,
     *,
     focus: str | None = None,
     depth: int = 1,

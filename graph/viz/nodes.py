@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+import networkx as nx
+
 __all__ = ["NODE_KINDS"]
 
 
@@ -67,14 +69,14 @@ def _band_text(band: Mapping[str, Any]) -> str:
     return f"{level}: {text}" if level else text
 
 
-def _skill_label(P: Any, iri: str) -> str:
+def _skill_label(P: nx.DiGraph, iri: str) -> str:
     info = P.graph.get("skills", {}).get(iri)
     if info:
         return str(info["label"])
     return iri.rstrip("/").rsplit("/", 1)[-1].replace("-", " ")
 
 
-def _top_skills(P: Any, role: str, limit: int) -> list[str]:
+def _top_skills(P: nx.DiGraph, role: str, limit: int) -> list[str]:
     skills = P.nodes[role].get("skills") or {}
 
     def rank(iri: str) -> tuple[float, float, str]:
@@ -88,7 +90,7 @@ def _top_skills(P: Any, role: str, limit: int) -> list[str]:
     return sorted(skills, key=rank)[:limit]
 
 
-def _role_node(P: Any, role: str) -> dict[str, Any]:
+def _role_node(P: nx.DiGraph, role: str) -> dict[str, Any]:
     data = P.nodes[role]
     employers = [label for _, label in data.get("employers") or []]
     return {

@@ -36,6 +36,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import networkx as nx
+
 from graph.errors import CareerGraphError, UsageError
 from graph.viz.data import (
     _DEFAULT_TITLE,
@@ -110,7 +112,7 @@ def _page_script(name: str = "graph.js") -> str:
 
 
 def render_page(
-    P: Any,
+    P: nx.DiGraph,
     *,
     focus: str | None = None,
     depth: int = 1,

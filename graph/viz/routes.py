@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import networkx as nx
+
 from graph.errors import UsageError
 from graph.levels import years_text
 from graph.routes.preparation import prep_lines
@@ -43,7 +45,7 @@ def _step_label(skills: Sequence[str]) -> str:
     return "\n".join(shown)
 
 
-def _resolve(P: Any, text: str) -> str:
+def _resolve(P: nx.DiGraph, text: str) -> str:
     if text in P:
         return text
     from graph.projection.resolve import resolve_role
@@ -51,7 +53,7 @@ def _resolve(P: Any, text: str) -> str:
     return resolve_role(P, text)
 
 
-def _route_role(P: Any, value: Any, by_label: dict[str, str]) -> str:
+def _route_role(P: nx.DiGraph, value: Any, by_label: dict[str, str]) -> str:
     if isinstance(value, Mapping):
         value = value.get("id") or value.get("label")
     text = str(value)
@@ -62,7 +64,7 @@ def _route_role(P: Any, value: Any, by_label: dict[str, str]) -> str:
     raise UsageError(f"A route step names '{text}', which is not a role of this graph.")
 
 
-def _normalise_routes(P: Any, paths: Any) -> list[dict[str, Any]]:
+def _normalise_routes(P: nx.DiGraph, paths: Any) -> list[dict[str, Any]]:
     """Routes in the ``path --format json`` shape, with role IRIs beside the labels."""
     if isinstance(paths, Mapping):
         paths = paths.get("routes", [])
@@ -114,7 +116,7 @@ def _normalise_routes(P: Any, paths: Any) -> list[dict[str, Any]]:
     return routes
 
 
-def _path_roles(P: Any, routes: list[dict[str, Any]]) -> tuple[list[str], list[str]]:
+def _path_roles(P: nx.DiGraph, routes: list[dict[str, Any]]) -> tuple[list[str], list[str]]:
     """Roles on the routes, and the faded context around them (most linked first)."""
     on_route: list[str] = []
     for route in routes:

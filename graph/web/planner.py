@@ -14,6 +14,8 @@ import weakref
 from collections.abc import Callable
 from typing import Any
 
+import networkx as nx
+
 from graph.errors import (
     AmbiguousRoleError,
     CareerGraphError,
@@ -42,7 +44,7 @@ def _builder(name: str) -> Callable[..., Any]:
     return builders[name]
 
 
-def prepare(P: Any) -> Any:
+def prepare(P: nx.DiGraph) -> Any:
     """Build what answers on ``P`` reuse (the routing graph, the autocomplete names) once."""
     from graph.routes.search import routing_graph
 
@@ -51,7 +53,7 @@ def prepare(P: Any) -> Any:
     return P
 
 
-def answer(P: Any, name: str, kwargs: dict[str, Any]) -> tuple[int, Any]:
+def answer(P: nx.DiGraph, name: str, kwargs: dict[str, Any]) -> tuple[int, Any]:
     """Answer one question on the projection ``P``: ``(200, report)`` or ``(status, error)``.
 
     Examples
@@ -98,7 +100,7 @@ _NAMES: weakref.WeakKeyDictionary[Any, dict[str, Any]] = weakref.WeakKeyDictiona
 _NAMES_LOCK = threading.Lock()
 
 
-def _names(P: Any) -> dict[str, Any]:
+def _names(P: nx.DiGraph) -> dict[str, Any]:
     """Role labels ``(key, label, role)`` (preferred labels first, then shortest first) and
     skill labels ``(normalized, label, skill)``, worked out once per projection."""
     with _NAMES_LOCK:
@@ -134,7 +136,7 @@ def _names(P: Any) -> dict[str, Any]:
     return found
 
 
-def role_matches(P: Any, text: str, limit: int = 10) -> list[dict[str, str]]:
+def role_matches(P: nx.DiGraph, text: str, limit: int = 10) -> list[dict[str, str]]:
     """Roles whose title, alternate title, abbreviation or code starts like ``text``.
 
     The role :func:`graph.projection.resolve.resolve_role` picks for ``text`` comes first;
@@ -206,14 +208,14 @@ def role_matches(P: Any, text: str, limit: int = 10) -> list[dict[str, str]]:
     return _rows(P, found)
 
 
-def _rows(P: Any, found: dict[str, str]) -> list[dict[str, str]]:
+def _rows(P: nx.DiGraph, found: dict[str, str]) -> list[dict[str, str]]:
     return [
         {"id": role, "label": str(P.nodes[role]["label"]), "match": match}
         for role, match in found.items()
     ]
 
 
-def skill_matches(P: Any, text: str, limit: int = 10) -> list[dict[str, str]]:
+def skill_matches(P: nx.DiGraph, text: str, limit: int = 10) -> list[dict[str, str]]:
     """Skills whose label or alternative label starts like ``text`` (then contains it).
 
     Examples
