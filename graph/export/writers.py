@@ -40,6 +40,7 @@ import networkx as nx
 from graph.errors import CareerGraphError, UsageError
 from graph.export.neo4j import CREDITS_FILE, CSV_FILES, NEO4J_COMMAND, _csv_rows
 from graph.namespaces import PREFIXES
+from graph.store.base import Store
 
 __all__ = [
     "FORMATS",
@@ -130,7 +131,7 @@ def _iri_tail(iri: str) -> str:
     return re.split(r"[/#]", iri.rstrip("/#"))[-1] or iri
 
 
-def data_credits(store: Any) -> list[str]:
+def data_credits(store: Store | None) -> list[str]:
     """The credit each imported dataset's licence asks for (O*NET, ESCO, ...), one per dataset."""
     if store is None:
         return []

@@ -19,6 +19,7 @@ import networkx as nx
 
 from graph.errors import GraphNotFoundError
 from graph.projection import network
+from graph.store.base import Store
 from graph.store.folder import PROJECTION_SUFFIX
 
 __all__ = ["load_projection", "write_projection", "dumps_projection", "loads_projection"]
@@ -241,7 +242,7 @@ def _write_atomic(path: Path, P: nx.DiGraph) -> None:
         raise
 
 
-def write_projection(store: Any) -> nx.DiGraph:
+def write_projection(store: Store) -> nx.DiGraph:
     """Build the projection of ``store`` and write it to the store's cache path."""
     P = network.build_projection(store)
     path = store.projection_cache()
@@ -250,7 +251,7 @@ def write_projection(store: Any) -> nx.DiGraph:
     return P
 
 
-def load_projection(store: Any) -> nx.DiGraph:
+def load_projection(store: Store) -> nx.DiGraph:
     """Return the projection of ``store``: from memory, from its cache, or built anew.
 
     The cache is keyed by the store's fingerprint (the build id), so it is

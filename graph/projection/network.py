@@ -84,6 +84,7 @@ from graph.projection.queries import (
     label_key,
     sorted_select,
 )
+from graph.store.base import Store
 
 __all__ = ["PROJECTION_VERSION", "build_projection", "role_midpoint", "is_unrated"]
 
@@ -134,7 +135,7 @@ def role_midpoint(bands: list[dict[str, Any]]) -> tuple[float | None, str | None
     return float(value), currency
 
 
-def build_projection(store: Any) -> nx.DiGraph:  # noqa: C901
+def build_projection(store: Store) -> nx.DiGraph:  # noqa: C901
     """Build the projection from a store with a few SELECT queries.
 
     Examples
@@ -271,7 +272,7 @@ def build_projection(store: Any) -> nx.DiGraph:  # noqa: C901
     return P
 
 
-def _add_preparation(P: nx.DiGraph, store: Any) -> None:  # noqa: C901
+def _add_preparation(P: nx.DiGraph, store: Store) -> None:  # noqa: C901
     """Give every role its ``prep`` dict from the preparation triples."""
     nodes = P.nodes
     for role in nodes:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from graph.store.base import Store
+
 __all__ = ["sorted_select", "label_key"]
 
 
@@ -206,7 +208,7 @@ def _row_key(row: dict[str, Any]) -> list[tuple[str, str]]:
     return sorted((k, str(v)) for k, v in row.items())
 
 
-def sorted_select(store: Any, query: str) -> list[dict[str, Any]]:
+def sorted_select(store: Store, query: str) -> list[dict[str, Any]]:
     """Run a SELECT and sort its rows: servers return rows in any order; the projection must not."""
     return sorted(store.select(query), key=_row_key)
 

@@ -63,6 +63,7 @@ from graph.projection.queries import (
     TASKS_Q,
     sorted_select,
 )
+from graph.store.base import Store
 
 __all__ = [
     "WEIGHTS",
@@ -123,7 +124,7 @@ class _Views:
     other: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
 
 
-def profiles(store: Any) -> _Views:
+def profiles(store: Store) -> _Views:
     """Read what every role is, through ``store.select`` only, rows sorted."""
 
     roles = sorted({row["role"] for row in sorted_select(store, ROLE_IRIS_Q)})
@@ -319,7 +320,7 @@ def _top_k(combined: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 def build_model(
-    store: Any, neighbours: int = NEIGHBOURS, weights: dict[str, float] | None = None
+    store: Store, neighbours: int = NEIGHBOURS, weights: dict[str, float] | None = None
 ) -> SimilarityModel:
     """Build the similarity model of every role in a store.
 

@@ -23,6 +23,7 @@ from graph.errors import (
 )
 from graph.namespaces import ID_IRI, PREFIXES
 from graph.sparql.named import CLASS_TYPES, ParamSpec, parse_header
+from graph.store.base import Store
 from graph.syntax import _tokens
 
 __all__ = ["parse_param_args", "bind_params"]
@@ -96,7 +97,7 @@ def _literal_term(value: str, ptype: str) -> Any:
     return ox.Literal(value)
 
 
-def _label_matches(store: Any, cls: str, value: str, slug_ns: str | None) -> list[dict[str, Any]]:
+def _label_matches(store: Store, cls: str, value: str, slug_ns: str | None) -> list[dict[str, Any]]:
     import pyoxigraph as ox
 
     wanted = str(ox.Literal(value.strip()))
@@ -113,7 +114,7 @@ def _label_matches(store: Any, cls: str, value: str, slug_ns: str | None) -> lis
     )
 
 
-def resolve_name(store: Any, ptype: str, value: str) -> str:
+def resolve_name(store: Store, ptype: str, value: str) -> str:
     """Return the IRI of the ``ptype`` instance (e.g. a Role) that ``value`` names.
 
     ``value`` may be an IRI, a slug (``technical-program-manager``), or a label,
@@ -170,7 +171,7 @@ def resolve_name(store: Any, ptype: str, value: str) -> str:
     )
 
 
-def _term_for(store: Any, spec: ParamSpec | None, value: str) -> str:
+def _term_for(store: Store | None, spec: ParamSpec | None, value: str) -> str:
     """The N-Triples form of a parameter value: an IRI or an escaped literal."""
     ptype = spec.type if spec else ""
     if ptype in CLASS_TYPES:
@@ -183,7 +184,7 @@ def _term_for(store: Any, spec: ParamSpec | None, value: str) -> str:
     return str(_literal_term(value, ptype))
 
 
-def bind_params(query: str, values: Mapping[str, str], store: Any = None) -> str:
+def bind_params(query: str, values: Mapping[str, str], store: Store | None = None) -> str:
     """Put parameter values into a query: each ``$name`` becomes an RDF term.
 
     Values are turned into IRIs or escaped literals (see the module docstring);

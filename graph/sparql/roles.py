@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from graph.store.base import Store
+
 __all__ = ["list_roles", "role_card", "sparql_iri"]
 
 
@@ -40,7 +42,7 @@ SELECT ?role ?label ?guide ?origin ?code
 """
 
 
-def list_roles(store: Any, *, with_guide_only: bool = False) -> list[dict[str, Any]]:
+def list_roles(store: Store, *, with_guide_only: bool = False) -> list[dict[str, Any]]:
     """List the roles of the graph with their guide origin and move counts.
 
     Examples
@@ -78,11 +80,11 @@ def _row_key(row: dict[str, Any]) -> tuple[Any, ...]:
     return (row.get("position") or 0, sorted((k, str(v)) for k, v in row.items()))
 
 
-def _ordered(store: Any, query: str) -> list[dict[str, Any]]:
+def _ordered(store: Store, query: str) -> list[dict[str, Any]]:
     return sorted(store.select(query), key=_row_key)
 
 
-def role_card(store: Any, role: str) -> dict[str, Any]:
+def role_card(store: Store, role: str) -> dict[str, Any]:
     """Return every fact the graph holds about one role, as plain data.
 
     Parameters
@@ -266,7 +268,7 @@ def role_card(store: Any, role: str) -> dict[str, Any]:
     }
 
 
-def role_preparation(store: Any, role: str) -> dict[str, Any]:
+def role_preparation(store: Store, role: str) -> dict[str, Any]:
     """What a role asks before you start: Job Zone, education, experience, training, credentials.
 
     Returns
@@ -363,7 +365,7 @@ def role_preparation(store: Any, role: str) -> dict[str, Any]:
     }
 
 
-def role_has_guide(store: Any, role: str) -> bool:
+def role_has_guide(store: Store, role: str) -> bool:
     """Whether a guide describes the role."""
     return bool(store.select(f"SELECT ?g WHERE {{ {sparql_iri(role)} cg:guide ?g }} LIMIT 1"))
 

@@ -25,6 +25,7 @@ from graph.errors import (
 from graph.namespaces import PREFIXES, sparql_prologue
 from graph.sparql.check import T, check_query
 from graph.sparql.params import XSD, bind_params
+from graph.store.base import Store
 from graph.syntax import query_kind
 
 __all__ = [
@@ -110,7 +111,7 @@ def run_with_timeout(func: Callable[[], T], timeout: float | None) -> T:
 
 
 def run_query(
-    store: Any,
+    store: Store,
     query: str,
     result_format: str = "json",
     *,
@@ -162,7 +163,7 @@ def run_query(
 
 
 def execute(
-    store: Any,
+    store: Store,
     query: str,
     params: Mapping[str, str] | None = None,
     result_format: str = "json",

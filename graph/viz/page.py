@@ -39,6 +39,7 @@ from typing import Any
 import networkx as nx
 
 from graph.errors import CareerGraphError, UsageError
+from graph.store.base import Store
 from graph.viz.data import (
     _DEFAULT_TITLE,
     DEFAULT_TYPES,
@@ -245,7 +246,7 @@ def write_page(html: str, path: str | os.PathLike[str]) -> Path:
 
 
 def viz_page(
-    store: Any,
+    store: Store,
     *,
     focus: str | None = None,
     depth: int = 1,

@@ -45,6 +45,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, Response
 from starlette.concurrency import run_in_threadpool
 
+from graph.store.base import Store
 from graph.viz.page import PLANNER_MAX_K
 
 __all__ = ["MAX_K", "MAX_TOP", "MAX_HAVE", "api_router", "install", "docs_page"]
@@ -109,7 +110,7 @@ def _check_have(have: list[str]) -> Response | None:
 class _Answers:
     """Answers questions on ``store``'s projection: in worker processes or in the thread pool."""
 
-    def __init__(self, store: Any, processes: int) -> None:
+    def __init__(self, store: Store, processes: int) -> None:
         self.store = store
         self.processes = processes
         self.lock = threading.Lock()
@@ -152,7 +153,7 @@ class _Answers:
         return _json(body, status)
 
 
-def api_router(store: Any, processes: int = 0) -> APIRouter:
+def api_router(store: Store, processes: int = 0) -> APIRouter:
     """The ``/api/`` routes over ``store`` (see the module docstring).
 
     ``processes`` worker processes answer the questions (see
@@ -347,7 +348,7 @@ def _type_text(schema: dict[str, Any]) -> str:
     return kind + (f" ({', '.join(limits)})" if limits else "") + default
 
 
-def install(app: FastAPI, store: Any, processes: int = 0) -> None:
+def install(app: FastAPI, store: Store, processes: int = 0) -> None:
     """Add the API, its 400 answers for unreadable parameters and ``/docs`` to ``app``.
 
     ``/openapi.json`` describes the ``/api/`` routes only: the SPARQL

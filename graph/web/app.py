@@ -62,6 +62,7 @@ from graph.namespaces import ID_IRI
 from graph.sparql.check import check_query
 from graph.sparql.named import named_queries
 from graph.sparql.params import bind_params, resolve_name
+from graph.store.base import Store
 from graph.store.folder import GRAPH_IRI
 from graph.syntax import query_kind
 from graph.web.api import MAX_K
@@ -124,7 +125,7 @@ def _bound_url(request: Request) -> str:
 
 
 def create_app(  # noqa: C901
-    store: Any,
+    store: Store,
     *,
     timeout: float = 30.0,
     max_rows: int | None = DEFAULT_MAX_ROWS,

@@ -7,6 +7,7 @@ from typing import Any
 
 from graph.namespaces import sparql_prologue
 from graph.sparql.run import QueryResult, run_with_timeout, serialize_capped
+from graph.store.base import Store
 from graph.syntax import query_kind
 
 __all__ = []
@@ -15,7 +16,7 @@ __all__ = []
 class _StoreRunner:
     """Runs queries through any Store (e.g. a remote one) when no worker pool can be used."""
 
-    def __init__(self, store: Any, timeout: float, max_rows: int | None) -> None:
+    def __init__(self, store: Store, timeout: float, max_rows: int | None) -> None:
         self.store = store
         self.timeout = timeout
         self.max_rows = max_rows
@@ -40,7 +41,7 @@ class _StoreRunner:
         """Nothing to stop: queries run in daemon threads."""
 
 
-def _runner_for(store: Any, timeout: float, max_rows: int | None, workers: int) -> Any:
+def _runner_for(store: Store, timeout: float, max_rows: int | None, workers: int) -> Any:
     from graph.sparql.pool import QueryPool
     from graph.store.local import LocalStore
 

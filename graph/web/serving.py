@@ -11,6 +11,7 @@ from typing import Any
 from graph.errors import (
     UsageError,
 )
+from graph.store.base import Store
 from graph.web.app import DEFAULT_MAX_ROWS, create_app
 
 __all__ = ["serve", "BackgroundServer"]
@@ -40,7 +41,7 @@ def _url(sock: socket.socket) -> str:
 
 
 def serve(
-    store: Any,
+    store: Store,
     host: str = "127.0.0.1",
     port: int = 7878,
     *,
