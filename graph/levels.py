@@ -21,7 +21,20 @@ __all__ = [
     "typical_category",
     "isco_skill_level",
     "years_text",
+    "IMPORTANT",
+    "LEVEL_RISE",
+    "MAX_TECH_TO_GAIN",
 ]
+
+#: an element is "important" to a role from this importance on (O*NET IM scale 1-5: 3 =
+#: Important); the import's skills to gain and route search's default ``min_importance``
+IMPORTANT = 3.0
+#: a move asks you to gain an element when its required level rises by more than this
+#: (O*NET LV 0-7); the import and route search's default ``level_rise``
+LEVEL_RISE = 1.0
+#: at most this many in-demand technologies (O*NET technology examples) count as to gain in
+#: one step, in the import and in route search
+MAX_TECH_TO_GAIN = 5
 
 
 #: O*NET Required Level of Education categories: rank -> (ontology term, label, years of study

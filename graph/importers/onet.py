@@ -52,8 +52,6 @@ from graph.importers.common import (
 )
 from graph.importers.onet_files import _CODE, FILES, ONET_RELEASE, PREP_SCALES, OnetData, read_onet
 from graph.importers.onet_rules import (
-    IMPORTANT,
-    MAX_TECH_TO_GAIN,
     estimate_preparation,
     estimate_ratings,
     is_progression,
@@ -61,6 +59,7 @@ from graph.importers.onet_rules import (
 )
 from graph.importers.sources import open_source
 from graph.importers.wages import OEWS_META, Wages, add_wage_band, read_oews, wages_for
+from graph.levels import IMPORTANT, MAX_TECH_TO_GAIN
 from graph.vocab import CG
 
 __all__ = ["ONET_META", "MAX_ALT_TITLES", "onet_quads", "read_mapping", "import_onet"]

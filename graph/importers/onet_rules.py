@@ -5,27 +5,14 @@ from __future__ import annotations
 from collections import defaultdict
 
 from graph.importers.onet_files import OnetData, Rating
+from graph.levels import IMPORTANT, LEVEL_RISE
 
 __all__ = [
-    "IMPORTANT",
-    "LEVEL_RISE",
     "skills_to_gain",
     "estimate_ratings",
     "estimate_preparation",
     "is_progression",
 ]
-
-
-#: an element is "important" to an occupation from this importance on (IM scale 1-5: 3 = Important)
-IMPORTANT = 3.0
-
-
-#: a move asks you to gain an element when its required level rises by more than this (LV 0-7)
-LEVEL_RISE = 1.0
-
-
-#: at most this many in-demand technologies a move asks you to gain
-MAX_TECH_TO_GAIN = 5
 
 
 def skills_to_gain(

@@ -18,10 +18,11 @@ from typing import Any
 
 import networkx as nx
 
+from graph.levels import MAX_TECH_TO_GAIN
 from graph.routes.memo import _label, _memo, _skill_label
 from graph.routes.preparation import Standing, prep_delta
 from graph.routes.skillview import useful_technology
-from graph.routes.weights import MAX_TECH_TO_GAIN, Weights
+from graph.routes.weights import Weights
 
 __all__ = [
     "preparation",

@@ -11,16 +11,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, fields, replace
 
 from graph.errors import UsageError
+from graph.levels import IMPORTANT, LEVEL_RISE
 
 __all__ = ["Weights", "parse_weights"]
 
 
 #: IRIs of the shipped skill vocabulary's concepts (graph/data/skills.tsv)
 SKILL_NS = "https://w3id.org/careergraph/id/skill/"
-
-
-#: at most this many technologies (O*NET technology examples) count as to gain in one step
-MAX_TECH_TO_GAIN = 5
 
 
 #: fuzzy score (0-100, token-sort ratio) at which a --have phrase takes a skill
@@ -93,8 +90,8 @@ class Weights:
     salary_drop: float = 4.0
     suggest_top: float = 3
     suggest_min: float = 0.25
-    min_importance: float = 3.0
-    level_rise: float = 1.0
+    min_importance: float = IMPORTANT
+    level_rise: float = LEVEL_RISE
     next_progression: float = 0.3
     next_transition: float = 0.1
     next_salary: float = 0.3
