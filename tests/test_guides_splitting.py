@@ -4,13 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from graph.guides.splitting import (
-    Gazetteer,
-    load_gazetteer,
-    split_names,
-    split_phrases,
-    split_sectors,
-)
+from graph.guides.gazetteer import Gazetteer, load_gazetteer
+from graph.guides.splitting import split_names, split_phrases, split_sectors
 
 BRANDS = [
     "ServiceNow",
