@@ -379,6 +379,10 @@ BUILTIN_FIRST_ROWS = {
          "steps": 1},
         None,
     ),
+    "move-preparation": (
+        {"aspect": "experience (years, entry level)", "fromValue": "0", "toValue": "10"},
+        None,
+    ),
     "moves-from-role": (
         {"to": R + "director-of-technical-program-management",
          "toLabel": "Director of Technical Program Management", "kind": "progression"},
