@@ -220,6 +220,37 @@ def test_type_pick_and_see_the_routes_drawn_and_the_panel_filled(visit, P):
     seen.clean()
 
 
+def test_where_you_stand_shrinks_the_preparation(visit, P):
+    from graph.reports import next_report, path_report
+
+    seen = visit()
+    page = seen.page
+    page.fill("#plan-from", TPM)
+    page.fill("#plan-to", DIRECTOR)
+    page.select_option("#plan-education", "masters")
+    page.fill("#plan-years", "4")
+    page.click("#plan-go")
+    page.wait_for_selector(ANSWERED, state="attached", timeout=30_000)
+    report = path_report(P, TPM, DIRECTOR, k=3, education="masters", years=4)
+    first = page.inner_text("#plan-routes > li:nth-child(1)")
+    low, high = report["routes"][0]["years_to_ready"]
+    assert f"ready in {low:g}–{high:g} yrs" in first, first
+    assert "Preparation: " + report["routes"][0]["preparation"]["basis"] in first
+    assert "6-11 yrs to go" in report["routes"][0]["preparation"]["basis"]
+    moves = next_report(P, TPM, top=8, education="masters", years=4)
+    assert f"Why: {moves['options'][0]['why']}" in page.inner_text("#plan-next > li:nth-child(1)")
+    query = parse_qs(urlsplit(page.url).query)
+    assert query["education"] == ["masters"] and query["years"] == ["4"]
+    # a shared link keeps where the person stands
+    again = visit("?" + urlsplit(page.url).query)
+    assert again.page.input_value("#plan-education") == "masters"
+    assert again.page.input_value("#plan-years") == "4"
+    again.page.wait_for_selector(ANSWERED, state="attached", timeout=30_000)
+    assert f"ready in {low:g}–{high:g} yrs" in again.page.inner_text("#plan-routes > li")
+    seen.clean()
+    again.clean()
+
+
 def test_keyboard_only(visit, P):
     seen = visit()
     page = seen.page
