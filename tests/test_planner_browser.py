@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
 
@@ -162,7 +162,12 @@ def _expect_answer(seen: Visit, P: Any, source: str, target: str, *, k: int = 3,
     drawn = _drawn(seen)
     assert set(drawn["roles"]) == roles
     assert {(a, b) for a, b, _ in drawn["steps"]} == steps
-    assert all(label.startswith(("+ ", "no new skills")) for _, _, label in drawn["steps"])
+    labels = {(s["from_id"], s["to_id"]): s for r in report["routes"] for s in r["steps"]}
+    for a, b, label in drawn["steps"]:
+        # a step into or out of a role without a skill profile says so, never "no new skills"
+        unknown = labels[a, b]["skills_unknown"]
+        expected = ("skills unknown",) if unknown else ("+ ", "no new skills")
+        assert label.startswith(expected), (a, b, label)
     # the panel: one item per route, each step with its skills to gain
     items = seen.page.locator("#plan-routes > li")
     assert items.count() == len(report["routes"])
@@ -170,7 +175,9 @@ def _expect_answer(seen: Visit, P: Any, source: str, target: str, *, k: int = 3,
         text = items.nth(i).inner_text()
         for step in route["steps"]:
             assert f"{step['from']} → {step['to']}" in text
-            if step["skills_to_gain"]:
+            if step["skills_unknown"]:
+                assert "Skills to gain: unknown" in text
+            elif step["skills_to_gain"]:
                 assert "Gain: " + ", ".join(step["skills_to_gain"]) in text
     gap = gap_report(P, source, target, have=have)
     gap_text = seen.page.inner_text("#plan-gap")
@@ -249,6 +256,20 @@ def test_where_you_stand_shrinks_the_preparation(visit, P):
     assert f"ready in {low:g}–{high:g} yrs" in again.page.inner_text("#plan-routes > li")
     seen.clean()
     again.clean()
+
+
+def test_a_step_without_a_skill_profile_says_unknown(visit, P):
+    """Roles named by a guide but without one of their own: their steps' skills are unknown,
+    never 'no new skills'."""
+    from graph.reports import path_report
+
+    source = "Technical Program Manager (Platform)"
+    report = path_report(P, source, DIRECTOR, k=3)
+    assert any(s["skills_unknown"] for r in report["routes"] for s in r["steps"])
+    seen = visit("?from=" + quote(source) + "&to=" + quote(DIRECTOR) + "&k=3")
+    _expect_answer(seen, P, source, DIRECTOR)
+    assert "Skills to gain: unknown" in seen.page.inner_text("#plan-routes")
+    seen.clean()
 
 
 def test_keyboard_only(visit, P):

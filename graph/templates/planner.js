@@ -214,7 +214,9 @@
     G.edges.update(Object.keys(original.edges).map(function (id) { return original.edges[id]; }));
   }
 
-  function stepLabel(skills) {
+  function stepLabel(step) {
+    var skills = step.skills_to_gain || [];
+    if (step.skills_unknown) return "skills unknown";
     if (!skills.length) return "no new skills listed";
     var shown = skills.slice(0, 3).map(function (s) {
       return "+ " + (s.length > 32 ? s.slice(0, 31) + "…" : s);
@@ -333,7 +335,7 @@
       var style = {
         color: { color: ROUTE, opacity: best === 1 ? 1 : 0.7, highlight: ROUTE_DARK,
           hover: ROUTE_DARK },
-        width: best === 1 ? 6 : 4, label: stepLabel(step.skills_to_gain || []),
+        width: best === 1 ? 6 : 4, label: stepLabel(step),
         font: { size: 15, color: ROUTE_DARK, background: "rgba(255,255,255,0.92)",
           strokeWidth: 0, align: "horizontal" },
         arrows: { to: { enabled: true, scaleFactor: 0.8 } }
@@ -408,8 +410,10 @@
         s.appendChild(el("span", step.kind, "kind-tag"));
         var stepPay = money(step.salary_change, step.currency);
         if (stepPay) s.appendChild(el("span", "pay " + stepPay, "kind-tag"));
-        s.appendChild(el("div", step.skills_to_gain.length ? "Gain: " +
-          step.skills_to_gain.join(", ") : "No new skills listed", "gain"));
+        s.appendChild(el("div", step.skills_unknown
+          ? "Skills to gain: unknown (" + (step.skills_note || "a role has no skill profile") + ")"
+          : step.skills_to_gain.length ? "Gain: " + step.skills_to_gain.join(", ")
+            : "No new skills listed", "gain"));
         steps.appendChild(s);
       });
       li.appendChild(steps);
