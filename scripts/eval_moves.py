@@ -9,7 +9,8 @@ Over a fixed (seeded) sample of O*NET occupations it prints:
   nor names the SOC-group occupations it compared through (goal: 0), and the
   share of unrated targets said to be unknown or compared through their group;
 - the share of ``path`` routes whose time to ready is stated;
-- the median number of skills listed per step;
+- the median number of skills listed per step, and of those shown (the few
+  that matter most);
 - the share of routes whose listed total equals a start-to-finish comparison
   (``gap`` between the route's first and last roles).
 
@@ -96,6 +97,7 @@ def main(argv: list[str] | None = None) -> int:
     suggestions = rises = rises_named = 0
     unrated_steps = unrated_empty = unrated_said = 0
     skills_per_step: list[int] = []
+    shown_per_step: list[int] = []
     routes = routes_timed = routes_equal = 0
     path_errors = 0
 
@@ -116,6 +118,7 @@ def main(argv: list[str] | None = None) -> int:
         for option in report["options"]:
             suggestions += 1
             skills_per_step.append(len(option.get("skills_to_gain") or ()))
+            shown_per_step.append(len(option.get("skills_shown") or ()))
             target = option["id"]
             a, b = _zone(P.nodes[role]), _zone(P.nodes[target])
             if a is not None and b is not None and b - a >= 2:
@@ -142,6 +145,7 @@ def main(argv: list[str] | None = None) -> int:
                 routes_equal += 1
             for step in route["steps"]:
                 skills_per_step.append(len(step.get("skills_to_gain") or ()))
+                shown_per_step.append(len(step.get("skills_shown") or ()))
                 unrated_step(step["to_id"], step)
 
     print(
@@ -166,6 +170,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     median = statistics.median(skills_per_step) if skills_per_step else 0
     print(f"  median skills listed per step: {median:g} (over {len(skills_per_step)} steps)")
+    shown = statistics.median(shown_per_step) if shown_per_step else 0
+    print(
+        f"  median skills shown per step (the table's selection; --all-skills lists all): "
+        f"{shown:g}, at most {max(shown_per_step, default=0)}"
+    )
     print(
         f"  routes whose listed total equals the start-to-finish comparison: "
         f"{_share(routes_equal, routes)}"

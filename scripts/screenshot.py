@@ -52,7 +52,9 @@ def main() -> None:
         "--have", default="Risk management", help="A skill to pick in the planner's form."
     )
     parser.add_argument("--chromium", default="/usr/bin/chromium")
-    parser.add_argument("--from", dest="source", default="Technical Program Manager")
+    parser.add_argument(
+        "--from", dest="source", default="Technical Program Manager (Infrastructure & Delivery)"
+    )
     parser.add_argument("--to", dest="target", default="Director of Technical Program Management")
     args = parser.parse_args()
     assets = ROOT / "scripts" / "assets"
@@ -100,6 +102,8 @@ def planner(args: argparse.Namespace) -> None:
             page.type(f"#plan-{field}", text[:12], delay=20)
             page.wait_for_selector(f"#plan-{field}-options li", timeout=30_000)
             page.click(f"#plan-{field}-options li:has-text({text!r})")
+        page.select_option("#plan-education", "bachelor")
+        page.fill("#plan-years", "4")
         page.click("#plan-go")
         page.wait_for_selector("body[data-plan=ready]", state="attached", timeout=60_000)
         page.wait_for_timeout(300)

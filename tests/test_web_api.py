@@ -97,6 +97,27 @@ def cli_json(runner: Any, args: list[str]) -> Any:
             [("from", TPM), ("to", DIRECTOR), ("have", "Financial acumen")],
             ["gap", TPM, DIRECTOR, "--have", "Financial acumen"],
         ),
+        (
+            "/api/routes",
+            [
+                ("from", TPM),
+                ("to", DIRECTOR),
+                ("education", "masters"),
+                ("years", "4"),
+                ("max_years", "12"),
+            ],
+            ["path", TPM, DIRECTOR, "--education", "masters", "--years", "4", "--max-years", "12"],
+        ),
+        (
+            "/api/next",
+            [("role", TPM), ("years", "4"), ("step_downs", "true")],
+            ["next", TPM, "--years", "4", "--step-downs"],
+        ),
+        (
+            "/api/gap",
+            [("from", TPM), ("to", DIRECTOR), ("education", "bachelor"), ("years", "4")],
+            ["gap", TPM, DIRECTOR, "--education", "bachelor", "--years", "4"],
+        ),
         ("/api/similar", [("role", TPM)], ["similar", TPM]),
         ("/api/similar", [("role", TPM), ("top", "2")], ["similar", TPM, "--top", "2"]),
     ],

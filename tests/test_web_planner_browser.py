@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
 
@@ -177,7 +177,12 @@ def _expect_answer(
     drawn = _drawn(seen)
     assert set(drawn["roles"]) == roles
     assert {(a, b) for a, b, _ in drawn["steps"]} == steps
-    assert all(label.startswith(("+ ", "no new skills")) for _, _, label in drawn["steps"])
+    labels = {(s["from_id"], s["to_id"]): s for r in report["routes"] for s in r["steps"]}
+    for a, b, label in drawn["steps"]:
+        # a step into or out of a role without a skill profile says so, never "no new skills"
+        unknown = labels[a, b]["skills_unknown"]
+        expected = ("skills unknown",) if unknown else ("+ ", "no new skills")
+        assert label.startswith(expected), (a, b, label)
     # the panel: one item per route, each step with its skills to gain
     items = seen.page.locator("#plan-routes > li")
     assert items.count() == len(report["routes"])
@@ -185,7 +190,9 @@ def _expect_answer(
         text = items.nth(i).inner_text()
         for step in route["steps"]:
             assert f"{step['from']} → {step['to']}" in text
-            if step["skills_to_gain"]:
+            if step["skills_unknown"]:
+                assert "Skills to gain: unknown" in text
+            elif step["skills_to_gain"]:
                 assert "Gain: " + ", ".join(step["skills_to_gain"]) in text
     gap = gap_report(P, source, target, have=have)
     gap_text = seen.page.inner_text("#plan-gap")
@@ -235,6 +242,51 @@ def test_type_pick_and_see_the_routes_drawn_and_the_panel_filled(visit, P):
     page.click("#plan-next > li:nth-child(1) button")
     page.wait_for_selector(f"#plan-status:has-text('to {target}')", timeout=30_000)
     _expect_answer(seen, P, TPM, target, k=2, have=("Risk management",))
+    seen.clean()
+
+
+def test_where_you_stand_shrinks_the_preparation(visit, P):
+    from graph.routes.reports import next_report, path_report
+
+    seen = visit()
+    page = seen.page
+    page.fill("#plan-from", TPM)
+    page.fill("#plan-to", DIRECTOR)
+    page.select_option("#plan-education", "masters")
+    page.fill("#plan-years", "4")
+    page.click("#plan-go")
+    page.wait_for_selector(ANSWERED, state="attached", timeout=30_000)
+    report = path_report(P, TPM, DIRECTOR, k=3, education="masters", years=4)
+    first = page.inner_text("#plan-routes > li:nth-child(1)")
+    low, high = report["routes"][0]["years_to_ready"]
+    assert f"ready in {low:g}–{high:g} yrs" in first, first
+    assert "Preparation: " + report["routes"][0]["preparation"]["basis"] in first
+    assert "6-11 yrs to go" in report["routes"][0]["preparation"]["basis"]
+    moves = next_report(P, TPM, top=8, education="masters", years=4)
+    assert f"Why: {moves['options'][0]['why']}" in page.inner_text("#plan-next > li:nth-child(1)")
+    query = parse_qs(urlsplit(page.url).query)
+    assert query["education"] == ["masters"] and query["years"] == ["4"]
+    # a shared link keeps where the person stands
+    again = visit("?" + urlsplit(page.url).query)
+    assert again.page.input_value("#plan-education") == "masters"
+    assert again.page.input_value("#plan-years") == "4"
+    again.page.wait_for_selector(ANSWERED, state="attached", timeout=30_000)
+    assert f"ready in {low:g}–{high:g} yrs" in again.page.inner_text("#plan-routes > li")
+    seen.clean()
+    again.clean()
+
+
+def test_a_step_without_a_skill_profile_says_unknown(visit, P):
+    """Roles named by a guide but without one of their own: their steps' skills are unknown,
+    never 'no new skills'."""
+    from graph.routes.reports import path_report
+
+    source = "Technical Program Manager (Platform)"
+    report = path_report(P, source, DIRECTOR, k=3)
+    assert any(s["skills_unknown"] for r in report["routes"] for s in r["steps"])
+    seen = visit("?from=" + quote(source) + "&to=" + quote(DIRECTOR) + "&k=3")
+    _expect_answer(seen, P, source, DIRECTOR)
+    assert "Skills to gain: unknown" in seen.page.inner_text("#plan-routes")
     seen.clean()
 
 

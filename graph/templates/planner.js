@@ -214,7 +214,9 @@
     G.edges.update(Object.keys(original.edges).map(function (id) { return original.edges[id]; }));
   }
 
-  function stepLabel(skills) {
+  function stepLabel(step) {
+    var skills = step.skills_to_gain || [];
+    if (step.skills_unknown) return "skills unknown";
     if (!skills.length) return "no new skills listed";
     var shown = skills.slice(0, 3).map(function (s) {
       return "+ " + (s.length > 32 ? s.slice(0, 31) + "…" : s);
@@ -333,7 +335,7 @@
       var style = {
         color: { color: ROUTE, opacity: best === 1 ? 1 : 0.7, highlight: ROUTE_DARK,
           hover: ROUTE_DARK },
-        width: best === 1 ? 6 : 4, label: stepLabel(step.skills_to_gain || []),
+        width: best === 1 ? 6 : 4, label: stepLabel(step),
         font: { size: 15, color: ROUTE_DARK, background: "rgba(255,255,255,0.92)",
           strokeWidth: 0, align: "horizontal" },
         arrows: { to: { enabled: true, scaleFactor: 0.8 } }
@@ -395,7 +397,12 @@
       if (gain) head += " · " + gain + (gain === 1 ? " skill" : " skills") + " to gain";
       var pay = money(route.salary_change, route.currency);
       if (pay) head += " · pay " + pay;
+      var ready = yearsText(route.years_to_ready);
+      if (ready) head += " · " + ready;
       li.appendChild(el("div", head, "route-head"));
+      if (route.preparation && route.preparation.basis) {
+        li.appendChild(el("div", "Preparation: " + route.preparation.basis, "hint"));
+      }
       var steps = el("ol", null, "route-steps");
       route.steps.forEach(function (step) {
         var s = el("li");
@@ -403,8 +410,10 @@
         s.appendChild(el("span", step.kind, "kind-tag"));
         var stepPay = money(step.salary_change, step.currency);
         if (stepPay) s.appendChild(el("span", "pay " + stepPay, "kind-tag"));
-        s.appendChild(el("div", step.skills_to_gain.length ? "Gain: " +
-          step.skills_to_gain.join(", ") : "No new skills listed", "gain"));
+        s.appendChild(el("div", step.skills_unknown
+          ? "Skills to gain: unknown (" + (step.skills_note || "a role has no skill profile") + ")"
+          : step.skills_to_gain.length ? "Gain: " + step.skills_to_gain.join(", ")
+            : "No new skills listed", "gain"));
         steps.appendChild(s);
       });
       li.appendChild(steps);
@@ -442,6 +451,12 @@
     if (gap.missing_per_source_guide.length) {
       field(dl, "Often missing, says the start's guide", gap.missing_per_source_guide, "");
     }
+    if (gap.preparation && gap.preparation.basis) {
+      var readyIn = yearsText(gap.years_to_ready);
+      field(dl, "Preparation", [gap.preparation.basis + (readyIn ? " (" + readyIn + ")" : "")],
+        "");
+    }
+    if (gap.skills_note) field(dl, "Note", [gap.skills_note], "");
     var pay = money(gap.salary_change, gap.currency);
     if (pay) field(dl, "Pay change (band midpoints)", [pay], "");
     box.appendChild(dl);
@@ -460,7 +475,10 @@
       var line = Math.round(100 * option.overlap) + "% of its skills held";
       var pay = money(option.salary_change, option.currency);
       if (pay) line += " · pay " + pay;
+      var optionReady = yearsText(option.years_to_ready);
+      if (optionReady) line += " · " + optionReady;
       li.appendChild(el("div", line, "hint"));
+      if (option.why) li.appendChild(el("div", "Why: " + option.why, "hint"));
       li.appendChild(button("Plan a route here", function () {
         toInput.value = option.role;
         plan();
@@ -492,6 +510,18 @@
       if (f.value !== "") pairs.push([f.getAttribute("data-param"), f.value]);
     });
     return pairs;
+  }
+
+  // what gap takes of the person's standing (it has no --max-years)
+  function standing(pairs) {
+    return pairs.filter(function (p) { return p[0] !== "max_years"; });
+  }
+
+  function yearsText(span) {
+    if (!span) return "";
+    var lo = Math.round(span[0] * 10) / 10, hi = Math.round(span[1] * 10) / 10;
+    if (hi === 0) return "ready now";
+    return "ready in " + (lo === hi ? lo : lo + "–" + hi) + (hi === 1 ? " yr" : " yrs");
   }
 
   function query(pairs) {
@@ -530,8 +560,8 @@
     var routesQ = [["from", source], ["to", target], ["k", String(k)]].concat(have, extra);
     Promise.all([
       get("/api/routes", routesQ),
-      get("/api/gap", [["from", source], ["to", target]].concat(have)),
-      get("/api/next", [["role", source], ["top", "8"]].concat(have))
+      get("/api/gap", [["from", source], ["to", target]].concat(have, standing(extra))),
+      get("/api/next", [["role", source], ["top", "8"]].concat(have, extra))
     ]).then(function (answers) {
       if (mine !== asked) return;
       var routes = answers[0], gap = answers[1], next = answers[2];

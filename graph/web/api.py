@@ -153,6 +153,21 @@ class _Answers:
         return _json(body, status)
 
 
+#: the person's standing, as the CLI's --education, --years and --max-years take it
+Education = Annotated[
+    str | None,
+    Query(
+        max_length=60,
+        description="Your highest education, as people say it: high school, "
+        "associate, bachelor, masters, professional, phd.",
+    ),
+]
+Years = Annotated[float | None, Query(ge=0, le=79, description="Your years of experience.")]
+MaxYears = Annotated[
+    float | None, Query(ge=0, le=50, description="Only routes ready within this many years.")
+]
+
+
 def api_router(store: Store, processes: int = 0) -> APIRouter:
     """The ``/api/`` routes over ``store`` (see the module docstring).
 
@@ -192,7 +207,9 @@ def api_router(store: Store, processes: int = 0) -> APIRouter:
         avoid: Annotated[
             list[str] | None, Query(description="A role no route may pass through; repeatable.")
         ] = None,
-        # preparation (education, years): add the parameters here once path_report takes them
+        education: Education = None,
+        years: Years = None,
+        max_years: MaxYears = None,
     ) -> Response:
         """The JSON of ``careergraph path FROM TO --format json``."""
         skills, avoided = have or [], avoid or []
@@ -206,6 +223,9 @@ def api_router(store: Store, processes: int = 0) -> APIRouter:
                 "have": skills,
                 "max_steps": max_steps,
                 "avoid": avoided,
+                "education": education,
+                "years": years,
+                "max_years": max_years,
             },
         )
 
@@ -216,11 +236,28 @@ def api_router(store: Store, processes: int = 0) -> APIRouter:
         have: Annotated[
             list[str] | None, Query(description="A skill you already have; repeatable.")
         ] = None,
+        education: Education = None,
+        years: Years = None,
+        max_years: MaxYears = None,
+        step_downs: Annotated[
+            bool, Query(description="Also list moves to roles that ask less preparation.")
+        ] = False,
     ) -> Response:
         """The JSON of ``careergraph next ROLE --format json``."""
         skills = have or []
         refused = _check_have(skills)
-        return refused or await answers.ask("next", {"role": role, "top": top, "have": skills})
+        return refused or await answers.ask(
+            "next",
+            {
+                "role": role,
+                "top": top,
+                "have": skills,
+                "education": education,
+                "years": years,
+                "max_years": max_years,
+                "step_downs": step_downs,
+            },
+        )
 
     @router.get("/gap", summary="The skill gap between any two roles (careergraph gap)")
     async def gap(
@@ -229,12 +266,21 @@ def api_router(store: Store, processes: int = 0) -> APIRouter:
         have: Annotated[
             list[str] | None, Query(description="A skill you already have; repeatable.")
         ] = None,
+        education: Education = None,
+        years: Years = None,
     ) -> Response:
         """The JSON of ``careergraph gap FROM TO --format json``."""
         skills = have or []
         refused = _check_have(skills)
         return refused or await answers.ask(
-            "gap", {"source": source, "target": target, "have": skills}
+            "gap",
+            {
+                "source": source,
+                "target": target,
+                "have": skills,
+                "education": education,
+                "years": years,
+            },
         )
 
     @router.get("/similar", summary="Roles most like a role (careergraph similar)")
