@@ -572,6 +572,13 @@ def test_import_esco(tmp_path: Path) -> None:
     store = LocalStore(tmp_path / "g")
     rows = store.select("SELECT ?l WHERE { cgr:dataset\\/esco dcterms:bibliographicCitation ?l }")
     assert "© European Union" in rows[0]["l"]
+    # the projection knows each occupation's ISCO unit group, so a move to another field at the
+    # same skill level is not taken as ready at once
+    from graph.projection.cache import load_projection
+
+    P = load_projection(store)
+    groups = {d["prep"].get("isco_group") for _, d in P.nodes(data=True) if d["prep"].get("isco")}
+    assert groups and all(g and len(g) == 4 and g.isdigit() for g in groups)
 
 
 # --- real data ---------------------------------------------------------------------------

@@ -146,3 +146,23 @@ def test_prep_lines_and_years_text() -> None:
     ]
     assert years_text((0.25, 0.5)) == "3-6 months"
     assert years_text((7, None)) == "7+ yrs"
+
+
+def test_the_same_isco_skill_level_in_another_field_may_ask_study_of_its_own() -> None:
+    """ESCO knows only the skill level: nurse (2221) and pharmacist (2262) are both level 4,
+    but a nurse is not ready to be a pharmacist in no time; a specialist nurse (2221) is."""
+    nurse = {"isco": 4, "isco_group": "2221"}
+    pharmacist = {"isco": 4, "isco_group": "2262", "regulated": True}
+    specialist = {"isco": 4, "isco_group": "2221"}
+    far = prep_delta(nurse, pharmacist)
+    assert far["years_to_ready"] == [0.0, 6.0]
+    assert far["basis"].startswith(
+        "ISCO skill level 4 in another occupation group (222 -> 226): up to 6 yrs of study"
+    )
+    assert "a licence may be needed" in far["basis"]
+    assert prep_lines(far)[0] == "study in the new field, up to 0-6 yrs"
+    assert prep_delta(nurse, specialist)["years_to_ready"] == [0.0, 0.0]
+    # levels 1-2 ask no study of their own, whatever the field
+    assert prep_delta({"isco": 2, "isco_group": "5223"}, {"isco": 2, "isco_group": "9112"})[
+        "years_to_ready"
+    ] == [0.0, 0.0]

@@ -90,7 +90,7 @@ __all__ = ["PROJECTION_VERSION", "build_projection", "role_midpoint", "is_unrate
 
 
 #: bump when the projection's shape or file format changes, so old caches are rebuilt
-PROJECTION_VERSION = 5
+PROJECTION_VERSION = 6
 
 
 #: an O*NET-SOC code: its SOC groups are its first 6 (broad) and 5 (minor) characters
@@ -338,6 +338,11 @@ def _add_preparation(P: nx.DiGraph, store: Store) -> None:  # noqa: C901
             prep = nodes[row["role"]]["prep"]
             if row.get("isco") is not None:
                 prep["isco"] = int(row["isco"])
+                code = str(nodes[row["role"]].get("code") or "")
+                if code[:4].isdigit():
+                    # the ISCO-08 unit group (an ESCO code starts with it): tells one field
+                    # from another where the skill level alone cannot
+                    prep["isco_group"] = code[:4]
             if row.get("regulated") is not None:
                 prep["regulated"] = str(row["regulated"]).lower() in ("true", "1")
     for row in sorted_select(store, CREDENTIALS_Q):

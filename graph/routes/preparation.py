@@ -90,6 +90,21 @@ def _level_of(prep: dict[str, Any]) -> tuple[str, int] | None:
     return None
 
 
+def _other_field(src: dict[str, Any], dst: dict[str, Any]) -> bool:
+    """Whether two roles known only by ISCO skill level lie in different ISCO minor groups
+    (the first three digits), at a level (3-4) that asks study of its own.
+
+    Examples
+    --------
+    >>> nurse, pharmacist = {"isco": 4, "isco_group": "2221"}, {"isco": 4, "isco_group": "2262"}
+    >>> _other_field(nurse, pharmacist), _other_field(nurse, {"isco": 4, "isco_group": "2221"})
+    (True, False)
+    """
+    a, b = str(src.get("isco_group") or ""), str(dst.get("isco_group") or "")
+    level = dst.get("isco")
+    return bool(a and b and level in ISCO_STUDY and int(level) >= 3 and a[:3] != b[:3])
+
+
 def is_step_down(src: dict[str, Any], dst: dict[str, Any]) -> bool:
     """True when the target asks clearly less preparation than the source.
 
@@ -188,14 +203,27 @@ def prep_delta(
             e_lo = e_hi = 0.0
         elif not dst_rank and (src.get("isco") or 0) >= (dst.get("isco") or 0):
             e_lo = e_hi = 0.0
+            if _other_field(src, dst):
+                # the same skill level in another field: its own study may be needed, or
+                # may be credited; ISCO cannot tell, so the range runs from none to all of it
+                e_hi = ISCO_STUDY[int(dst["isco"])][1]
         e_lo, e_hi = float(e_lo), float(e_hi)
         out["education_years"] = [e_lo, e_hi]
         lo, hi, known = lo + e_lo, hi + e_hi, True
         if held_rank and dst_rank:
             move = f"{education_label(held_rank)} -> {education_label(dst_rank)}"
+        elif _other_field(src, dst):
+            move = (
+                f"ISCO skill level {dst.get('isco')} in another occupation group "
+                f"({src['isco_group'][:3]} -> {dst['isco_group'][:3]})"
+            )
         else:
             move = f"ISCO skill level {src.get('isco')} -> {dst.get('isco')}"
-        if e_hi > 0:
+        if e_hi > 0 and _other_field(src, dst) and not (held_rank and dst_rank):
+            parts.append(
+                f"{move}: up to {e_hi:g} yrs of study in the new field, or none if yours counts"
+            )
+        elif e_hi > 0:
             parts.append(f"{move}: {years_text((e_lo, e_hi))} of study")
         else:
             parts.append(f"{out['education_to'] or 'education'} already held")
@@ -299,8 +327,11 @@ def prep_lines(prep: dict[str, Any] | None, short: bool = True) -> list[str]:
     if not prep:
         return []
     lines = []
-    if (prep.get("education_years") or [0, 0])[1] > 0:
+    if (prep.get("education_years") or [0, 0])[1] > 0 and prep.get("education_to"):
         lines.append(f"{prep.get('education_from') or '?'} -> {prep.get('education_to')}")
+    elif (prep.get("education_years") or [0, 0])[1] > 0:
+        # known by ISCO skill level only (ESCO): the study is that of another field
+        lines.append(f"study in the new field, up to {years_text(prep['education_years'])}")
     elif prep.get("education_to") and not short:
         lines.append(f"{prep['education_to']} (held)")
     if prep.get("experience_expected"):
