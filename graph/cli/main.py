@@ -11,6 +11,7 @@ traceback reaches a user for bad input.
 
 from __future__ import annotations
 
+import importlib
 import json
 import sys
 from collections.abc import Callable
@@ -24,6 +25,8 @@ from graph import __version__
 from graph.errors import CareerGraphError
 
 __all__ = [
+    "emit",
+    "k_option",
     "main",
     "cli",
     "handle_errors",
@@ -95,6 +98,26 @@ def format_option(*choices: str, default: str = "table") -> Callable[[F], F]:
 def echo_json(data: Any) -> None:
     """Print data as indented JSON (the machine-readable contract of a command)."""
     click.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+
+
+def k_option(help_text: str) -> Callable[[F], F]:
+    """``--k``/``-k``: how many routes (path, viz)."""
+    return click.option(  # type: ignore[return-value]
+        "--k", "-k", "k", type=click.IntRange(min=1), default=3, show_default=True, help=help_text
+    )
+
+
+def emit(data: Any, fmt: str, view: str, **options: Any) -> None:
+    """Print a command's answer: JSON (its contract) or the table ``view`` draws.
+
+    ``view`` names the drawing function as ``"module:function"`` in :mod:`graph.cli`;
+    it is imported only for a table, so ``--format json`` never loads rich.
+    """
+    if fmt == "json":
+        echo_json(data)
+        return
+    module, name = view.split(":")
+    getattr(importlib.import_module(f"graph.cli.{module}"), name)(data, **options)
 
 
 def get_store(ctx: click.Context, graph_dir: Path | None) -> Any:

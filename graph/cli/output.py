@@ -16,6 +16,7 @@ from graph.cli.main import (
     get_store,
     graph_option,
     handle_errors,
+    k_option,
 )
 
 __all__ = []
@@ -38,15 +39,7 @@ __all__ = []
     metavar="FROM TO",
     help="Draw the best routes from FROM to TO, highlighted over their neighbours.",
 )
-@click.option(
-    "--k",
-    "-k",
-    "k",
-    type=click.IntRange(min=1),
-    default=3,
-    show_default=True,
-    help="How many routes --path draws.",
-)
+@k_option("How many routes --path draws.")
 @click.option("--have", multiple=True, metavar="SKILL", help=HAVE_HELP)
 @click.option(
     "--types",

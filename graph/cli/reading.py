@@ -11,11 +11,12 @@ from graph.cli.main import (
     MAX_YEARS_HELP,
     _projection,
     cli,
-    echo_json,
+    emit,
     format_option,
     get_store,
     graph_option,
     handle_errors,
+    k_option,
     standing_options,
 )
 
@@ -33,12 +34,7 @@ def roles(ctx: click.Context, graph_dir: Path | None, guides_only: bool, fmt: st
     from graph.sparql.roles import list_roles
 
     rows = list_roles(get_store(ctx, graph_dir), with_guide_only=guides_only)
-    if fmt == "json":
-        echo_json(rows)
-        return
-    from graph.cli.tables import roles_table
-
-    roles_table(rows)
+    emit(rows, fmt, "tables:roles_table")
 
 
 @cli.command()
@@ -62,12 +58,7 @@ def show(ctx: click.Context, role: str, full: bool, graph_dir: Path | None, fmt:
 
     store = get_store(ctx, graph_dir)
     card = role_card(store, resolve_role(load_projection(store), role))
-    if fmt == "json":
-        echo_json(card)
-        return
-    from graph.cli.tables import role_card_view
-
-    role_card_view(card, full=full)
+    emit(card, fmt, "tables:role_card_view", full=full)
 
 
 WEIGHT_HELP = (
@@ -86,15 +77,7 @@ ALL_SKILLS_HELP = (
 @cli.command("path")
 @click.argument("from_role", metavar="FROM")
 @click.argument("to_role", metavar="TO")
-@click.option(
-    "--k",
-    "-k",
-    "k",
-    type=click.IntRange(min=1),
-    default=3,
-    show_default=True,
-    help="How many routes to show.",
-)
+@k_option("How many routes to show.")
 @click.option("--have", multiple=True, metavar="SKILL", help=HAVE_HELP)
 @click.option(
     "--max-steps", type=click.IntRange(min=1), metavar="N", help="Longest route allowed, in steps."
@@ -150,12 +133,7 @@ def path_command(
         years=years,
         max_years=max_years,
     )
-    if fmt == "json":
-        echo_json(report)
-        return
-    from graph.cli.routeviews import routes_view
-
-    routes_view(report, all_skills=all_skills)
+    emit(report, fmt, "routeviews:routes_view", all_skills=all_skills)
 
 
 @cli.command("next")
@@ -219,12 +197,7 @@ def next_command(
         max_years=max_years,
         step_downs=step_downs,
     )
-    if fmt == "json":
-        echo_json(report)
-        return
-    from graph.cli.routeviews import next_view
-
-    next_view(report, all_skills=all_skills)
+    emit(report, fmt, "routeviews:next_view", all_skills=all_skills)
 
 
 @cli.command("gap")
@@ -268,12 +241,7 @@ def gap_command(
         education=education,
         years=years,
     )
-    if fmt == "json":
-        echo_json(report)
-        return
-    from graph.cli.routeviews import gap_view
-
-    gap_view(report, all_skills=all_skills)
+    emit(report, fmt, "routeviews:gap_view", all_skills=all_skills)
 
 
 @cli.command("similar")
@@ -296,9 +264,4 @@ def similar_command(
     from graph.routes.reports import similar_report
 
     report = similar_report(_projection(ctx, graph_dir), role, top=top)
-    if fmt == "json":
-        echo_json(report)
-        return
-    from graph.cli.routeviews import similar_view
-
-    similar_view(report)
+    emit(report, fmt, "routeviews:similar_view")
