@@ -8,10 +8,9 @@ import pickle
 import shutil
 from pathlib import Path
 
-import numpy as np
 import pytest
 
-from graph.projection import cache, network
+from graph.projection import cache
 from graph.projection.cache import dumps_projection, load_projection, loads_projection
 from graph.projection.network import build_projection
 from graph.store.folder import PROJECTION_SUFFIX
@@ -39,8 +38,10 @@ def _same(P, Q) -> None:
     assert graph_p == graph_q
     a, b = P.graph["similarity"], Q.graph["similarity"]
     assert (a.roles, a.index, a.method, a.info) == (b.roles, b.index, b.method, b.info)
-    assert np.array_equal(a.neighbours, b.neighbours) and a.neighbours.dtype == b.neighbours.dtype
-    assert np.array_equal(a.scores, b.scores) and a.scores.dtype == b.scores.dtype
+    # the same int32 and float32 numbers, bit for bit (a table read back needs no numpy)
+    assert a.neighbours.shape == b.neighbours.shape and a.scores.shape == b.scores.shape
+    assert a.neighbours.tobytes() == b.neighbours.tobytes()
+    assert a.scores.tobytes() == b.scores.tobytes()
 
 
 def test_round_trip_keeps_everything(store: LocalStore) -> None:
@@ -105,13 +106,75 @@ def test_damaged_or_old_cache_is_rebuilt(folder: Path, damage) -> None:
     _same(P, loads_projection(path.read_bytes()))  # and written again, whole
 
 
-def test_crafted_json_is_an_error_not_a_crash(store: LocalStore) -> None:
-    data = dumps_projection(build_projection(store))
+def _forge(data: bytes, change) -> bytes:
+    """``data`` with its index changed by ``change`` (the rest as it was)."""
     start = len(cache._MAGIC) + cache._HEAD.size
-    size = cache._HEAD.unpack_from(data, len(cache._MAGIC))[1]
-    doc = json.loads(data[start : start + size])
-    doc["edges"][0][0] = 10**9  # a role number past the table
-    text = json.dumps(doc).encode()
-    forged = cache._MAGIC + cache._HEAD.pack(network.PROJECTION_VERSION, len(text)) + text
+    version, size, texts, arrays = cache._HEAD.unpack_from(data, len(cache._MAGIC))
+    index = json.loads(data[start : start + size])
+    change(index)
+    text = json.dumps(index).encode()
+    head = cache._HEAD.pack(version, len(text), texts, arrays)
+    return cache._MAGIC + head + text + data[start + size :]
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda index: index["edges"]["source"].__setitem__(0, 10**9),  # past the role table
+        lambda index: index["edges"]["target"].__setitem__(0, -1),
+        lambda index: index["nodes"].__setitem__(1, index["nodes"][0]),  # a role twice
+        lambda index: index["edges"]["columns"]["kind"].__setitem__(1, 10**9),  # past the end
+        lambda index: index["similarity"]["shape"].__setitem__(0, 3),
+        lambda index: index["shape"].pop(),
+    ],
+)
+def test_crafted_index_is_an_error_not_a_crash(store: LocalStore, change) -> None:
+    data = dumps_projection(build_projection(store))
     with pytest.raises(cache.ProjectionFormatError):
-        loads_projection(forged + data[start + size :])
+        loads_projection(_forge(data, change))
+
+
+def _skills_span(index) -> None:
+    start, end, tagged = index["columns"]["skills"]
+    index["columns"]["skills"] = [start + 1, end, tagged]  # no longer one JSON text
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        _skills_span,
+        lambda index: index["columns"]["skills"].__setitem__(1, 10**9),
+        # a text of another length than the role list (the table of skills)
+        lambda index: index["columns"].__setitem__("skills", index["graph"]["skills"]),
+        lambda index: index["graph"]["label_index"].__setitem__(
+            1, index["graph"]["label_index"][1] - 1
+        ),
+    ],
+)
+def test_a_part_damaged_is_found_when_read_and_the_file_removed(
+    store: LocalStore, tmp_path: Path, change
+) -> None:
+    # the parts a command may not need are checked when first read, not all at load
+    path = tmp_path / f"projection{PROJECTION_SUFFIX}"
+    path.write_bytes(_forge(dumps_projection(build_projection(store)), change))
+    P = loads_projection(path.read_bytes(), str(path))
+    with pytest.raises(cache.DamagedProjectionError) as caught:
+        for _, skills in P.nodes(data="skills"):
+            assert isinstance(skills, dict)
+        assert all(isinstance(v, set) for v in P.graph["label_index"].values())
+    # one line that says which file, and that the next run rebuilds it
+    assert str(path) in str(caught.value) and "run the command again" in str(caught.value)
+    assert "\n" not in str(caught.value) and not path.exists()
+    assert caught.value.exit_code == 1
+
+
+def test_reading_lazily_shows_only_made_values(store: LocalStore) -> None:
+    P = build_projection(store)
+    Q = loads_projection(dumps_projection(P))
+    role = next(iter(P))
+    # every way of reading a role's attributes gives the values, never a placeholder
+    assert dict(Q.nodes[role]) == P.nodes[role]
+    assert {**Q.nodes[role]} == P.nodes[role] and Q.nodes[role].copy() == P.nodes[role]
+    assert json.dumps(Q.nodes[role], default=sorted) == json.dumps(P.nodes[role], default=sorted)
+    assert Q.graph.get("skills") == P.graph["skills"] and Q.graph.get("absent", 1) == 1
+    assert sorted(Q.graph) == sorted(P.graph)

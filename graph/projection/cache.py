@@ -1,8 +1,11 @@
-"""The projection's cache file: JSON and raw numeric arrays, never pickle.
+"""The projection's cache file: JSON texts and raw numeric arrays, never pickle.
 
 The cache (``projection-<build id>.cgproj``) sits beside the store, keyed by
 the build id. Reading it can never run code, whatever a shared graph folder
-holds (see :func:`dumps_projection`).
+holds (see :func:`dumps_projection`), and it reads only what a command uses:
+the roles' attributes and the graph's tables are made on first use (see
+:mod:`graph.projection.lazy`), so ``similar`` never makes a skill rating, and
+no command that reads a projection imports numpy.
 """
 
 from __future__ import annotations
@@ -11,25 +14,38 @@ import gc
 import json
 import os
 import struct
+import sys
 import tempfile
+from array import array
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import networkx as nx
 
-from graph.errors import GraphNotFoundError
+from graph.errors import DataError, GraphNotFoundError
 from graph.projection import network
+from graph.projection.lazy import PENDING, LazyDict
+from graph.projection.similarity import SimilarityModel
 from graph.store.base import Store
 from graph.store.folder import PROJECTION_SUFFIX
 
-__all__ = ["load_projection", "write_projection", "dumps_projection", "loads_projection"]
+__all__ = [
+    "load_projection",
+    "write_projection",
+    "dumps_projection",
+    "loads_projection",
+    "ProjectionFormatError",
+    "DamagedProjectionError",
+]
 
 
-#: the name ending of projection cache files
+#: the first bytes of every projection cache file
 _MAGIC = b"CGPROJ\x00\x01"
 
 
-_HEAD = struct.Struct("<IQ")  # format version, bytes of JSON
+#: format version, then the bytes of: the index (JSON), the texts (JSON), the arrays
+_HEAD = struct.Struct("<IQQQ")
 
 
 _MEMO: dict[tuple[str, str], nx.DiGraph] = {}
@@ -39,18 +55,30 @@ class ProjectionFormatError(ValueError):
     """A projection cache file that is not one this version wrote."""
 
 
-#: the keys of a skill rating written as columns; any others follow as a dict
-_RATING = ("importance", "level")
+class DamagedProjectionError(DataError):
+    """A part of a projection cache, read on first use, turned out damaged."""
 
 
-#: a JSON object holding one tuple (JSON has lists only, and the projection uses both)
+#: one-key JSON objects holding a tuple and a set (JSON has lists only)
 _TUPLE = "\u0000tuple"
+_SET = "\u0000set"
+
+
+def _plain(value: Any) -> bool:
+    """Whether JSON gives ``value`` back as it is (no tuple or set anywhere in it)."""
+    if isinstance(value, dict):
+        return all(_plain(x) for x in value.values())
+    if isinstance(value, list):
+        return all(_plain(x) for x in value)
+    return not isinstance(value, tuple | set | frozenset)
 
 
 def _tag(value: Any) -> Any:
-    """``value`` with every tuple in it made a one-key object, for JSON."""
+    """``value`` with every tuple and set in it made a one-key object, for JSON."""
     if isinstance(value, tuple):
         return {_TUPLE: [_tag(x) for x in value]}
+    if isinstance(value, set | frozenset):
+        return {_SET: sorted(_tag(x) for x in value)}
     if isinstance(value, list):
         return [_tag(x) for x in value]
     if isinstance(value, dict):
@@ -58,25 +86,142 @@ def _tag(value: Any) -> Any:
     return value
 
 
-def _untag(value: Any) -> Any:
-    """Undo :func:`_tag`."""
-    if isinstance(value, list):
-        return [_untag(x) for x in value]
-    if isinstance(value, dict):
-        if len(value) == 1 and _TUPLE in value:
-            return tuple(_untag(x) for x in value[_TUPLE])
-        return {k: _untag(x) for k, x in value.items()}
+def _hook(value: dict[str, Any]) -> Any:
+    """Undo :func:`_tag` for one JSON object (json calls it innermost first)."""
+    if len(value) == 1:
+        if _TUPLE in value:
+            return tuple(value[_TUPLE])
+        if _SET in value:
+            return set(value[_SET])
     return value
 
 
-def dumps_projection(P: nx.DiGraph) -> bytes:
-    """The projection as bytes: a header, JSON, then the similarity arrays raw.
+#: how a JSON text of the file is turned into the values it holds (see :class:`_Texts`)
+_JSON, _TAGGED, _RATINGS, _INTERNED, _IRI_LISTS = range(5)
 
-    JSON keeps everything but the two similarity arrays, which follow as
-    little-endian int32 and float32; nothing in the file is code, so reading
-    a crafted one gives an error or wrong numbers, never a program run. Role
-    and skill IRIs are written once, in a table, and referred to by number
-    (it loads faster than repeating them).
+
+#: role attributes written as rating tables, and move attributes written as lists of IRIs
+_RATING_COLUMNS = ("skills", "est_skills")
+_IRI_LIST_COLUMNS = ("skills_to_gain",)
+
+
+def _is_ratings(column: list[Any]) -> bool:
+    return all(
+        isinstance(v, dict) and all(isinstance(r, dict) and _plain(r) for r in v.values())
+        for v in column
+    )
+
+
+def _offsets(rows: list[list[Any]]) -> list[int]:
+    """Where each row starts in the rows laid end to end, and where the last ends."""
+    out = [0]
+    for row in rows:
+        out.append(out[-1] + len(row))
+    return out
+
+
+class _Texts:
+    """What a file holds after its index: JSON texts, then arrays of 4-byte numbers.
+
+    A list over the roles (or the moves) is written in the form quickest to
+    read back: as it is (``_JSON``), with its tuples and sets tagged
+    (``_TAGGED``), as skill ratings (``_RATINGS``: each distinct rating dict
+    once; each role's skills as numbers into the string table and into those
+    ratings, in arrays), as few distinct texts (``_INTERNED``) or as lists of
+    IRIs (``_IRI_LISTS``, numbers into the string table). Numbers that only
+    point elsewhere are written as arrays, which are read without parsing.
+    """
+
+    def __init__(self) -> None:
+        self.parts: list[bytes] = []
+        self.size = 0
+        self.arrays: list[bytes] = []
+        self.array_size = 0
+        self.strings: dict[str, int] = {}
+
+    def ref(self, text: str) -> int:
+        found = self.strings.get(text)
+        if found is None:
+            found = self.strings[text] = len(self.strings)
+        return found
+
+    def numbers(self, values: Any, code: str = "I") -> list[Any]:
+        """Write 4-byte numbers (``"I"`` unsigned, ``"i"`` signed, ``"f"`` float), little-endian;
+        return ``[offset, count, code]``."""
+        if isinstance(values, bytes):
+            raw = values
+        else:
+            packed = array(code, values)
+            if sys.byteorder != "little":
+                packed.byteswap()
+            raw = packed.tobytes()
+        self.arrays.append(raw)
+        self.array_size += len(raw)
+        return [self.array_size - len(raw), len(raw) // 4, code]
+
+    def _write(self, value: Any, how: int) -> list[Any]:
+        text = json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        self.parts.append(text)
+        self.size += len(text)
+        return [self.size - len(text), self.size, how]
+
+    def add(self, values: Any) -> list[Any]:
+        """Write ``values``; return ``[start, end, how]`` to find and read them again."""
+        if _plain(values):
+            return self._write(values, _JSON)
+        return self._write(_tag(values), _TAGGED)
+
+    def add_column(self, key: str, column: list[Any]) -> list[Any]:
+        """Write one attribute of every role (or move), in the quickest form to read."""
+        if key in _RATING_COLUMNS and _is_ratings(column):
+            table: dict[str, int] = {}
+            ratings: list[Any] = []
+            skills, chosen = [], []
+            for value in column:
+                skills.append([self.ref(k) for k in value])
+                row = []
+                for rating in value.values():
+                    # equal ratings are written once: read back, roles share one dict for them
+                    text = json.dumps(rating, sort_keys=True)
+                    if text not in table:
+                        table[text] = len(ratings)
+                        ratings.append(rating)
+                    row.append(table[text])
+                chosen.append(row)
+            where = self.numbers(_offsets(skills))
+            keys = self.numbers(k for row in skills for k in row)
+            values = self.numbers(r for row in chosen for r in row)
+            return self._write([ratings, where, keys, values], _RATINGS)
+        if key in _IRI_LIST_COLUMNS and all(
+            isinstance(v, list) and all(isinstance(x, str) for x in v) for v in column
+        ):
+            rows = [[self.ref(x) for x in v] for v in column]
+            refs = self.numbers(x for row in rows for x in row)
+            return self._write([self.numbers(_offsets(rows)), refs], _IRI_LISTS)
+        if all(v is None or isinstance(v, str) for v in column):
+            distinct = list(dict.fromkeys(column))
+            if 4 * len(distinct) < len(column):
+                where = {v: i for i, v in enumerate(distinct)}
+                refs = self.numbers(where[v] for v in column)
+                return self._write([distinct, refs], _INTERNED)
+        return self.add(column)
+
+    def add_label_index(self, index: dict[str, set[str]], row: dict[str, int]) -> list[Any]:
+        """Write the label index: its keys as JSON, the roles of each as numbers."""
+        roles = [sorted(row[r] for r in v) for v in index.values()]
+        where = self.numbers(_offsets(roles))
+        return self._write([list(index), where, self.numbers(r for v in roles for r in v)], _JSON)
+
+
+def dumps_projection(P: nx.DiGraph) -> bytes:
+    """The projection as bytes: a header, an index, JSON texts, arrays of numbers.
+
+    Each role attribute is one JSON text (a list over the roles, or a table
+    and arrays of numbers pointing into it), and so is each entry of
+    ``P.graph``; the index says where each lies, so a reader makes only what it
+    reads. The similarity arrays follow raw, as little-endian int32 and
+    float32. Nothing in the file is code, so reading a crafted one gives an
+    error or wrong numbers, never a program run.
 
     Examples
     --------
@@ -86,79 +231,289 @@ def dumps_projection(P: nx.DiGraph) -> bytes:
     >>> dict(Q.nodes(data=True)) == dict(P.nodes(data=True))
     True
     """
-    table: dict[str, int] = {}
-
-    def ref(iri: str) -> int:
-        found = table.get(iri)
-        if found is None:
-            found = table[iri] = len(table)
-        return found
-
-    graph = {k: _tag(v) for k, v in P.graph.items() if k != "label_index"}
-    graph["label_index"] = P.graph.get("label_index", {})
-    model = graph.pop("similarity", None)
-    graph["label_index"] = {
-        k: sorted(ref(r) for r in v) for k, v in graph.get("label_index", {}).items()
+    texts = _Texts()
+    nodes = list(P)
+    row = {n: i for i, n in enumerate(nodes)}
+    shapes: dict[tuple[str, ...], int] = {}
+    shape = [shapes.setdefault(tuple(d), len(shapes)) for d in P._node.values()]
+    columns = {}
+    for key in dict.fromkeys(k for keys in shapes for k in keys):
+        columns[key] = texts.add_column(key, [d.get(key) for d in P._node.values()])
+    graph = {}
+    model = None
+    for key, value in P.graph.items():
+        if key == "similarity":
+            model = value
+            graph[key] = None
+        elif key == "label_index":
+            graph[key] = texts.add_label_index(value, row)
+        else:
+            graph[key] = texts.add(value)
+    edge_keys: dict[tuple[str, ...], int] = {}
+    edge_shape = []
+    sources, targets, attrs = [], [], []
+    for u, v, d in P.edges(data=True):
+        sources.append(row[u])
+        targets.append(row[v])
+        edge_shape.append(edge_keys.setdefault(tuple(d), len(edge_keys)))
+        attrs.append(d)
+    edge_columns = {
+        key: texts.add_column(key, [d.get(key) for d in attrs])
+        for key in dict.fromkeys(k for keys in edge_keys for k in keys)
     }
-    arrays: list[bytes] = []
     sim = None
     if model is not None:
-        neighbours = model.neighbours.astype("<i4", copy=False)
-        scores = model.scores.astype("<f4", copy=False)
-        arrays = [neighbours.tobytes(), scores.tobytes()]
+        neighbours = model.neighbours
+        scores = model.scores
+        if not isinstance(neighbours, _Table):  # numpy arrays, as build_model makes them
+            neighbours = neighbours.astype("<i4", copy=False)
+            scores = scores.astype("<f4", copy=False)
+        rows, cols = (int(x) for x in neighbours.shape)
         sim = {
-            "roles": [ref(r) for r in model.roles],
+            "roles": [row[r] if r in row else r for r in model.roles],
             "method": model.method,
-            "info": model.info,
-            "shape": list(neighbours.shape),
+            "info": texts.add(model.info),
+            "shape": [rows, cols],
+            "neighbours": texts.numbers(neighbours.tobytes(), "i"),
+            "scores": texts.numbers(scores.tobytes(), "f"),
         }
-    nodes = []
-    for n, d in P.nodes(data=True):
-        attrs = {k: _tag(v) for k, v in d.items() if k not in ("skills", "gaps")}
-        skills = d.get("skills", {})
-        extra = [{k: x for k, x in v.items() if k not in _RATING} for v in skills.values()]
-        attrs["skills"] = [
-            [ref(k) for k in skills],
-            [v["importance"] for v in skills.values()],
-            [v["level"] for v in skills.values()],
-            [_tag(x) if x else 0 for x in extra],
-        ]
-        attrs["gaps"] = sorted(ref(g) for g in d.get("gaps", ()))
-        nodes.append([ref(n), attrs])
-    edges = []
-    for u, v, d in P.edges(data=True):
-        attrs = {k: _tag(x) for k, x in d.items()}
-        attrs["skills_to_gain"] = [ref(x) for x in d.get("skills_to_gain", [])]
-        edges.append([ref(u), ref(v), attrs])
-    doc: dict[str, Any] = {"graph": graph, "similarity": sim, "nodes": nodes, "edges": edges}
-    doc["iris"] = list(table)
-    text = json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    return b"".join([_MAGIC, _HEAD.pack(network.PROJECTION_VERSION, len(text)), text, *arrays])
+    index = {
+        "nodes": nodes,
+        "shapes": [list(k) for k in shapes],
+        "shape": shape,
+        "columns": columns,
+        "graph": graph,
+        "edges": {
+            "source": texts.numbers(sources),
+            "target": texts.numbers(targets),
+            "shapes": [list(k) for k in edge_keys],
+            "shape": edge_shape,
+            "columns": edge_columns,
+        },
+        "similarity": sim,
+        "strings": texts.add(list(texts.strings)),
+    }
+    head = json.dumps(index, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    version = network.PROJECTION_VERSION
+    sizes = _HEAD.pack(version, len(head), texts.size, texts.array_size)
+    return b"".join([_MAGIC, sizes, head, *texts.parts, *texts.arrays])
 
 
-def loads_projection(data: bytes) -> nx.DiGraph:
+class _Reader:
+    """The texts and arrays of one file, each read (and checked) when first needed."""
+
+    def __init__(self, data: bytes, base: int, size: int, arrays: memoryview, source: str):
+        self.data = data
+        self.base = base
+        self.size = size
+        self.arrays = arrays
+        self.source = source
+        self.strings_span: Any = None
+        self._strings: list[str] | None = None
+
+    def strings(self) -> list[str]:
+        if self._strings is None:
+            strings = self.read(self.strings_span, "the string table")
+            if not isinstance(strings, list) or not all(isinstance(x, str) for x in strings):
+                raise self.damaged("the string table", ValueError("not a list of texts"))
+            self._strings = strings
+        return self._strings
+
+    def numbers(self, spec: Any) -> Sequence[Any]:
+        """The array ``spec`` (``[offset, count, code]``) names, without copying it."""
+        offset, count, code = spec
+        if code not in ("I", "i", "f") or not (
+            isinstance(offset, int) and isinstance(count, int) and offset % 4 == 0
+        ):
+            raise ValueError(f"not an array of the file ({spec!r})")
+        if not 0 <= offset <= offset + 4 * count <= len(self.arrays):
+            raise ValueError("an array past the end of the file")
+        raw = self.arrays[offset : offset + 4 * count]
+        if sys.byteorder == "little":
+            return raw.cast(code)
+        values = array(code, raw.tobytes())
+        values.byteswap()
+        return values
+
+    def read(self, span: Any, what: str) -> Any:
+        # nothing made here is garbage: collecting while the many small objects appear
+        # only costs time (it more than doubles the time to read the skill ratings)
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return self._read(span, what)
+        except (ValueError, TypeError, IndexError, KeyError) as exc:
+            raise self.damaged(what, exc) from exc
+        finally:
+            if enabled:
+                gc.enable()
+
+    def _read(self, span: Any, what: str) -> Any:
+        start, end, how = span
+        if not (isinstance(start, int) and isinstance(end, int)) or not (
+            0 <= start <= end <= self.size
+        ):
+            raise ValueError("a text past the end of the file")
+        text = self.data[self.base + start : self.base + end]
+        if how == _TAGGED:
+            return json.loads(text, object_hook=_hook)
+        value = json.loads(text)
+        if how == _JSON:
+            return value
+        if how == _INTERNED:
+            distinct, refs = value
+            return list(map(distinct.__getitem__, self.numbers(refs)))
+        name = self.strings().__getitem__
+        if how == _IRI_LISTS:
+            where, refs = (self.numbers(x) for x in value)
+            return [list(map(name, refs[a:b])) for a, b in zip(where, where[1:], strict=False)]
+        if how == _RATINGS:
+            ratings, where, keys, chosen = value
+            where, keys, chosen = (self.numbers(x) for x in (where, keys, chosen))
+            rating = ratings.__getitem__
+            return [
+                dict(zip(map(name, keys[a:b]), map(rating, chosen[a:b]), strict=True))
+                for a, b in zip(where, where[1:], strict=False)
+            ]
+        raise ValueError(f"an unknown kind of text ({how!r})")
+
+    def damaged(self, what: str, exc: Exception) -> DamagedProjectionError:
+        if self.source:
+            # the next run builds the projection anew
+            Path(self.source).unlink(missing_ok=True)
+        where = f" {self.source}" if self.source else ""
+        return DamagedProjectionError(
+            f"The projection cache{where} is damaged ({what}: {exc}); it has been removed, "
+            "so run the command again to rebuild it."
+        )
+
+
+class _Columns:
+    """The role attributes of a file, one column (a list over the roles) per attribute."""
+
+    def __init__(self, reader: _Reader, spans: dict[str, Any], count: int) -> None:
+        self.reader = reader
+        self.spans = spans
+        self.count = count
+        self.made: dict[str, list[Any]] = {}
+
+    def value(self, key: str, row: int) -> Any:
+        column = self.made.get(key)
+        if column is None:
+            column = self.reader.read(self.spans[key], f"the role attribute {key!r}")
+            if not isinstance(column, list) or len(column) != self.count:
+                raise self.reader.damaged(key, ValueError("not one value per role"))
+            self.made[key] = column
+        return column[row]
+
+
+class _Attrs(LazyDict):
+    """A role's attribute dict, made from the columns on first use."""
+
+    __slots__ = ("_columns", "_row")
+
+    def _load(self, key: Any) -> Any:
+        return self._columns.value(key, self._row)
+
+
+class _LabelIndex(LazyDict):
+    """``P.graph["label_index"]``: normalized label -> role IRIs, each set made when read."""
+
+    __slots__ = ("_reader", "_nodes", "_where", "_roles", "_position")
+
+    def _load(self, key: Any) -> Any:
+        if self._position is None:
+            self._position = {k: i for i, k in enumerate(self)}
+        i = self._position[key]
+        try:
+            return {self._nodes[r] for r in self._roles[self._where[i] : self._where[i + 1]]}
+        except (IndexError, TypeError) as exc:
+            raise self._reader.damaged("the label index", exc) from exc
+
+
+class _Graph(LazyDict):
+    """``P.graph``: each table made on first use."""
+
+    __slots__ = ("_reader", "_spans", "_nodes")
+
+    def _load(self, key: Any) -> Any:
+        value = self._reader.read(self._spans[key], f"the table {key!r}")
+        if key != "label_index":
+            return value
+        try:
+            keys, where, roles = value
+            index = _LabelIndex(dict.fromkeys(keys, PENDING))
+            index._reader, index._nodes, index._position = self._reader, self._nodes, None
+            index._where, index._roles = self._reader.numbers(where), self._reader.numbers(roles)
+            if len(index) != len(keys) or len(index._where) != len(keys) + 1:
+                raise ValueError("not one list of roles per label")
+        except (ValueError, TypeError) as exc:
+            raise self._reader.damaged("the label index", exc) from exc
+        return index
+
+
+class _Table:
+    """A 2-D table of numbers read from raw bytes: ``table[i]`` is row ``i`` (a sequence).
+
+    Stands in for the numpy arrays of :class:`SimilarityModel` once read back
+    from a file, so commands that look up neighbours need not import numpy.
+    """
+
+    def __init__(self, data: Sequence[Any], rows: int, cols: int) -> None:
+        self.data = data
+        self.shape = (rows, cols)
+
+    def __getitem__(self, row: int) -> Sequence[Any]:
+        if not 0 <= row < self.shape[0]:
+            raise IndexError(row)
+        cols = self.shape[1]
+        return self.data[row * cols : (row + 1) * cols]
+
+    def __len__(self) -> int:
+        return self.shape[0]
+
+    def tobytes(self) -> bytes:
+        """The table as little-endian bytes (as the file holds it)."""
+        if sys.byteorder == "little":
+            return bytes(memoryview(self.data).cast("B"))
+        swapped = array(self.data.typecode, self.data)  # type: ignore[attr-defined]
+        swapped.byteswap()
+        return swapped.tobytes()
+
+
+def loads_projection(data: bytes, source: str = "") -> nx.DiGraph:
     """Read what :func:`dumps_projection` wrote.
+
+    Only the index, the roles and the moves are read at once; the rest when a
+    command first reads it. ``source`` names the file in errors: a part found
+    damaged then (:class:`DamagedProjectionError`, one line for the person
+    running the command) removes the file, so the next run rebuilds it.
 
     Raises
     ------
     ProjectionFormatError
-        If the bytes are not a projection of this format version.
+        If the bytes are not a projection of this format version, or what is
+        read at once is damaged.
     """
     start = len(_MAGIC) + _HEAD.size
     if len(data) < start or not data.startswith(_MAGIC):
         raise ProjectionFormatError("not a careergraph projection file")
-    version, size = _HEAD.unpack_from(data, len(_MAGIC))
-    if version != network.PROJECTION_VERSION or start + size > len(data):
+    version, head, texts, arrays = _HEAD.unpack_from(data, len(_MAGIC))
+    if version != network.PROJECTION_VERSION:
         expected = network.PROJECTION_VERSION
         raise ProjectionFormatError(f"projection format {version}, not {expected}")
-    # nothing made here is garbage: collecting while the many small objects appear
-    # only costs time (it more than doubles the load time)
+    if start + head + texts + arrays != len(data):
+        raise ProjectionFormatError("the projection file is cut short or too long")
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _from_doc(json.loads(data[start : start + size]), data, start + size)
-    except ProjectionFormatError:
-        raise
+        index = json.loads(data[start : start + head])
+        view = memoryview(data)[start + head + texts :]
+        reader = _Reader(data, start + head, texts, view, source)
+        reader.strings_span = index["strings"]
+        return _from_index(index, reader)
+    except DamagedProjectionError as exc:
+        raise ProjectionFormatError(str(exc)) from exc
     except (ValueError, KeyError, TypeError, AttributeError, IndexError) as exc:
         raise ProjectionFormatError(f"a damaged projection file ({exc!r})") from exc
     finally:
@@ -166,67 +521,79 @@ def loads_projection(data: bytes) -> nx.DiGraph:
             gc.enable()
 
 
-def _from_doc(doc: dict[str, Any], data: bytes, offset: int) -> nx.DiGraph:
-    import numpy as np
-
-    from graph.projection.similarity import SimilarityModel
-
-    iris: list[str] = doc["iris"]
-    if not all(isinstance(i, str) for i in iris):
-        raise ProjectionFormatError("the IRI table holds something other than text")
+def _from_index(index: dict[str, Any], reader: _Reader) -> nx.DiGraph:
+    nodes: list[str] = index["nodes"]
+    if not all(isinstance(n, str) for n in nodes):
+        raise ProjectionFormatError("a role that is not an IRI")
     P = nx.DiGraph()
-    graph = {k: (v if k == "label_index" else _untag(v)) for k, v in doc["graph"].items()}
-    graph["label_index"] = {k: {iris[i] for i in v} for k, v in graph["label_index"].items()}
-    P.graph.update(graph)
-    nodes = []
-    for n, attrs in doc["nodes"]:
-        keys, importance, level, extra = attrs["skills"]
-        attrs["skills"] = {
-            iris[k]: {"importance": i, "level": lv, **(_untag(x) if x else {})}
-            for k, i, lv, x in zip(keys, importance, level, extra, strict=True)
-        }
-        for k, v in attrs.items():
-            if k != "skills" and isinstance(v, dict | list):
-                attrs[k] = _untag(v)
-        attrs["gaps"] = {iris[g] for g in attrs["gaps"]}
-        attrs["sectors"] = [tuple(x) for x in attrs["sectors"]]
-        attrs["employers"] = [tuple(x) for x in attrs["employers"]]
-        nodes.append((iris[n], attrs))
-    # filled in place, as add_nodes_from/add_edges_from would, without copying every dict
-    succ, pred = P._succ, P._pred
-    for node, attrs in nodes:
-        P._node[node] = attrs
+    columns = _Columns(reader, index["columns"], len(nodes))
+    shapes = [tuple(s) for s in index["shapes"]]
+    succ, pred, attrs = P._succ, P._pred, P._node
+    if len(index["shape"]) != len(nodes):
+        raise ProjectionFormatError("not one attribute list per role")
+    for row, (node, shape) in enumerate(zip(nodes, index["shape"], strict=True)):
+        made = _Attrs(dict.fromkeys(shapes[shape], PENDING))
+        made._columns, made._row = columns, row
+        attrs[node] = made
         succ[node] = {}
         pred[node] = {}
-    for u, v, attrs in doc["edges"]:
-        attrs["skills_to_gain"] = [iris[x] for x in attrs["skills_to_gain"]]
-        for k, x in attrs.items():
-            if isinstance(x, dict | list):
-                attrs[k] = _untag(x)
-        source, target = iris[u], iris[v]
-        if source not in succ or target not in succ:
-            raise ProjectionFormatError("an edge names a role that is not a node")
+    if len(attrs) != len(nodes):
+        raise ProjectionFormatError("a role listed twice")
+    _add_edges(P, index["edges"], reader, nodes)
+    graph = _Graph(dict.fromkeys(index["graph"], PENDING))
+    graph._reader, graph._spans, graph._nodes = reader, index["graph"], nodes
+    sim = index["similarity"]
+    if sim is not None:
+        rows, cols = (int(x) for x in sim["shape"])
+        neighbours = reader.numbers(sim["neighbours"])
+        scores = reader.numbers(sim["scores"])
+        if rows < 0 or cols < 0 or not len(neighbours) == len(scores) == rows * cols:
+            raise ProjectionFormatError("the similarity arrays are cut short")
+        roles = [nodes[r] if isinstance(r, int) else str(r) for r in sim["roles"]]
+        if len(roles) != rows:
+            raise ProjectionFormatError("not one similarity row per role")
+        dict.__setitem__(
+            graph,
+            "similarity",
+            SimilarityModel(
+                roles=roles,
+                index={r: i for i, r in enumerate(roles)},
+                neighbours=_Table(neighbours, rows, cols),
+                scores=_Table(scores, rows, cols),
+                method=sim["method"],
+                info=reader.read(sim["info"], "the similarity model"),
+            ),
+        )
+    elif "similarity" in graph:
+        dict.__setitem__(graph, "similarity", None)
+    P.graph = graph
+    return P
+
+
+def _add_edges(P: nx.DiGraph, edges: dict[str, Any], reader: _Reader, nodes: list[str]) -> None:
+    """Fill in the moves, as add_edges_from would, without copying every dict."""
+    shapes = [tuple(s) for s in edges["shapes"]]
+    columns = {
+        key: reader.read(span, f"the move attribute {key!r}")
+        for key, span in edges["columns"].items()
+    }
+    sources, targets = reader.numbers(edges["source"]), reader.numbers(edges["target"])
+    count = len(sources)
+    if len(targets) != count or not all(len(c) == count for c in columns.values()):
+        raise ProjectionFormatError("not one attribute value per move")
+    keys = tuple(columns)
+    if len(shapes) == 1 and shapes[0] == keys:
+        rows = zip(*columns.values(), strict=True)
+        made = [dict(zip(keys, values, strict=True)) for values in rows] if keys else []
+        made = made or [{} for _ in range(count)]
+    else:
+        made = [{k: columns[k][i] for k in shapes[s]} for i, s in enumerate(edges["shape"])]
+    succ, pred = P._succ, P._pred
+    for u, v, attrs in zip(sources, targets, made, strict=True):
+        source, target = nodes[u], nodes[v]
         succ[source][target] = attrs
         pred[target][source] = attrs
     nx._clear_cache(P)
-    sim = doc["similarity"]
-    if sim is not None:
-        rows, cols = (int(x) for x in sim["shape"])
-        count = rows * cols
-        if rows < 0 or cols < 0 or offset + 8 * count != len(data):
-            raise ProjectionFormatError("the similarity arrays are cut short")
-        neighbours = np.frombuffer(data, dtype="<i4", count=count, offset=offset)
-        scores = np.frombuffer(data, dtype="<f4", count=count, offset=offset + 4 * count)
-        roles = [iris[r] for r in sim["roles"]]
-        P.graph["similarity"] = SimilarityModel(
-            roles=roles,
-            index={r: i for i, r in enumerate(roles)},
-            neighbours=neighbours.reshape(rows, cols),
-            scores=scores.reshape(rows, cols),
-            method=sim["method"],
-            info=sim["info"],
-        )
-    return P
 
 
 def _write_atomic(path: Path, P: nx.DiGraph) -> None:
@@ -266,7 +633,7 @@ def load_projection(store: Store) -> nx.DiGraph:
         path = None  # never read (or write) a file of another format, e.g. a pickle
     if path is not None and Path(path).is_file():
         try:
-            P = loads_projection(Path(path).read_bytes())
+            P = loads_projection(Path(path).read_bytes(), str(path))
         except (OSError, ProjectionFormatError):
             P = None  # a damaged or outdated cache is rebuilt below
         if P is not None and (

@@ -90,7 +90,7 @@ __all__ = ["PROJECTION_VERSION", "build_projection", "role_midpoint", "is_unrate
 
 
 #: bump when the projection's shape or file format changes, so old caches are rebuilt
-PROJECTION_VERSION = 6
+PROJECTION_VERSION = 7
 
 
 #: an O*NET-SOC code: its SOC groups are its first 6 (broad) and 5 (minor) characters

@@ -51,9 +51,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from graph.projection.queries import (
     LABELS_Q,
@@ -64,6 +62,9 @@ from graph.projection.queries import (
     sorted_select,
 )
 from graph.store.base import Store
+
+if TYPE_CHECKING:
+    import numpy as np
 
 __all__ = [
     "WEIGHTS",
@@ -96,17 +97,20 @@ class SimilarityModel:
         Role IRI -> row.
     neighbours : numpy.ndarray
         ``(n, k)`` int32: the ``k`` most similar roles of each role, best
-        first; ``-1`` pads rows with fewer similar roles.
+        first; ``-1`` pads rows with fewer similar roles. Read back from the
+        projection cache, a table of the same rows that needs no numpy
+        (``neighbours[i]`` is row ``i``; ``.shape``).
     scores : numpy.ndarray
-        ``(n, k)`` float32 scores in 0..1 matching ``neighbours``.
+        ``(n, k)`` float32 scores in 0..1 matching ``neighbours`` (the same
+        kind of table when read back).
     method : str
         A short description of how the scores were computed.
     """
 
     roles: list[str]
     index: dict[str, int]
-    neighbours: np.ndarray
-    scores: np.ndarray
+    neighbours: Any
+    scores: Any
     method: str = ""
     info: dict[str, Any] = field(default_factory=dict)
 
@@ -185,6 +189,8 @@ def tokens(text: str, pairs: bool = True) -> list[str]:
 
 def _sparse(rows: list[dict[str, float]]) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
     """Rows of ``{feature: value}`` -> COO arrays (row, column, value) and the column count."""
+    import numpy as np
+
     vocab: dict[str, int] = {}
     r_idx: list[int] = []
     c_idx: list[int] = []
@@ -210,6 +216,8 @@ def _cosine(rows: list[dict[str, float]], *, centre_dense: bool = False) -> np.n
     is ever made: features many roles share as one small dense block, the rest
     (most words, most skills) by summing each role's feature co-occurrences.
     """
+    import numpy as np
+
     n = len(rows)
     r, c, v, d = _sparse(rows)
     if d == 0 or n == 0:
@@ -287,6 +295,8 @@ def _text_rows(
 
 def _row_z(sim: np.ndarray, active: np.ndarray) -> np.ndarray:
     """Standardise each row (over the other roles); rows of roles lacking the view are 0."""
+    import numpy as np
+
     n = sim.shape[0]
     if n < 3:
         return np.where(active[:, None], sim, 0.0).astype(np.float32)
@@ -304,6 +314,8 @@ def _row_z(sim: np.ndarray, active: np.ndarray) -> np.ndarray:
 
 
 def _top_k(combined: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    import numpy as np
+
     n = combined.shape[0]
     k = max(0, min(k, n - 1))
     if k == 0:
@@ -344,6 +356,8 @@ def build_model(
     >>> model.neighbours.shape[0] == len(model.roles)
     True
     """
+    import numpy as np
+
     weights = dict(WEIGHTS if weights is None else weights)
     views = profiles(store)
     roles = views.roles
