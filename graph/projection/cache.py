@@ -201,8 +201,8 @@ class _Texts:
         if all(v is None or isinstance(v, str) for v in column):
             distinct = list(dict.fromkeys(column))
             if 4 * len(distinct) < len(column):
-                where = {v: i for i, v in enumerate(distinct)}
-                refs = self.numbers(where[v] for v in column)
+                position = {v: i for i, v in enumerate(distinct)}
+                refs = self.numbers(position[v] for v in column)
                 return self._write([distinct, refs], _INTERNED)
         return self.add(column)
 
@@ -239,7 +239,7 @@ def dumps_projection(P: nx.DiGraph) -> bytes:
     columns = {}
     for key in dict.fromkeys(k for keys in shapes for k in keys):
         columns[key] = texts.add_column(key, [d.get(key) for d in P._node.values()])
-    graph = {}
+    graph: dict[str, Any] = {}
     model = None
     for key, value in P.graph.items():
         if key == "similarity":
@@ -411,6 +411,8 @@ class _Attrs(LazyDict):
     """A role's attribute dict, made from the columns on first use."""
 
     __slots__ = ("_columns", "_row")
+    _columns: _Columns
+    _row: int
 
     def _load(self, key: Any) -> Any:
         return self._columns.value(key, self._row)
@@ -420,6 +422,11 @@ class _LabelIndex(LazyDict):
     """``P.graph["label_index"]``: normalized label -> role IRIs, each set made when read."""
 
     __slots__ = ("_reader", "_nodes", "_where", "_roles", "_position")
+    _reader: _Reader
+    _nodes: list[str]
+    _where: Sequence[int]
+    _roles: Sequence[int]
+    _position: dict[str, int] | None
 
     def _load(self, key: Any) -> Any:
         if self._position is None:
@@ -435,6 +442,9 @@ class _Graph(LazyDict):
     """``P.graph``: each table made on first use."""
 
     __slots__ = ("_reader", "_spans", "_nodes")
+    _reader: _Reader
+    _spans: dict[str, Any]
+    _nodes: list[str]
 
     def _load(self, key: Any) -> Any:
         value = self._reader.read(self._spans[key], f"the table {key!r}")
@@ -459,7 +469,7 @@ class _Table:
     from a file, so commands that look up neighbours need not import numpy.
     """
 
-    def __init__(self, data: Sequence[Any], rows: int, cols: int) -> None:
+    def __init__(self, data: Any, rows: int, cols: int) -> None:
         self.data = data
         self.shape = (rows, cols)
 
@@ -475,8 +485,8 @@ class _Table:
     def tobytes(self) -> bytes:
         """The table as little-endian bytes (as the file holds it)."""
         if sys.byteorder == "little":
-            return bytes(memoryview(self.data).cast("B"))
-        swapped = array(self.data.typecode, self.data)  # type: ignore[attr-defined]
+            return bytes(self.data)
+        swapped = array(self.data.typecode, self.data)
         swapped.byteswap()
         return swapped.tobytes()
 

@@ -13,7 +13,7 @@ object every later read returns.
 
 from __future__ import annotations
 
-from collections.abc import ItemsView, Iterator, ValuesView
+from collections.abc import Iterator
 from typing import Any
 
 __all__ = ["LazyDict", "PENDING"]
@@ -79,11 +79,11 @@ class LazyDict(dict):  # type: ignore[type-arg]
         # defined so that dict(d), {**d} and d2.update(d) read values through __getitem__
         return dict.__iter__(self)
 
-    def items(self) -> ItemsView[Any, Any]:
+    def items(self) -> Any:
         self._make_all()
         return dict.items(self)
 
-    def values(self) -> ValuesView[Any]:
+    def values(self) -> Any:
         self._make_all()
         return dict.values(self)
 
