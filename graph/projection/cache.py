@@ -310,6 +310,7 @@ class _Reader:
         self.source = source
         self.strings_span: Any = None
         self._strings: list[str] | None = None
+        self._ratings: dict[int, tuple[Any, ...]] = {}
 
     def strings(self) -> list[str]:
         if self._strings is None:
@@ -368,14 +369,35 @@ class _Reader:
             where, refs = (self.numbers(x) for x in value)
             return [list(map(name, refs[a:b])) for a, b in zip(where, where[1:], strict=False)]
         if how == _RATINGS:
-            ratings, where, keys, chosen = value
-            where, keys, chosen = (self.numbers(x) for x in (where, keys, chosen))
-            rating = ratings.__getitem__
+            rating, where, keys, chosen = self._rating_parts(span, value)
             return [
                 dict(zip(map(name, keys[a:b]), map(rating, chosen[a:b]), strict=True))
                 for a, b in zip(where, where[1:], strict=False)
             ]
         raise ValueError(f"an unknown kind of text ({how!r})")
+
+    def _rating_parts(self, span: Any, value: Any = None) -> tuple[Any, ...]:
+        parts = self._ratings.get(span[0])
+        if parts is None:
+            if value is None:
+                start, end, _ = span
+                if not 0 <= start <= end <= self.size:
+                    raise ValueError("a text past the end of the file")
+                value = json.loads(self.data[self.base + start : self.base + end])
+            ratings, where, keys, chosen = value
+            parts = (ratings.__getitem__, *(self.numbers(x) for x in (where, keys, chosen)))
+            self._ratings[span[0]] = parts
+        return parts
+
+    def rating_row(self, span: Any, row: int, what: str) -> dict[str, Any]:
+        """One role's skill ratings from a ``_RATINGS`` text, without making the others'."""
+        try:
+            rating, where, keys, chosen = self._rating_parts(span)
+            a, b = where[row], where[row + 1]
+            name = self.strings().__getitem__
+            return dict(zip(map(name, keys[a:b]), map(rating, chosen[a:b]), strict=True))
+        except (ValueError, TypeError, IndexError, KeyError) as exc:
+            raise self.damaged(what, exc) from exc
 
     def damaged(self, what: str, exc: Exception) -> DamagedProjectionError:
         if self.source:
@@ -388,6 +410,10 @@ class _Reader:
         )
 
 
+#: how many roles' skill ratings are made one by one before all roles' are made at once
+_ALONE = 8
+
+
 class _Columns:
     """The role attributes of a file, one column (a list over the roles) per attribute."""
 
@@ -396,11 +422,20 @@ class _Columns:
         self.spans = spans
         self.count = count
         self.made: dict[str, list[Any]] = {}
+        self.alone: dict[str, int] = {}
 
     def value(self, key: str, row: int) -> Any:
         column = self.made.get(key)
         if column is None:
-            column = self.reader.read(self.spans[key], f"the role attribute {key!r}")
+            what = f"the role attribute {key!r}"
+            span = self.spans[key]
+            # a command that reads a few roles' skills (similar, gap) makes only theirs
+            if span[2] == _RATINGS and self.alone.get(key, 0) < _ALONE:
+                self.alone[key] = self.alone.get(key, 0) + 1
+                if not 0 <= row < self.count:
+                    raise self.reader.damaged(key, IndexError(row))
+                return self.reader.rating_row(span, row, what)
+            column = self.reader.read(span, what)
             if not isinstance(column, list) or len(column) != self.count:
                 raise self.reader.damaged(key, ValueError("not one value per role"))
             self.made[key] = column

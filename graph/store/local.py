@@ -61,22 +61,27 @@ class LocalStore(Store):
     def __init__(
         self, graph_dir: Path, manifest: Manifest | None = None, *, raw: Any = None
     ) -> None:
-        import pyoxigraph as ox
-
         self.graph_dir = Path(graph_dir)
         self.manifest = manifest or read_manifest(self.graph_dir)
         self.fingerprint = self.manifest.build_id
-        if raw is not None:
-            # the builder's in-memory copy of the same triples (see write_graph)
-            self._store = raw
-            return
-        store_path = self.graph_dir / self.manifest.store
-        try:
-            self._store = ox.Store.read_only(str(store_path))
-        except OSError as exc:
-            raise GraphNotFoundError(
-                f"Cannot open the store {store_path}: {exc}. Build the graph again."
-            ) from exc
+        # the builder's in-memory copy of the same triples (see write_graph), else the
+        # folder's store, opened on first use: a command answered from the projection
+        # cache never needs it
+        self._opened: Any = raw
+
+    @property
+    def _store(self) -> Any:
+        if self._opened is None:
+            import pyoxigraph as ox
+
+            store_path = self.graph_dir / self.manifest.store
+            try:
+                self._opened = ox.Store.read_only(str(store_path))
+            except OSError as exc:
+                raise GraphNotFoundError(
+                    f"Cannot open the store {store_path}: {exc}. Build the graph again."
+                ) from exc
+        return self._opened
 
     @property
     def raw(self) -> Any:
@@ -153,4 +158,4 @@ class LocalStore(Store):
         return self.graph_dir / f"projection-{_safe_name(self.fingerprint)}{PROJECTION_SUFFIX}"
 
     def close(self) -> None:
-        del self._store
+        self._opened = None
