@@ -8,11 +8,12 @@ import pickle
 import shutil
 from pathlib import Path
 
+import networkx as nx
 import pytest
 
 from graph.projection import cache
 from graph.projection.cache import dumps_projection, load_projection, loads_projection
-from graph.projection.network import build_projection
+from graph.projection.network import PROJECTION_VERSION, build_projection
 from graph.store.folder import PROJECTION_SUFFIX
 from graph.store.local import LocalStore
 
@@ -178,3 +179,20 @@ def test_reading_lazily_shows_only_made_values(store: LocalStore) -> None:
     assert json.dumps(Q.nodes[role], default=sorted) == json.dumps(P.nodes[role], default=sorted)
     assert Q.graph.get("skills") == P.graph["skills"] and Q.graph.get("absent", 1) == 1
     assert sorted(Q.graph) == sorted(P.graph)
+
+
+def test_round_trip_of_any_shape() -> None:
+    # attributes build_projection never makes, roles and moves of several shapes, no model
+    P = nx.DiGraph(version=PROJECTION_VERSION, anchors={"x": [(1.0, "a")]}, empty=set())
+    P.add_node("a", label="A", skills={"s": {"importance": 1.0}}, seen={("x", 2)})
+    P.add_node("b", skills={}, extra=[1, None, "t"], label="B")
+    P.add_node("c")
+    P.add_edge("a", "b", kind="transition", weight=(1, 2))
+    P.add_edge("b", "c", skills_to_gain=["s", "t"])
+    P.add_edge("c", "a")
+    Q = loads_projection(dumps_projection(P))
+    assert list(Q.nodes(data=True)) == list(P.nodes(data=True))
+    assert list(Q.edges(data=True)) == list(P.edges(data=True))
+    assert dict(Q.graph) == P.graph and list(Q.graph) == list(P.graph)
+    assert Q.nodes["a"]["seen"] == {("x", 2)} and Q.edges["a", "b"]["weight"] == (1, 2)
+    assert Q.pred["a"]["c"] is Q.succ["c"]["a"]
