@@ -6,10 +6,13 @@ import json
 import os
 import pickle
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import networkx as nx
 import pytest
+from conftest import REPO
 
 from graph.projection import cache
 from graph.projection.cache import dumps_projection, load_projection, loads_projection
@@ -196,3 +199,41 @@ def test_round_trip_of_any_shape() -> None:
     assert dict(Q.graph) == P.graph and list(Q.graph) == list(P.graph)
     assert Q.nodes["a"]["seen"] == {("x", 2)} and Q.edges["a", "b"]["weight"] == (1, 2)
     assert Q.pred["a"]["c"] is Q.succ["c"]["a"]
+
+
+#: run one command in a fresh interpreter, then name the heavy modules it imported
+_IMPORTED = """
+import sys
+from graph.cli.main import cli
+try:
+    cli(sys.argv[1:], standalone_mode=False)
+finally:
+    heavy = ("numpy", "pyoxigraph", "rdflib", "jinja2")
+    print("imported:", sorted({m.split(".")[0] for m in sys.modules} & set(heavy)))
+"""
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["path", "TPM", "Director of Technical Program Management", "--k", "2"],
+        ["next", "TPM"],
+        ["gap", "TPM", "Director of Technical Program Management"],
+        ["similar", "TPM"],
+    ],
+)
+def test_route_commands_need_neither_numpy_nor_the_store(folder: Path, command) -> None:
+    # once the projection is cached, these commands read it alone: no numpy (the
+    # similarity model is read as plain numbers), no store opened, no rdflib
+    load_projection(LocalStore(folder))
+    done = subprocess.run(
+        [sys.executable, "-c", _IMPORTED, *command, "--graph", str(folder), "--format", "json"],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout[: done.stdout.rindex("imported:")])
+    assert done.stdout.rstrip().endswith("imported: []")
