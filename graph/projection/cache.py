@@ -17,7 +17,8 @@ import struct
 import sys
 import tempfile
 from array import array
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -97,7 +98,7 @@ def _hook(value: dict[str, Any]) -> Any:
 
 
 #: how a JSON text of the file is turned into the values it holds (see :class:`_Texts`)
-_JSON, _TAGGED, _RATINGS, _INTERNED, _IRI_LISTS = range(5)
+_JSON, _TAGGED, _RATINGS, _INTERNED, _IRI_LISTS, _SKILL_TABLE = range(6)
 
 
 #: role attributes written as rating tables, and move attributes written as lists of IRIs
@@ -210,6 +211,38 @@ class _Texts:
                 return self._write([distinct, refs], _INTERNED)
         return self.add(column)
 
+    def add_skill_table(self, skills: dict[str, Any]) -> list[Any]:
+        """Write ``P.graph["skills"]`` as columns (IRIs as numbers), or as it is if it cannot be."""
+        shapes = (("label", "type", "labels"), ("label", "type", "labels", "class"))
+        if not all(
+            isinstance(v, dict)
+            and tuple(v) in shapes
+            and isinstance(v["label"], str)
+            and isinstance(v["type"], str)
+            and isinstance(v.get("class", ""), str)
+            and isinstance(v["labels"], list)
+            and v["labels"][:1] == [v["label"]]
+            and all(isinstance(x, str) for x in v["labels"])
+            for v in skills.values()
+        ):
+            return self.add(skills)
+        types = list(dict.fromkeys(v["type"] for v in skills.values()))
+        classes = [None, *dict.fromkeys(v["class"] for v in skills.values() if "class" in v)]
+        kind = {t: i for i, t in enumerate(types)}
+        group = {c: i for i, c in enumerate(classes)}
+        # most skills have one label; the others' further labels, by position
+        more = {str(i): v["labels"][1:] for i, v in enumerate(skills.values()) if v["labels"][1:]}
+        table = [
+            self.numbers(self.ref(k) for k in skills),
+            [v["label"] for v in skills.values()],
+            types,
+            self.numbers(kind[v["type"]] for v in skills.values()),
+            classes,
+            self.numbers(group[v.get("class")] for v in skills.values()),
+            more,
+        ]
+        return self._write(table, _SKILL_TABLE)
+
     def add_label_index(self, index: dict[str, set[str]], row: dict[str, int]) -> list[Any]:
         """Write the label index: its keys as JSON, the roles of each as numbers."""
         roles = [sorted(row[r] for r in v) for v in index.values()]
@@ -251,6 +284,8 @@ def dumps_projection(P: nx.DiGraph) -> bytes:
             graph[key] = None
         elif key == "label_index":
             graph[key] = texts.add_label_index(value, row)
+        elif key == "skills":
+            graph[key] = texts.add_skill_table(value)
         else:
             graph[key] = texts.add(value)
     edge_keys: dict[tuple[str, ...], int] = {}
@@ -303,6 +338,26 @@ def dumps_projection(P: nx.DiGraph) -> bytes:
     return b"".join([_MAGIC, sizes, head, *texts.parts, *texts.arrays])
 
 
+@contextmanager
+def _kept() -> Iterator[None]:
+    """Make many objects that live as long as the projection, without the collector.
+
+    Nothing made is garbage: collecting while the small objects appear only
+    costs time (it more than doubles the time to read the skill ratings), and
+    so would the full collection their number sets off once collecting resumes,
+    so they are frozen first (moved out of the collector's sight, as
+    :func:`load_projection` does with the projection).
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.freeze()
+            gc.enable()
+
+
 class _Reader:
     """The texts and arrays of one file, each read (and checked) when first needed."""
 
@@ -341,17 +396,11 @@ class _Reader:
         return values
 
     def read(self, span: Any, what: str) -> Any:
-        # nothing made here is garbage: collecting while the many small objects appear
-        # only costs time (it more than doubles the time to read the skill ratings)
-        enabled = gc.isenabled()
-        gc.disable()
-        try:
-            return self._read(span, what)
-        except (ValueError, TypeError, IndexError, KeyError) as exc:
-            raise self.damaged(what, exc) from exc
-        finally:
-            if enabled:
-                gc.enable()
+        with _kept():
+            try:
+                return self._read(span, what)
+            except (ValueError, TypeError, IndexError, KeyError) as exc:
+                raise self.damaged(what, exc) from exc
 
     def _read(self, span: Any, what: str) -> Any:
         start, end, how = span
@@ -381,6 +430,26 @@ class _Reader:
                 dict(zip(map(name, keys[a:b]), map(rating, chosen[a:b]), strict=True))
                 for a, b in zip(where, where[1:], strict=False)
             ]
+        if how == _SKILL_TABLE:
+            keys, labels, types, kinds, classes, groups, more = value
+            iris = list(map(name, self.numbers(keys)))
+            skills = {
+                k: (
+                    {"label": label, "type": t, "labels": [label]}
+                    if c is None
+                    else {"label": label, "type": t, "labels": [label], "class": c}
+                )
+                for k, label, t, c in zip(
+                    iris,
+                    labels,
+                    map(types.__getitem__, self.numbers(kinds)),
+                    map(classes.__getitem__, self.numbers(groups)),
+                    strict=True,
+                )
+            }
+            for i, further in more.items():
+                skills[iris[int(i)]]["labels"].extend(further)
+            return skills
         raise ValueError(f"an unknown kind of text ({how!r})")
 
     def _rating_parts(self, span: Any, value: Any = None) -> tuple[Any, ...]:
@@ -480,28 +549,14 @@ class _LabelIndex(LazyDict):
             raise self._reader.damaged("the label index", exc) from exc
 
 
-class _Graph(LazyDict):
-    """``P.graph``: each table made on first use."""
-
-    __slots__ = ("_reader", "_spans", "_nodes")
-    _reader: _Reader
-    _spans: dict[str, Any]
-    _nodes: list[str]
-
-    def _load(self, key: Any) -> Any:
-        value = self._reader.read(self._spans[key], f"the table {key!r}")
-        if key != "label_index":
-            return value
-        try:
-            keys, where, roles = value
-            index = _LabelIndex(dict.fromkeys(keys, PENDING))
-            index._reader, index._nodes, index._position = self._reader, self._nodes, None
-            index._where, index._roles = self._reader.numbers(where), self._reader.numbers(roles)
-            if len(index) != len(keys) or len(index._where) != len(keys) + 1:
-                raise ValueError("not one list of roles per label")
-        except (ValueError, TypeError) as exc:
-            raise self._reader.damaged("the label index", exc) from exc
-        return index
+def _label_index(reader: _Reader, span: Any, nodes: list[str]) -> _LabelIndex:
+    keys, where, roles = reader.read(span, "the label index")
+    index = _LabelIndex(dict.fromkeys(keys, PENDING))
+    index._reader, index._nodes, index._position = reader, nodes, None
+    index._where, index._roles = reader.numbers(where), reader.numbers(roles)
+    if len(index) != len(keys) or len(index._where) != len(keys) + 1:
+        raise ProjectionFormatError("not one list of roles per label")
+    return index
 
 
 class _Table:
@@ -556,21 +611,17 @@ def loads_projection(data: bytes, source: str = "") -> nx.DiGraph:
         raise ProjectionFormatError(f"projection format {version}, not {expected}")
     if start + head + texts + arrays != len(data):
         raise ProjectionFormatError("the projection file is cut short or too long")
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        index = json.loads(data[start : start + head])
-        view = memoryview(data)[start + head + texts :]
-        reader = _Reader(data, start + head, texts, view, source)
-        reader.strings_span = index["strings"]
-        return _from_index(index, reader)
-    except DamagedProjectionError as exc:
-        raise ProjectionFormatError(str(exc)) from exc
-    except (ValueError, KeyError, TypeError, AttributeError, IndexError) as exc:
-        raise ProjectionFormatError(f"a damaged projection file ({exc!r})") from exc
-    finally:
-        if enabled:
-            gc.enable()
+    with _kept():
+        try:
+            index = json.loads(data[start : start + head])
+            view = memoryview(data)[start + head + texts :]
+            reader = _Reader(data, start + head, texts, view, source)
+            reader.strings_span = index["strings"]
+            return _from_index(index, reader)
+        except DamagedProjectionError as exc:
+            raise ProjectionFormatError(str(exc)) from exc
+        except (ValueError, KeyError, TypeError, AttributeError, IndexError) as exc:
+            raise ProjectionFormatError(f"a damaged projection file ({exc!r})") from exc
 
 
 def _from_index(index: dict[str, Any], reader: _Reader) -> nx.DiGraph:
@@ -592,34 +643,38 @@ def _from_index(index: dict[str, Any], reader: _Reader) -> nx.DiGraph:
     if len(attrs) != len(nodes):
         raise ProjectionFormatError("a role listed twice")
     _add_edges(P, index["edges"], reader, nodes)
-    graph = _Graph(dict.fromkeys(index["graph"], PENDING))
-    graph._reader, graph._spans, graph._nodes = reader, index["graph"], nodes
-    sim = index["similarity"]
-    if sim is not None:
-        rows, cols = (int(x) for x in sim["shape"])
-        neighbours = reader.numbers(sim["neighbours"])
-        scores = reader.numbers(sim["scores"])
-        if rows < 0 or cols < 0 or not len(neighbours) == len(scores) == rows * cols:
-            raise ProjectionFormatError("the similarity arrays are cut short")
-        roles = [nodes[r] if isinstance(r, int) else str(r) for r in sim["roles"]]
-        if len(roles) != rows:
-            raise ProjectionFormatError("not one similarity row per role")
-        dict.__setitem__(
-            graph,
-            "similarity",
-            SimilarityModel(
-                roles=roles,
-                index={r: i for i, r in enumerate(roles)},
-                neighbours=_Table(neighbours, rows, cols),
-                scores=_Table(scores, rows, cols),
-                method=sim["method"],
-                info=reader.read(sim["info"], "the similarity model"),
-            ),
-        )
-    elif "similarity" in graph:
-        dict.__setitem__(graph, "similarity", None)
+    # a plain dict: commands read it often (the skills' labels), and it is quick to make
+    graph: dict[str, Any] = {}
+    for key, span in index["graph"].items():
+        if key == "similarity":
+            graph[key] = _similarity(reader, index["similarity"], nodes)
+        elif key == "label_index":
+            graph[key] = _label_index(reader, span, nodes)
+        else:
+            graph[key] = reader.read(span, f"the table {key!r}")
     P.graph = graph
     return P
+
+
+def _similarity(reader: _Reader, sim: Any, nodes: list[str]) -> SimilarityModel | None:
+    if sim is None:
+        return None
+    rows, cols = (int(x) for x in sim["shape"])
+    neighbours = reader.numbers(sim["neighbours"])
+    scores = reader.numbers(sim["scores"])
+    if rows < 0 or cols < 0 or not len(neighbours) == len(scores) == rows * cols:
+        raise ProjectionFormatError("the similarity arrays are cut short")
+    roles = [nodes[r] if isinstance(r, int) else str(r) for r in sim["roles"]]
+    if len(roles) != rows:
+        raise ProjectionFormatError("not one similarity row per role")
+    return SimilarityModel(
+        roles=roles,
+        index={r: i for i, r in enumerate(roles)},
+        neighbours=_Table(neighbours, rows, cols),
+        scores=_Table(scores, rows, cols),
+        method=sim["method"],
+        info=reader.read(sim["info"], "the similarity model"),
+    )
 
 
 def _add_edges(P: nx.DiGraph, edges: dict[str, Any], reader: _Reader, nodes: list[str]) -> None:
