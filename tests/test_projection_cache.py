@@ -249,3 +249,28 @@ def test_route_commands_need_neither_numpy_nor_the_store(folder: Path, command) 
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout[: done.stdout.rindex("imported:")])
     assert done.stdout.rstrip().endswith("imported: []")
+
+
+def test_a_command_meeting_a_damaged_part_says_so_and_the_next_run_rebuilds(
+    folder: Path,
+) -> None:
+    from click.testing import CliRunner
+
+    from graph.cli import cli
+
+    args = ["gap", "TPM", "Director of Technical Program Management", "--graph", str(folder)]
+    first = CliRunner().invoke(cli, [*args, "--format", "json"])
+    assert first.exit_code == 0, first.output
+    path = next(folder.glob(f"projection-*{PROJECTION_SUFFIX}"))
+    path.write_bytes(_forge(path.read_bytes(), _skills_span))
+    cache._MEMO.clear()
+    damaged = CliRunner().invoke(cli, args)
+    assert damaged.exit_code == 1 and damaged.stdout == ""
+    assert damaged.stderr.startswith(f"Error: The projection cache {path} is damaged (")
+    assert damaged.stderr.endswith(
+        "; it has been removed, so run the command again to rebuild it.\n"
+    )
+    assert damaged.stderr.count("\n") == 1 and not path.exists()
+    # the next run, in this process too, builds it anew and answers as before
+    again = CliRunner().invoke(cli, [*args, "--format", "json"])
+    assert again.exit_code == 0 and again.stdout == first.stdout and path.exists()

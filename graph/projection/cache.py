@@ -477,8 +477,10 @@ class _Reader:
 
     def damaged(self, what: str, exc: Exception) -> DamagedProjectionError:
         if self.source:
-            # the next run builds the projection anew
+            # the next run (or, in a server, the next request) builds the projection anew
             Path(self.source).unlink(missing_ok=True)
+            for key in [k for k in _MEMO if k[0] == self.source]:
+                del _MEMO[key]
         where = f" {self.source}" if self.source else ""
         return DamagedProjectionError(
             f"The projection cache{where} is damaged ({what}: {exc}); it has been removed, "
