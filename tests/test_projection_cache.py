@@ -274,3 +274,12 @@ def test_a_command_meeting_a_damaged_part_says_so_and_the_next_run_rebuilds(
     # the next run, in this process too, builds it anew and answers as before
     again = CliRunner().invoke(cli, [*args, "--format", "json"])
     assert again.exit_code == 0 and again.stdout == first.stdout and path.exists()
+
+
+def test_a_model_read_back_can_be_copied(store: LocalStore) -> None:
+    import copy
+
+    model = loads_projection(dumps_projection(build_projection(store))).graph["similarity"]
+    for again in (copy.deepcopy(model), pickle.loads(pickle.dumps(model))):
+        assert again.neighbours.tobytes() == model.neighbours.tobytes()
+        assert list(again.scores[3]) == list(model.scores[3])

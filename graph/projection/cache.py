@@ -581,6 +581,11 @@ class _Table:
     def __len__(self) -> int:
         return self.shape[0]
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # copy, deepcopy and pickle (a memoryview cannot be pickled): the numbers as an array
+        code = getattr(self.data, "typecode", None) or self.data.format
+        return (_Table, (array(code, self.data), *self.shape))
+
     def tobytes(self) -> bytes:
         """The table as little-endian bytes (as the file holds it)."""
         if sys.byteorder == "little":
