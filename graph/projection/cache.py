@@ -17,6 +17,7 @@ import struct
 import sys
 import tempfile
 from array import array
+from collections import deque
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -374,7 +375,7 @@ class _Reader:
     def strings(self) -> list[str]:
         if self._strings is None:
             strings = self.read(self.strings_span, "the string table")
-            if not isinstance(strings, list) or not all(isinstance(x, str) for x in strings):
+            if not isinstance(strings, list) or not set(map(type, strings)) <= {str}:
                 raise self.damaged("the string table", ValueError("not a list of texts"))
             self._strings = strings
         return self._strings
@@ -633,7 +634,7 @@ def loads_projection(data: bytes, source: str = "") -> nx.DiGraph:
 
 def _from_index(index: dict[str, Any], reader: _Reader) -> nx.DiGraph:
     nodes: list[str] = index["nodes"]
-    if not all(isinstance(n, str) for n in nodes):
+    if not isinstance(nodes, list) or not set(map(type, nodes)) <= {str}:
         raise ProjectionFormatError("a role that is not an IRI")
     P = nx.DiGraph()
     columns = _Columns(reader, index["columns"], len(nodes))
@@ -709,11 +710,15 @@ def _add_edges(P: nx.DiGraph, edges: dict[str, Any], reader: _Reader, nodes: lis
         made = made or [{} for _ in range(count)]
     else:
         made = [{k: columns[k][i] for k in shapes[s]} for i, s in enumerate(edges["shape"])]
-    succ, pred = P._succ, P._pred
-    for u, v, attrs in zip(sources, targets, made, strict=True):
-        source, target = nodes[u], nodes[v]
-        succ[source][target] = attrs
-        pred[target][source] = attrs
+    if len(made) != count:
+        raise ProjectionFormatError("not one attribute dict per move")
+    source = list(map(nodes.__getitem__, sources))
+    target = list(map(nodes.__getitem__, targets))
+    # succ[u][v] = pred[v][u] = attrs for every move, looped in C (18,000 moves on O*NET):
+    # map calls dict.__setitem__ on each triple, and a zero-length deque drains it
+    put = dict.__setitem__
+    deque(map(put, map(P._succ.__getitem__, source), target, made), maxlen=0)
+    deque(map(put, map(P._pred.__getitem__, target), source, made), maxlen=0)
     nx._clear_cache(P)
 
 
