@@ -16,6 +16,7 @@ from conftest import REPO
 
 from graph.projection import cache
 from graph.projection.cache import dumps_projection, load_projection, loads_projection
+from graph.projection.cachewrite import _HEAD, _MAGIC
 from graph.projection.network import PROJECTION_VERSION, build_projection
 from graph.store.folder import PROJECTION_SUFFIX
 from graph.store.local import LocalStore
@@ -60,7 +61,7 @@ def test_cache_is_written_and_read_back(folder: Path) -> None:
     first = load_projection(LocalStore(folder))
     cached = list(folder.glob("projection-*"))
     assert [p.suffix for p in cached] == [PROJECTION_SUFFIX]
-    assert cached[0].read_bytes().startswith(cache._MAGIC)
+    assert cached[0].read_bytes().startswith(_MAGIC)
     cache._MEMO.clear()
     _same(first, load_projection(LocalStore(folder)))
 
@@ -112,13 +113,13 @@ def test_damaged_or_old_cache_is_rebuilt(folder: Path, damage) -> None:
 
 def _forge(data: bytes, change) -> bytes:
     """``data`` with its index changed by ``change`` (the rest as it was)."""
-    start = len(cache._MAGIC) + cache._HEAD.size
-    version, size, texts, arrays = cache._HEAD.unpack_from(data, len(cache._MAGIC))
+    start = len(_MAGIC) + _HEAD.size
+    version, size, texts, arrays = _HEAD.unpack_from(data, len(_MAGIC))
     index = json.loads(data[start : start + size])
     change(index)
     text = json.dumps(index).encode()
-    head = cache._HEAD.pack(version, len(text), texts, arrays)
-    return cache._MAGIC + head + text + data[start + size :]
+    head = _HEAD.pack(version, len(text), texts, arrays)
+    return _MAGIC + head + text + data[start + size :]
 
 
 @pytest.mark.parametrize(
