@@ -20,8 +20,8 @@ import networkx as nx
 
 from graph.levels import MAX_TECH_TO_GAIN
 from graph.routes.memo import _label, _memo, _skill_label
-from graph.routes.preparation import Standing, prep_delta
-from graph.routes.skillview import useful_technology
+from graph.routes.preparation import Standing, prep_delta, step_burden
+from graph.routes.skillview import ranked_technology, technologies, useful_technology
 from graph.routes.weights import Weights
 
 __all__ = [
@@ -166,8 +166,9 @@ def skill_delta(
 
 def _profile(
     P: nx.DiGraph, role: str, weights: Weights
-) -> tuple[frozenset[str], frozenset[str], Any]:
-    """A role's skills, those important enough to gain, and the rated levels; memoized."""
+) -> tuple[frozenset[str], frozenset[str], Any, Any]:
+    """A role's skills, those important enough to gain, the rated levels, and the levels of
+    the important ones; memoized."""
     memo = _memo(P).setdefault(("profile", weights.min_importance), {})
     found = memo.get(role)
     if found is None:
@@ -178,7 +179,8 @@ def _profile(
             if r.get("importance") is None or r["importance"] >= weights.min_importance
         )
         levels = {s: r["level"] for s, r in skills.items() if r.get("level") is not None}
-        found = memo[role] = (frozenset(skills), important, levels)
+        important_levels = {s: lv for s, lv in levels.items() if s in important}
+        found = memo[role] = (frozenset(skills), important, levels, important_levels)
     return found  # type: ignore[no-any-return]
 
 
@@ -224,15 +226,16 @@ def _gain(
     found = memo.get((source, target))
     if found is not None:
         return found  # type: ignore[no-any-return]
-    src_keys, _, src_levels = _profile(P, source, weights)
-    tgt_keys, tgt_important, tgt_levels = _profile(P, target, weights)
+    src_keys, _, src_levels, _ = _profile(P, source, weights)
+    tgt_keys, tgt_important, _, tgt_levels = _profile(P, target, weights)
     # a level rise counts only where the target rates the skill important enough, like a new skill
+    rise = weights.level_rise
     levels = {
         s: (src_levels[s], tgt_levels[s])
-        for s in src_levels.keys() & tgt_levels.keys() & tgt_important
-        if tgt_levels[s] - src_levels[s] > weights.level_rise
+        for s in src_levels.keys() & tgt_levels.keys()
+        if tgt_levels[s] - src_levels[s] > rise
     }
-    edge = P.get_edge_data(source, target) or {}
+    edge = P._succ.get(source, {}).get(target) or {}
     raw = frozenset(s for s in edge.get("skills_to_gain") or () if s)
     if raw and target in _unrated_roles(P)[0]:
         # the import could compare only technology with an unrated target: not a delta
@@ -258,12 +261,21 @@ def _cap_technology(P: nx.DiGraph, gain: frozenset[str], target: str) -> frozens
     one the source does not list would swamp the skills that matter. Which
     are kept: :func:`graph.routes.skillview.useful_technology`.
     """
-    skills = P.graph.get("skills", {})
-    tech = [s for s in gain if skills.get(s, {}).get("type") == "technology"]
+    tech = gain & technologies(P)
     if not tech:
         return gain
-    kept = useful_technology(P, target, tech)[:MAX_TECH_TO_GAIN]
-    return (gain - frozenset(tech)) | frozenset(kept)
+    ranked, listed = ranked_technology(P, target)
+    if tech <= listed:
+        # the target's own technologies, best first: the first few of them in the gain
+        kept = []
+        for skill in ranked:
+            if skill in tech:
+                kept.append(skill)
+                if len(kept) >= MAX_TECH_TO_GAIN:
+                    break
+    else:
+        kept = useful_technology(P, target, tech)[:MAX_TECH_TO_GAIN]
+    return (gain - tech) | frozenset(kept)
 
 
 def salary_change(P: nx.DiGraph, source: str, target: str) -> float | None:
@@ -365,7 +377,9 @@ def step_cost(
     if change is not None and change < 0:
         cost += weights.salary_drop * -change
     if weights.prep_year:
-        cost += weights.prep_year * years_mid(preparation(P, source, target, standing))
+        # the figure years_mid(preparation(...)) gives, without the rest of the delta
+        prep = P.nodes[source].get("prep") or {}, P.nodes[target].get("prep") or {}
+        cost += weights.prep_year * step_burden(*prep, standing)
     memo[key] = cost
     return cost
 

@@ -22,6 +22,7 @@ Every function is a plain function of the projection ``P``
 from __future__ import annotations
 
 import weakref
+from collections import Counter
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -34,7 +35,9 @@ __all__ = [
     "IN_DEMAND_SHARE",
     "GENERIC_MIN",
     "CLASS_SHARE",
+    "technologies",
     "useful_technology",
+    "ranked_technology",
     "level_words",
     "rank_skills",
     "select_skills",
@@ -83,25 +86,44 @@ def skills_by_label(P: nx.DiGraph, label: Callable[[str], str]) -> dict[str, str
     return memo["by_label"]  # type: ignore[no-any-return]
 
 
+def technologies(P: nx.DiGraph) -> frozenset[str]:
+    """The IRIs of the skills of type ``technology``; memoized.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> P = nx.DiGraph(skills={"t": {"type": "technology"}, "s": {"type": "skill"}})
+    >>> sorted(technologies(P))
+    ['t']
+    """
+    memo = _memo(P)
+    if "technologies" not in memo:
+        skills = P.graph.get("skills", {})
+        memo["technologies"] = frozenset(
+            s for s, info in skills.items() if info.get("type") == "technology"
+        )
+    return memo["technologies"]  # type: ignore[no-any-return]
+
+
 def _tech_share(P: nx.DiGraph) -> dict[str, tuple[float, int, float]]:
     """Technology IRI -> (share of the occupations listing any technology that list it,
     how many do, share that list some technology of its class)."""
     memo = _memo(P)
     if "tech_share" not in memo:
         skills = P.graph.get("skills", {})
-        counts: dict[str, int] = {}
-        classes: dict[str, int] = {}
+        tech = technologies(P)
+        class_of = {s: skills[s].get("class") for s in tech}
+        counts: Counter[str] = Counter()
+        classes: Counter[Any] = Counter()
         listing = 0
         for _, profile in P.nodes(data="skills"):
-            techs = [s for s in profile or () if skills.get(s, {}).get("type") == "technology"]
+            techs = tech.intersection(profile or ())
             listing += bool(techs)
-            for skill in techs:
-                counts[skill] = counts.get(skill, 0) + 1
-            for kind in {skills[s].get("class") for s in techs} - {None}:
-                classes[kind] = classes.get(kind, 0) + 1
+            counts.update(techs)
+            classes.update({class_of[s] for s in techs} - {None})
         n = max(1, listing)
         memo["tech_share"] = {
-            s: (c / n, c, classes.get(skills[s].get("class"), 0) / n) for s, c in counts.items()
+            s: (c / n, c, classes.get(class_of[s], 0) / n) for s, c in counts.items()
         }
     return memo["tech_share"]  # type: ignore[no-any-return]
 
@@ -156,6 +178,33 @@ def useful_technology(P: nx.DiGraph, target: str, techs: Iterable[str]) -> list[
             t,
         ),
     )
+
+
+def ranked_technology(P: nx.DiGraph, role: str) -> tuple[tuple[str, ...], frozenset[str]]:
+    """The technologies ``role``'s own profile lists: those worth learning, best first
+    (:func:`useful_technology`), and all of them; memoized per role.
+
+    What :func:`useful_technology` keeps of any of them, and its order, depends only on
+    the role and the technology, so ``useful_technology(P, role, techs)`` for ``techs``
+    among the role's own is ``ranked`` without the others.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> P = nx.DiGraph(skills={t: {"label": t, "type": "technology"} for t in "abc"})
+    >>> P.add_node("r", skills={"a": {"hot": True}, "b": {"hot": False, "in_demand": False},
+    ...                         "c": {"in_demand": True}})
+    >>> ranked, listed = ranked_technology(P, "r")
+    >>> ranked, sorted(listed)
+    (('c', 'a'), ['a', 'b', 'c'])
+    """
+    memo = _memo(P).setdefault("ranked_technology", {})
+    found = memo.get(role)
+    if found is None:
+        profile = P.nodes[role].get("skills") or {}
+        listed = technologies(P).intersection(profile)
+        found = memo[role] = (tuple(useful_technology(P, role, listed)), listed)
+    return found  # type: ignore[no-any-return]
 
 
 def level_words(P: nx.DiGraph, skill: str, level: float | None) -> str | None:
