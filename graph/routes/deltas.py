@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, NamedTuple
 
 import networkx as nx
 
@@ -164,46 +164,70 @@ def skill_delta(
     return delta
 
 
-def _profile(
-    P: nx.DiGraph, role: str, weights: Weights
-) -> tuple[frozenset[str], frozenset[str], Any, Any]:
-    """A role's skills, those important enough to gain, the rated levels, and the levels of
-    the important ones; memoized."""
+class _Profile(NamedTuple):
+    """What route search needs of one role's skill profile (see :func:`_profile`)."""
+
+    #: every skill the role lists
+    keys: frozenset[str]
+    #: those important enough to gain (unrated ones count)
+    important: frozenset[str]
+    #: rated levels, and those of the important skills
+    levels: dict[str, float]
+    important_levels: dict[str, float]
+    #: the important skills that are not technologies, and the technologies
+    important_other: frozenset[str]
+    important_tech: frozenset[str]
+    #: whether every important technology is one the role's own profile lists
+    #: (so :func:`graph.routes.skillview.ranked_technology` ranks them all)
+    tech_ranked: bool
+    #: an O*NET occupation without ratings of its own; and without a stand-in either
+    unrated: bool
+    unknown: bool
+
+
+def _profile(P: nx.DiGraph, role: str, weights: Weights) -> _Profile:
+    """A role's skills, those important enough to gain, and the rated levels; memoized."""
     memo = _memo(P).setdefault(("profile", weights.min_importance), {})
     found = memo.get(role)
-    if found is None:
-        skills = _skills(P, role)
-        important = frozenset(
-            s
-            for s, r in skills.items()
-            if r.get("importance") is None or r["importance"] >= weights.min_importance
-        )
-        levels = {s: r["level"] for s, r in skills.items() if r.get("level") is not None}
-        important_levels = {s: lv for s, lv in levels.items() if s in important}
-        found = memo[role] = (frozenset(skills), important, levels, important_levels)
-    return found  # type: ignore[no-any-return]
+    if found is not None:
+        return found  # type: ignore[no-any-return]
+    from graph.projection.network import is_unrated
+
+    skills = _skills(P, role)
+    minimum, technology = weights.min_importance, technologies(P)
+    other: list[str] = []
+    tech: list[str] = []
+    levels: dict[str, float] = {}
+    important_levels: dict[str, float] = {}
+    # one pass: a role lists some 80 skills and route search reads a few hundred roles
+    for skill, rating in skills.items():
+        importance, level = rating.get("importance"), rating.get("level")
+        if level is not None:
+            levels[skill] = level
+        if importance is None or importance >= minimum:
+            (tech if skill in technology else other).append(skill)
+            if level is not None:
+                important_levels[skill] = level
+    data = P.nodes[role]
+    unrated = is_unrated(data)
+    found = memo[role] = _Profile(
+        frozenset(skills),
+        frozenset(other + tech),
+        levels,
+        important_levels,
+        frozenset(other),
+        frozenset(tech),
+        frozenset(tech).issubset(data.get("skills") or ()),
+        unrated,
+        unrated and not data.get("est_from"),
+    )
+    return found
 
 
 def _uses_estimate(P: nx.DiGraph, role: str) -> bool:
     """Whether a role stands in through its SOC group's ratings (see graph.projection.network)."""
     data = P.nodes[role]
     return bool(data.get("est_from")) or False
-
-
-def _unrated(P: nx.DiGraph, role: str) -> bool:
-    """An O*NET occupation without ratings of its own nor of its SOC group: its delta is unknown."""
-    return role in _unrated_roles(P)[1]
-
-
-def _unrated_roles(P: nx.DiGraph) -> tuple[frozenset[str], frozenset[str]]:
-    """O*NET occupations without ratings of their own, and those of them without a stand-in."""
-    memo = _memo(P)
-    if "unrated" not in memo:
-        from graph.projection.network import is_unrated
-
-        unrated = frozenset(r for r, data in P.nodes(data=True) if is_unrated(data))
-        memo["unrated"] = (unrated, frozenset(r for r in unrated if not P.nodes[r].get("est_from")))
-    return memo["unrated"]  # type: ignore[no-any-return]
 
 
 def _skills(P: nx.DiGraph, role: str) -> dict[str, Any]:
@@ -226,8 +250,9 @@ def _gain(
     found = memo.get((source, target))
     if found is not None:
         return found  # type: ignore[no-any-return]
-    src_keys, _, src_levels, _ = _profile(P, source, weights)
-    tgt_keys, tgt_important, _, tgt_levels = _profile(P, target, weights)
+    src, tgt = _profile(P, source, weights), _profile(P, target, weights)
+    src_keys, src_levels = src.keys, src.levels
+    tgt_keys, tgt_important, tgt_levels = tgt.keys, tgt.important, tgt.important_levels
     # a level rise counts only where the target rates the skill important enough, like a new skill
     rise = weights.level_rise
     levels = {
@@ -237,7 +262,7 @@ def _gain(
     }
     edge = P._succ.get(source, {}).get(target) or {}
     raw = frozenset(s for s in edge.get("skills_to_gain") or () if s)
-    if raw and target in _unrated_roles(P)[0]:
+    if raw and tgt.unrated:
         # the import could compare only technology with an unrated target: not a delta
         raw = frozenset()
     # a stored skill the target rates below min_importance is not asked for either
@@ -245,8 +270,19 @@ def _gain(
     if raw:
         levels = {s: lv for s, lv in levels.items() if s in stored}
         found = (_cap_technology(P, stored, target), levels, False, True)
-    elif not src_keys or not tgt_keys or _unrated(P, source) or _unrated(P, target):
+    elif not src_keys or not tgt_keys or src.unknown or tgt.unknown:
         found = (frozenset(), {}, True, False)
+    elif tgt.tech_ranked and levels.keys().isdisjoint(tgt.important_tech):
+        # _cap_technology((tgt_important - src_keys) | levels.keys(), target), without
+        # building the set of the target's hundreds of technologies the source lacks
+        kept = []
+        for skill in ranked_technology(P, target)[0]:
+            if skill in tgt.important_tech and skill not in src_keys:
+                kept.append(skill)
+                if len(kept) >= MAX_TECH_TO_GAIN:
+                    break
+        gain = (tgt.important_other - src_keys) | levels.keys() | frozenset(kept)
+        found = (gain, levels, False, False)
     else:
         gain = (tgt_important - src_keys) | levels.keys()
         found = (_cap_technology(P, gain, target), levels, False, False)
@@ -266,13 +302,8 @@ def _cap_technology(P: nx.DiGraph, gain: frozenset[str], target: str) -> frozens
         return gain
     ranked, listed = ranked_technology(P, target)
     if tech <= listed:
-        # the target's own technologies, best first: the first few of them in the gain
-        kept = []
-        for skill in ranked:
-            if skill in tech:
-                kept.append(skill)
-                if len(kept) >= MAX_TECH_TO_GAIN:
-                    break
+        # the target's own technologies (see ranked_technology): the first few in the gain
+        kept = [skill for skill in ranked if skill in tech][:MAX_TECH_TO_GAIN]
     else:
         kept = useful_technology(P, target, tech)[:MAX_TECH_TO_GAIN]
     return (gain - tech) | frozenset(kept)

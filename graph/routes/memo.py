@@ -40,6 +40,28 @@ def _skill_label(P: nx.DiGraph, skill: str) -> str:
     return label
 
 
+def _skills_by_label(P: nx.DiGraph) -> dict[str, str]:
+    """:func:`_skill_label` -> skill IRI for every skill of ``P``; memoized.
+
+    The same as ``{_skill_label(P, s): s for s in P.graph["skills"]}``, in one pass
+    (O*NET names some 9,000 technologies).
+    """
+    memo = _memo(P)
+    if "skills_by_label" not in memo:
+        shared = _shared_labels(P)
+        found: dict[str, str] = {}
+        for skill, info in P.graph.get("skills", {}).items():
+            if not info:
+                found[skill.rsplit("/", 1)[-1]] = skill
+                continue
+            label = str(info["label"])
+            if label in shared and info.get("type"):
+                label = f"{label} ({info['type']})"
+            found[label] = skill
+        memo["skills_by_label"] = found
+    return memo["skills_by_label"]  # type: ignore[no-any-return]
+
+
 def _shared_labels(P: nx.DiGraph) -> set[str]:
     memo = _memo(P)
     if "shared_labels" not in memo:
