@@ -19,7 +19,7 @@ from typing import Any, NamedTuple
 import networkx as nx
 
 from graph.levels import MAX_TECH_TO_GAIN
-from graph.routes.memo import _label, _memo, _skill_label
+from graph.routes.memo import _label, _memo, _skill_labels
 from graph.routes.preparation import Standing, prep_delta, step_burden
 from graph.routes.skillview import ranked_technology, technologies, useful_technology
 from graph.routes.weights import Weights
@@ -97,13 +97,15 @@ class SkillDelta:
 
 def _order(profile: dict[str, Any], P: nx.DiGraph, skills: Iterable[str]) -> tuple[str, ...]:
     """Most important (then highest level) first, then by label."""
+    skills = list(skills)
+    lower = {s: label.lower() for s, label in zip(skills, _skill_labels(P, skills), strict=True)}
 
     def key(skill: str) -> tuple[float, float, str]:
         rating = profile.get(skill) or {}
         return (
             -(rating.get("importance") or 0.0),
             -(rating.get("level") or 0.0),
-            _skill_label(P, skill).lower(),
+            lower[skill],
         )
 
     return tuple(sorted(skills, key=key))

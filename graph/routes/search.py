@@ -52,7 +52,7 @@ from graph.routes.deltas import (
     years_mid,
 )
 from graph.routes.explain import _no_route
-from graph.routes.memo import _label, _memo, _skill_label
+from graph.routes.memo import _label, _memo, _skill_label, _skill_labels
 from graph.routes.preparation import Standing
 from graph.routes.weights import Weights
 
@@ -434,8 +434,8 @@ def _step(
         "from": _label(P, source),
         "to": _label(P, target),
         "kind": kind,
-        "skills_to_gain": [_skill_label(P, s) for s in delta.to_gain],
-        "skills_kept": [_skill_label(P, s) for s in delta.kept],
+        "skills_to_gain": _skill_labels(P, delta.to_gain),
+        "skills_kept": _skill_labels(P, delta.kept),
         "salary_change": salary_change(P, source, target),
         "currency": P.nodes[target].get("currency") or "USD",
         "from_id": source,
