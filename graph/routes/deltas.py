@@ -12,7 +12,7 @@ occupations, or its delta is unknown. The preparation delta comes from
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from typing import Any, NamedTuple
 
@@ -252,7 +252,9 @@ def _gain(
     found = memo.get((source, target))
     if found is not None:
         return found  # type: ignore[no-any-return]
-    src, tgt = _profile(P, source, weights), _profile(P, target, weights)
+    profiles = _memo(P).get(("profile", weights.min_importance)) or {}
+    src = profiles.get(source) or _profile(P, source, weights)
+    tgt = profiles.get(target) or _profile(P, target, weights)
     src_keys, src_levels = src.keys, src.levels
     tgt_keys, tgt_important, tgt_levels = tgt.keys, tgt.important, tgt.important_levels
     # a level rise counts only where the target rates the skill important enough, like a new skill
@@ -324,7 +326,7 @@ def salary_change(P: nx.DiGraph, source: str, target: str) -> float | None:
     >>> salary_change(P, "a", "b"), salary_change(P, "a", "c")
     (40000.0, None)
     """
-    a, b = P.nodes[source], P.nodes[target]
+    a, b = P._node[source], P._node[target]
     if a.get("midpoint") is None or b.get("midpoint") is None:
         return None
     if (a.get("currency") or "USD") != (b.get("currency") or "USD"):
@@ -334,7 +336,7 @@ def salary_change(P: nx.DiGraph, source: str, target: str) -> float | None:
 
 def _relative_change(P: nx.DiGraph, source: str, target: str) -> float | None:
     change = salary_change(P, source, target)
-    base = P.nodes[source].get("midpoint")
+    base = P._node[source].get("midpoint")
     if change is None or not base:
         return None
     return change / float(base)
@@ -394,27 +396,40 @@ def step_cost(
     >>> step_cost(P, "a", "b", "transition", have=frozenset({"y"}))
     2.75
     """
-    weights = weights or Weights()
+    return _step_costs(P, have, weights or Weights(), standing)(source, target, kind)
+
+
+def _step_costs(
+    P: nx.DiGraph, have: frozenset[str], weights: Weights, standing: Standing | None
+) -> Callable[[str, str, str], float]:
+    """:func:`step_cost` for one ``have``, ``weights`` and ``standing``, as a function of
+    ``(source, target, kind)``: route search asks it for thousands of moves."""
     memo = _memo(P).setdefault(("cost", weights, have, standing), {})
-    key = (source, target, kind)
-    found = memo.get(key)
-    if found is not None:
-        return found  # type: ignore[no-any-return]
-    gain, _, unknown, _ = _gain(P, source, target, weights)
-    cost = weights.base(kind)
-    if unknown:
-        cost += weights.unknown
-    else:
-        cost += weights.skill * (len(gain - have) if have else len(gain))
-    change = _relative_change(P, source, target)
-    if change is not None and change < 0:
-        cost += weights.salary_drop * -change
-    if weights.prep_year:
-        # the figure years_mid(preparation(...)) gives, without the rest of the delta
-        prep = P.nodes[source].get("prep") or {}, P.nodes[target].get("prep") or {}
-        cost += weights.prep_year * step_burden(*prep, standing)
-    memo[key] = cost
-    return cost
+    gains = _memo(P).setdefault(("gain", weights.min_importance, weights.level_rise), {})
+    nodes = P._node
+
+    def cost_of(source: str, target: str, kind: str) -> float:
+        key = (source, target, kind)
+        found = memo.get(key)
+        if found is not None:
+            return found  # type: ignore[no-any-return]
+        gain, _, unknown, _ = gains.get((source, target)) or _gain(P, source, target, weights)
+        cost = weights.base(kind)
+        if unknown:
+            cost += weights.unknown
+        else:
+            cost += weights.skill * (len(gain - have) if have else len(gain))
+        change = _relative_change(P, source, target)
+        if change is not None and change < 0:
+            cost += weights.salary_drop * -change
+        if weights.prep_year:
+            # the figure years_mid(preparation(...)) gives, without the rest of the delta
+            prep = nodes[source].get("prep") or {}, nodes[target].get("prep") or {}
+            cost += weights.prep_year * step_burden(*prep, standing)
+        memo[key] = cost
+        return cost
+
+    return cost_of
 
 
 def _pair_similarity(P: nx.DiGraph, source: str, target: str) -> float | None:

@@ -44,6 +44,7 @@ from graph.routes.deltas import (
     _pair_similarity,
     _relative_change,
     _skills,
+    _step_costs,
     preparation,
     salary_change,
     skill_delta,
@@ -112,10 +113,12 @@ def routing_graph(P: nx.DiGraph, weights: Weights | None = None) -> nx.DiGraph:
     R._succ = R._adj = {u: dict(nbrs) for u, nbrs in P._succ.items()}
     R._pred = {v: dict(nbrs) for v, nbrs in P._pred.items()}
     for role in P:
-        curated = set(P.successors(role))
+        curated = set(P._succ[role])
         curated.add(role)
         for other, score in _suggestions(P, role, top, minimum, curated):
-            R.add_edge(role, other, kind="suggested", similarity=score)
+            # what R.add_edge does for a new edge between known roles, a few thousand times
+            R._succ[role][other] = R._pred[other][role] = {"kind": "suggested", "similarity": score}
+    nx._clear_cache(R)
     memo[key] = R
     return R
 
@@ -345,6 +348,7 @@ def k_routes(  # noqa: C901
             )
     R = routing_graph(P, weights)
     known = _cost_table(P, have, weights, standing)
+    step = _step_costs(P, have, weights, standing)
 
     def cost(u: str, v: str, data: dict[str, Any]) -> float | None:
         if v in avoided or u in avoided:
@@ -352,9 +356,7 @@ def k_routes(  # noqa: C901
         # the search asks for the same edges again and again (and so do later searches)
         found = known.get((u, v))
         if found is None:
-            found = known[u, v] = step_cost(
-                P, u, v, data.get("kind", "transition"), have, weights, standing
-            )
+            found = known[u, v] = step(u, v, data.get("kind", "transition"))
         return found
 
     wanted = k + 2
