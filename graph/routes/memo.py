@@ -43,6 +43,7 @@ def _skill_labels(P: nx.DiGraph, skills: Iterable[str]) -> list[str]:
     (a step lists hundreds of technologies kept)."""
     labels = _memo(P).setdefault("skill_labels", {})
     info_of = P.graph.get("skills", {})
+    shared = None
     out = []
     for skill in skills:
         label = labels.get(skill)
@@ -52,7 +53,9 @@ def _skill_labels(P: nx.DiGraph, skills: Iterable[str]) -> list[str]:
                 label = skill.rsplit("/", 1)[-1]
             else:
                 label = str(info["label"])
-                if label in _shared_labels(P) and info.get("type"):
+                if shared is None:
+                    shared = _shared_labels(P)
+                if label in shared and info.get("type"):
                     label = f"{label} ({info['type']})"
                 labels[skill] = label
         out.append(label)
@@ -60,24 +63,11 @@ def _skill_labels(P: nx.DiGraph, skills: Iterable[str]) -> list[str]:
 
 
 def _skills_by_label(P: nx.DiGraph) -> dict[str, str]:
-    """:func:`_skill_label` -> skill IRI for every skill of ``P``; memoized.
-
-    The same as ``{_skill_label(P, s): s for s in P.graph["skills"]}``, in one pass
-    (O*NET names some 9,000 technologies).
-    """
+    """:func:`_skill_label` -> skill IRI for every skill of ``P``; memoized."""
     memo = _memo(P)
     if "skills_by_label" not in memo:
-        shared = _shared_labels(P)
-        found: dict[str, str] = {}
-        for skill, info in P.graph.get("skills", {}).items():
-            if not info:
-                found[skill.rsplit("/", 1)[-1]] = skill
-                continue
-            label = str(info["label"])
-            if label in shared and info.get("type"):
-                label = f"{label} ({info['type']})"
-            found[label] = skill
-        memo["skills_by_label"] = found
+        skills = list(P.graph.get("skills", {}))
+        memo["skills_by_label"] = dict(zip(_skill_labels(P, skills), skills, strict=True))
     return memo["skills_by_label"]  # type: ignore[no-any-return]
 
 
