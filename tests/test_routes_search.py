@@ -821,3 +821,19 @@ def test_deltas_and_technology_shortcuts_match_whole_profiles():
         # a handful of roles: let "generic" (listed by many) happen at all
         patch.setattr("graph.routes.skillview.GENERIC_MIN", 2)
         check()
+
+
+def test_a_step_without_its_kept_skills_is_the_same_step(onet_like):
+    """next leaves out the skills kept (hundreds of shared technologies on O*NET): the rest of
+    each step is what the full step says, in either order of asking."""
+    from graph.routes.search import _step
+
+    w = Weights()
+    for target in ("np", "doc", "odd", "aide"):
+        P = onet_like.copy()
+        lean = _step(P, "rn", target, "progression", frozenset(), w, kept=False)
+        full = _step(P, "rn", target, "progression", frozenset(), w)
+        assert lean["skills_kept"] == [] and full == {**lean, "skills_kept": full["skills_kept"]}
+        assert full == _step(onet_like.copy(), "rn", target, "progression", frozenset(), w)
+    # the comparison means something: rn keeps skills on the way to np
+    assert _step(onet_like, "rn", "np", "progression", frozenset(), w)["skills_kept"]

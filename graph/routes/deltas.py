@@ -137,9 +137,19 @@ def skill_delta(
     >>> skill_delta(P, "a", "c").unknown
     True
     """
-    weights = weights or Weights()
+    return _delta(P, source, target, weights or Weights(), True)
+
+
+def _delta(
+    P: nx.DiGraph, source: str, target: str, weights: Weights, with_kept: bool
+) -> SkillDelta:
+    """:func:`skill_delta`; without ``with_kept``, its ``kept`` may be left empty (ordering
+    the hundreds of technologies two roles share is most of the work, and ``next`` does not
+    show them)."""
     memo = _memo(P).setdefault(("delta", weights.min_importance, weights.level_rise), {})
     found = memo.get((source, target))
+    if found is None and not with_kept:
+        found = memo.get((source, target, "no kept"))
     if found is not None:
         return found  # type: ignore[no-any-return]
     gain, levels, unknown, curated = _gain(P, source, target, weights)
@@ -147,7 +157,7 @@ def skill_delta(
         delta = SkillDelta(unknown=True)
     else:
         tgt = _skills(P, target)
-        kept = _profile(P, source, weights)[0] & tgt.keys() - gain
+        kept = _profile(P, source, weights)[0] & tgt.keys() - gain if with_kept else ()
         # an import's stored delta out of an unrated occupation was computed the same way
         estimated = tuple(
             peer
@@ -162,7 +172,7 @@ def skill_delta(
             curated=curated,
             estimated_from=tuple(dict.fromkeys(estimated)),
         )
-    memo[(source, target)] = delta
+    memo[(source, target) if with_kept or unknown else (source, target, "no kept")] = delta
     return delta
 
 

@@ -40,6 +40,7 @@ from graph.errors import NoRouteError, UsageError
 from graph.routes.deltas import (
     SkillDelta,
     _coverage,
+    _delta,
     _gain,
     _pair_similarity,
     _relative_change,
@@ -424,12 +425,14 @@ def _step(
     held: dict[str, float] | None = None,
     standing: Standing | None = None,
     delta: SkillDelta | None = None,
+    kept: bool = True,
 ) -> dict[str, Any]:
-    """One step as the reports print it; ``held`` is what the person holds by then."""
+    """One step as the reports print it; ``held`` is what the person holds by then.
+    Without ``kept``, ``skills_kept`` is left empty (``next`` does not show it)."""
     if delta is None:
         if held is None:
             held = {s: math.inf for s in have}
-        delta = skill_delta(P, source, target, weights).given(held, weights.level_rise)
+        delta = _delta(P, source, target, weights, kept).given(held, weights.level_rise)
     levels = delta.levels or {}
     prep = preparation(P, source, target, standing)
     step: dict[str, Any] = {
@@ -437,7 +440,7 @@ def _step(
         "to": _label(P, target),
         "kind": kind,
         "skills_to_gain": _skill_labels(P, delta.to_gain),
-        "skills_kept": _skill_labels(P, delta.kept),
+        "skills_kept": _skill_labels(P, delta.kept) if kept else [],
         "salary_change": salary_change(P, source, target),
         "currency": P.nodes[target].get("currency") or "USD",
         "from_id": source,
