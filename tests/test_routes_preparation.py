@@ -13,6 +13,7 @@ from graph.routes.preparation import (
     prep_delta,
     prep_lines,
     route_prep,
+    step_burden,
 )
 
 
@@ -166,3 +167,31 @@ def test_the_same_isco_skill_level_in_another_field_may_ask_study_of_its_own() -
     assert prep_delta({"isco": 2, "isco_group": "5223"}, {"isco": 2, "isco_group": "9112"})[
         "years_to_ready"
     ] == [0.0, 0.0]
+
+
+#: preparations of every kind the delta reads: rated or estimated education, Job Zone only,
+#: ISCO level and group only, experience with or without a top, credentials, nothing
+PREPS = [
+    {"education": 6, "experience": (1, 2), "zone": 3},
+    {"education": 8, "experience": (2, 4), "zone": 5, "credentials": ["licence"]},
+    {"education": 12, "education_estimated": True, "zone": 5, "experience": (7, None)},
+    {"zone": 2, "experience_held": 3.0},
+    {"zone": 4},
+    {"isco": 4, "isco_group": "2221"},
+    {"isco": 4, "isco_group": "2262", "regulated": True},
+    {"isco": 2, "isco_group": "5223", "experience": (0.5, 1)},
+    {},
+]
+
+
+@pytest.mark.parametrize(
+    "standing",
+    [None, Standing(education=8, years=5), Standing(years=0), Standing(education=2)],
+)
+def test_step_burden_is_the_burden_of_the_whole_delta(standing: Standing | None) -> None:
+    """Route search weighs a step's preparation without building its text: the same figure."""
+    for src in PREPS:
+        for dst in PREPS:
+            delta = prep_delta(src, dst, standing)
+            expected = burden(delta) if delta["years_to_ready"] else 0.0
+            assert step_burden(src, dst, standing) == expected, (src, dst)

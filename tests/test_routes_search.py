@@ -684,3 +684,156 @@ def test_step_costs_remembered_per_have_give_the_same_routes(projection):
     for n in range(COST_TABLES + 3):
         k_routes(projection, source, target, 1, frozenset(), weights=Weights(skill=1 + n / 10))
     assert len(_MEMO[projection]["cost_tables"]) == COST_TABLES
+
+
+# --- the search's shortcuts give what comparing whole profiles gives ----------------------
+
+RATED = ["r0", "r1", "r2", "r3"]
+TECHS = [f"t{i}" for i in range(12)]
+CLASSES = ["c0", "c1", None]
+
+
+def plain_useful(P: nx.DiGraph, target: str, techs: list[str]) -> list[str]:
+    """useful_technology worked out from scratch, share by share."""
+    from graph.routes import skillview as sv
+
+    skills = P.graph["skills"]
+    counts: dict[str, int] = {}
+    classes: dict[str, int] = {}
+    listing = 0
+    for _, profile in P.nodes(data="skills"):
+        listed = [s for s in profile or () if skills.get(s, {}).get("type") == "technology"]
+        listing += bool(listed)
+        for s in listed:
+            counts[s] = counts.get(s, 0) + 1
+        for kind in {skills[s].get("class") for s in listed} - {None}:
+            classes[kind] = classes.get(kind, 0) + 1
+    n = max(1, listing)
+    share = {s: (c / n, c, classes.get(skills[s].get("class"), 0) / n) for s, c in counts.items()}
+    profile = P.nodes[target].get("skills") or {}
+    kept = []
+    for tech in techs:
+        rating = profile.get(tech) or {}
+        demand = rating.get("in_demand", True)
+        part, count, kind = share.get(tech, (0.0, 0, 0.0))
+        if not (rating.get("hot", True) or demand) or (kind > sv.CLASS_SHARE and not demand):
+            continue
+        if part <= (sv.IN_DEMAND_SHARE if demand else sv.GENERIC_SHARE) or count < sv.GENERIC_MIN:
+            kept.append(tech)
+    key = lambda t: (  # noqa: E731
+        not (profile.get(t) or {}).get("in_demand", False),
+        share.get(t, (0.0, 0, 0.0))[0],
+        t,
+    )
+    return sorted(kept, key=key)
+
+
+def plain_gain(P: nx.DiGraph, source: str, target: str, w: Weights) -> tuple:
+    """What _gain answers, worked out from the two whole profiles and the move."""
+    from graph.levels import MAX_TECH_TO_GAIN
+
+    def view(role: str) -> tuple[set[str], set[str], dict[str, float]]:
+        profile = P.nodes[role].get("skills") or {}
+        important = {
+            s for s, r in profile.items() if r["importance"] is None or r["importance"] >= 3.0
+        }
+        return (
+            set(profile),
+            important,
+            {s: r["level"] for s, r in profile.items() if r["level"] is not None},
+        )
+
+    def cap(gain: set[str]) -> frozenset[str]:
+        tech = [s for s in gain if P.graph["skills"][s]["type"] == "technology"]
+        kept = plain_useful(P, target, tech)[:MAX_TECH_TO_GAIN]
+        return frozenset(gain - set(tech)) | frozenset(kept)
+
+    (src, _, src_lv), (tgt, important, tgt_lv) = view(source), view(target)
+    levels = {
+        s: (src_lv[s], tgt_lv[s])
+        for s in src_lv.keys() & tgt_lv.keys() & important
+        if tgt_lv[s] - src_lv[s] > w.level_rise
+    }
+    stored = set(P.edges[source, target]["skills_to_gain"]) if P.has_edge(source, target) else ()
+    if stored:
+        stored = {s for s in stored if s in important or s not in tgt}
+        return cap(stored), {s: v for s, v in levels.items() if s in stored}, False, True
+    if not src or not tgt:
+        return frozenset(), {}, True, False
+    return cap((important - src) | levels.keys()), levels, False, False
+
+
+def random_projection(draw) -> nx.DiGraph:
+    """Roles listing rated skills and O*NET-like flagged technologies, and curated moves
+    whose stored skills may name technologies the target does not list."""
+    from hypothesis import strategies as st
+
+    P = nx.DiGraph()
+    P.graph["skills"] = {s: {"label": s.upper(), "type": "skill"} for s in RATED}
+    for t in TECHS:
+        kind = draw(st.sampled_from(CLASSES))
+        P.graph["skills"][t] = {"label": t.upper(), "type": "technology", "class": kind}
+    roles = [f"role{n}" for n in range(draw(st.integers(2, 7)))]
+    for role in roles:
+        profile = {}
+        for s in draw(st.lists(st.sampled_from(RATED), unique=True)):
+            profile[s] = {
+                "importance": draw(st.sampled_from([None, 1.5, 3.0, 4.5])),
+                "level": draw(st.sampled_from([None, 1.0, 2.5, 4.0, 6.0])),
+            }
+        for t in draw(st.lists(st.sampled_from(TECHS), unique=True)):
+            profile[t] = {"importance": None, "level": None}
+            for flag in ("hot", "in_demand"):
+                value = draw(st.sampled_from([True, False, None]))
+                if value is not None:
+                    profile[t][flag] = value
+        P.add_node(role, label=role, skills=profile)
+    for source in roles:
+        for target in draw(st.lists(st.sampled_from(roles), unique=True, max_size=3)):
+            if target != source:
+                stored = draw(st.lists(st.sampled_from(RATED + TECHS), unique=True, max_size=8))
+                P.add_edge(source, target, kind="transition", skills_to_gain=stored)
+    return P
+
+
+def test_deltas_and_technology_shortcuts_match_whole_profiles():
+    """Technologies ranked once per role, profiles split once, shares counted lazily: every
+    move's delta and every technology pick is the one worked out from scratch."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from graph.routes import skillview
+    from graph.routes.deltas import _gain
+
+    @settings(max_examples=60, deadline=None)
+    @given(st.data())
+    def check(data) -> None:
+        P = random_projection(data.draw)
+        w = Weights()
+        for source in P:
+            for target in P:
+                if source != target:
+                    assert _gain(P, source, target, w) == plain_gain(P, source, target, w)
+            techs = data.draw(st.lists(st.sampled_from(TECHS), unique=True))
+            assert skillview.useful_technology(P, source, techs) == plain_useful(P, source, techs)
+
+    with pytest.MonkeyPatch.context() as patch:
+        # a handful of roles: let "generic" (listed by many) happen at all
+        patch.setattr("graph.routes.skillview.GENERIC_MIN", 2)
+        check()
+
+
+def test_a_step_without_its_kept_skills_is_the_same_step(onet_like):
+    """next leaves out the skills kept (hundreds of shared technologies on O*NET): the rest of
+    each step is what the full step says, in either order of asking."""
+    from graph.routes.search import _step
+
+    w = Weights()
+    for target in ("np", "doc", "odd", "aide"):
+        P = onet_like.copy()
+        lean = _step(P, "rn", target, "progression", frozenset(), w, kept=False)
+        full = _step(P, "rn", target, "progression", frozenset(), w)
+        assert lean["skills_kept"] == [] and full == {**lean, "skills_kept": full["skills_kept"]}
+        assert full == _step(onet_like.copy(), "rn", target, "progression", frozenset(), w)
+    # the comparison means something: rn keeps skills on the way to np
+    assert _step(onet_like, "rn", "np", "progression", frozenset(), w)["skills_kept"]

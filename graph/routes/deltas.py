@@ -12,16 +12,16 @@ occupations, or its delta is unknown. The preparation delta comes from
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, NamedTuple
 
 import networkx as nx
 
 from graph.levels import MAX_TECH_TO_GAIN
-from graph.routes.memo import _label, _memo, _skill_label
-from graph.routes.preparation import Standing, prep_delta
-from graph.routes.skillview import useful_technology
+from graph.routes.memo import _label, _memo, _skill_labels
+from graph.routes.preparation import Standing, prep_delta, step_burden
+from graph.routes.skillview import ranked_technology, technologies, useful_technology
 from graph.routes.weights import Weights
 
 __all__ = [
@@ -97,13 +97,15 @@ class SkillDelta:
 
 def _order(profile: dict[str, Any], P: nx.DiGraph, skills: Iterable[str]) -> tuple[str, ...]:
     """Most important (then highest level) first, then by label."""
+    skills = list(skills)
+    lower = {s: label.lower() for s, label in zip(skills, _skill_labels(P, skills), strict=True)}
 
     def key(skill: str) -> tuple[float, float, str]:
         rating = profile.get(skill) or {}
         return (
             -(rating.get("importance") or 0.0),
             -(rating.get("level") or 0.0),
-            _skill_label(P, skill).lower(),
+            lower[skill],
         )
 
     return tuple(sorted(skills, key=key))
@@ -135,9 +137,19 @@ def skill_delta(
     >>> skill_delta(P, "a", "c").unknown
     True
     """
-    weights = weights or Weights()
+    return _delta(P, source, target, weights or Weights(), True)
+
+
+def _delta(
+    P: nx.DiGraph, source: str, target: str, weights: Weights, with_kept: bool
+) -> SkillDelta:
+    """:func:`skill_delta`; without ``with_kept``, its ``kept`` may be left empty (ordering
+    the hundreds of technologies two roles share is most of the work, and ``next`` does not
+    show them)."""
     memo = _memo(P).setdefault(("delta", weights.min_importance, weights.level_rise), {})
     found = memo.get((source, target))
+    if found is None and not with_kept:
+        found = memo.get((source, target, "no kept"))
     if found is not None:
         return found  # type: ignore[no-any-return]
     gain, levels, unknown, curated = _gain(P, source, target, weights)
@@ -145,7 +157,7 @@ def skill_delta(
         delta = SkillDelta(unknown=True)
     else:
         tgt = _skills(P, target)
-        kept = _profile(P, source, weights)[0] & tgt.keys() - gain
+        kept = _profile(P, source, weights)[0] & tgt.keys() - gain if with_kept else ()
         # an import's stored delta out of an unrated occupation was computed the same way
         estimated = tuple(
             peer
@@ -160,48 +172,74 @@ def skill_delta(
             curated=curated,
             estimated_from=tuple(dict.fromkeys(estimated)),
         )
-    memo[(source, target)] = delta
+    memo[(source, target) if with_kept or unknown else (source, target, "no kept")] = delta
     return delta
 
 
-def _profile(
-    P: nx.DiGraph, role: str, weights: Weights
-) -> tuple[frozenset[str], frozenset[str], Any]:
+class _Profile(NamedTuple):
+    """What route search needs of one role's skill profile (see :func:`_profile`)."""
+
+    #: every skill the role lists
+    keys: frozenset[str]
+    #: those important enough to gain (unrated ones count)
+    important: frozenset[str]
+    #: rated levels, and those of the important skills
+    levels: dict[str, float]
+    important_levels: dict[str, float]
+    #: the important skills that are not technologies, and the technologies
+    important_other: frozenset[str]
+    important_tech: frozenset[str]
+    #: whether every important technology is one the role's own profile lists
+    #: (so :func:`graph.routes.skillview.ranked_technology` ranks them all)
+    tech_ranked: bool
+    #: an O*NET occupation without ratings of its own; and without a stand-in either
+    unrated: bool
+    unknown: bool
+
+
+def _profile(P: nx.DiGraph, role: str, weights: Weights) -> _Profile:
     """A role's skills, those important enough to gain, and the rated levels; memoized."""
     memo = _memo(P).setdefault(("profile", weights.min_importance), {})
     found = memo.get(role)
-    if found is None:
-        skills = _skills(P, role)
-        important = frozenset(
-            s
-            for s, r in skills.items()
-            if r.get("importance") is None or r["importance"] >= weights.min_importance
-        )
-        levels = {s: r["level"] for s, r in skills.items() if r.get("level") is not None}
-        found = memo[role] = (frozenset(skills), important, levels)
-    return found  # type: ignore[no-any-return]
+    if found is not None:
+        return found  # type: ignore[no-any-return]
+    from graph.projection.network import is_unrated
+
+    skills = _skills(P, role)
+    minimum, technology = weights.min_importance, technologies(P)
+    other: list[str] = []
+    tech: list[str] = []
+    levels: dict[str, float] = {}
+    important_levels: dict[str, float] = {}
+    # one pass: a role lists some 80 skills and route search reads a few hundred roles
+    for skill, rating in skills.items():
+        importance, level = rating.get("importance"), rating.get("level")
+        if level is not None:
+            levels[skill] = level
+        if importance is None or importance >= minimum:
+            (tech if skill in technology else other).append(skill)
+            if level is not None:
+                important_levels[skill] = level
+    data = P.nodes[role]
+    unrated = is_unrated(data)
+    found = memo[role] = _Profile(
+        frozenset(skills),
+        frozenset(other + tech),
+        levels,
+        important_levels,
+        frozenset(other),
+        frozenset(tech),
+        frozenset(tech).issubset(data.get("skills") or ()),
+        unrated,
+        unrated and not data.get("est_from"),
+    )
+    return found
 
 
 def _uses_estimate(P: nx.DiGraph, role: str) -> bool:
     """Whether a role stands in through its SOC group's ratings (see graph.projection.network)."""
     data = P.nodes[role]
     return bool(data.get("est_from")) or False
-
-
-def _unrated(P: nx.DiGraph, role: str) -> bool:
-    """An O*NET occupation without ratings of its own nor of its SOC group: its delta is unknown."""
-    return role in _unrated_roles(P)[1]
-
-
-def _unrated_roles(P: nx.DiGraph) -> tuple[frozenset[str], frozenset[str]]:
-    """O*NET occupations without ratings of their own, and those of them without a stand-in."""
-    memo = _memo(P)
-    if "unrated" not in memo:
-        from graph.projection.network import is_unrated
-
-        unrated = frozenset(r for r, data in P.nodes(data=True) if is_unrated(data))
-        memo["unrated"] = (unrated, frozenset(r for r in unrated if not P.nodes[r].get("est_from")))
-    return memo["unrated"]  # type: ignore[no-any-return]
 
 
 def _skills(P: nx.DiGraph, role: str) -> dict[str, Any]:
@@ -224,17 +262,21 @@ def _gain(
     found = memo.get((source, target))
     if found is not None:
         return found  # type: ignore[no-any-return]
-    src_keys, _, src_levels = _profile(P, source, weights)
-    tgt_keys, tgt_important, tgt_levels = _profile(P, target, weights)
+    profiles = _memo(P).get(("profile", weights.min_importance)) or {}
+    src = profiles.get(source) or _profile(P, source, weights)
+    tgt = profiles.get(target) or _profile(P, target, weights)
+    src_keys, src_levels = src.keys, src.levels
+    tgt_keys, tgt_important, tgt_levels = tgt.keys, tgt.important, tgt.important_levels
     # a level rise counts only where the target rates the skill important enough, like a new skill
+    rise = weights.level_rise
     levels = {
         s: (src_levels[s], tgt_levels[s])
-        for s in src_levels.keys() & tgt_levels.keys() & tgt_important
-        if tgt_levels[s] - src_levels[s] > weights.level_rise
+        for s in src_levels.keys() & tgt_levels.keys()
+        if tgt_levels[s] - src_levels[s] > rise
     }
-    edge = P.get_edge_data(source, target) or {}
+    edge = P._succ.get(source, {}).get(target) or {}
     raw = frozenset(s for s in edge.get("skills_to_gain") or () if s)
-    if raw and target in _unrated_roles(P)[0]:
+    if raw and tgt.unrated:
         # the import could compare only technology with an unrated target: not a delta
         raw = frozenset()
     # a stored skill the target rates below min_importance is not asked for either
@@ -242,8 +284,19 @@ def _gain(
     if raw:
         levels = {s: lv for s, lv in levels.items() if s in stored}
         found = (_cap_technology(P, stored, target), levels, False, True)
-    elif not src_keys or not tgt_keys or _unrated(P, source) or _unrated(P, target):
+    elif not src_keys or not tgt_keys or src.unknown or tgt.unknown:
         found = (frozenset(), {}, True, False)
+    elif tgt.tech_ranked and levels.keys().isdisjoint(tgt.important_tech):
+        # _cap_technology((tgt_important - src_keys) | levels.keys(), target), without
+        # building the set of the target's hundreds of technologies the source lacks
+        kept = []
+        for skill in ranked_technology(P, target)[0]:
+            if skill in tgt.important_tech and skill not in src_keys:
+                kept.append(skill)
+                if len(kept) >= MAX_TECH_TO_GAIN:
+                    break
+        gain = (tgt.important_other - src_keys) | levels.keys() | frozenset(kept)
+        found = (gain, levels, False, False)
     else:
         gain = (tgt_important - src_keys) | levels.keys()
         found = (_cap_technology(P, gain, target), levels, False, False)
@@ -258,12 +311,16 @@ def _cap_technology(P: nx.DiGraph, gain: frozenset[str], target: str) -> frozens
     one the source does not list would swamp the skills that matter. Which
     are kept: :func:`graph.routes.skillview.useful_technology`.
     """
-    skills = P.graph.get("skills", {})
-    tech = [s for s in gain if skills.get(s, {}).get("type") == "technology"]
+    tech = gain & technologies(P)
     if not tech:
         return gain
-    kept = useful_technology(P, target, tech)[:MAX_TECH_TO_GAIN]
-    return (gain - frozenset(tech)) | frozenset(kept)
+    ranked, listed = ranked_technology(P, target)
+    if tech <= listed:
+        # the target's own technologies (see ranked_technology): the first few in the gain
+        kept = [skill for skill in ranked if skill in tech][:MAX_TECH_TO_GAIN]
+    else:
+        kept = useful_technology(P, target, tech)[:MAX_TECH_TO_GAIN]
+    return (gain - tech) | frozenset(kept)
 
 
 def salary_change(P: nx.DiGraph, source: str, target: str) -> float | None:
@@ -279,7 +336,7 @@ def salary_change(P: nx.DiGraph, source: str, target: str) -> float | None:
     >>> salary_change(P, "a", "b"), salary_change(P, "a", "c")
     (40000.0, None)
     """
-    a, b = P.nodes[source], P.nodes[target]
+    a, b = P._node[source], P._node[target]
     if a.get("midpoint") is None or b.get("midpoint") is None:
         return None
     if (a.get("currency") or "USD") != (b.get("currency") or "USD"):
@@ -289,7 +346,7 @@ def salary_change(P: nx.DiGraph, source: str, target: str) -> float | None:
 
 def _relative_change(P: nx.DiGraph, source: str, target: str) -> float | None:
     change = salary_change(P, source, target)
-    base = P.nodes[source].get("midpoint")
+    base = P._node[source].get("midpoint")
     if change is None or not base:
         return None
     return change / float(base)
@@ -349,25 +406,40 @@ def step_cost(
     >>> step_cost(P, "a", "b", "transition", have=frozenset({"y"}))
     2.75
     """
-    weights = weights or Weights()
+    return _step_costs(P, have, weights or Weights(), standing)(source, target, kind)
+
+
+def _step_costs(
+    P: nx.DiGraph, have: frozenset[str], weights: Weights, standing: Standing | None
+) -> Callable[[str, str, str], float]:
+    """:func:`step_cost` for one ``have``, ``weights`` and ``standing``, as a function of
+    ``(source, target, kind)``: route search asks it for thousands of moves."""
     memo = _memo(P).setdefault(("cost", weights, have, standing), {})
-    key = (source, target, kind)
-    found = memo.get(key)
-    if found is not None:
-        return found  # type: ignore[no-any-return]
-    gain, _, unknown, _ = _gain(P, source, target, weights)
-    cost = weights.base(kind)
-    if unknown:
-        cost += weights.unknown
-    else:
-        cost += weights.skill * (len(gain - have) if have else len(gain))
-    change = _relative_change(P, source, target)
-    if change is not None and change < 0:
-        cost += weights.salary_drop * -change
-    if weights.prep_year:
-        cost += weights.prep_year * years_mid(preparation(P, source, target, standing))
-    memo[key] = cost
-    return cost
+    gains = _memo(P).setdefault(("gain", weights.min_importance, weights.level_rise), {})
+    nodes = P._node
+
+    def cost_of(source: str, target: str, kind: str) -> float:
+        key = (source, target, kind)
+        found = memo.get(key)
+        if found is not None:
+            return found  # type: ignore[no-any-return]
+        gain, _, unknown, _ = gains.get((source, target)) or _gain(P, source, target, weights)
+        cost = weights.base(kind)
+        if unknown:
+            cost += weights.unknown
+        else:
+            cost += weights.skill * (len(gain - have) if have else len(gain))
+        change = _relative_change(P, source, target)
+        if change is not None and change < 0:
+            cost += weights.salary_drop * -change
+        if weights.prep_year:
+            # the figure years_mid(preparation(...)) gives, without the rest of the delta
+            prep = nodes[source].get("prep") or {}, nodes[target].get("prep") or {}
+            cost += weights.prep_year * step_burden(*prep, standing)
+        memo[key] = cost
+        return cost
+
+    return cost_of
 
 
 def _pair_similarity(P: nx.DiGraph, source: str, target: str) -> float | None:

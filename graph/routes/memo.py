@@ -7,6 +7,7 @@ projection starts afresh.
 from __future__ import annotations
 
 import weakref
+from collections.abc import Iterable
 from typing import Any
 
 import networkx as nx
@@ -31,13 +32,43 @@ def _label(P: nx.DiGraph, role: str) -> str:
 def _skill_label(P: nx.DiGraph, skill: str) -> str:
     """A skill's label; with its type when another skill has the same label
     (O*NET's skill "Mathematics" and knowledge area "Mathematics")."""
-    info = P.graph.get("skills", {}).get(skill)
-    if not info:
-        return skill.rsplit("/", 1)[-1]
-    label = str(info["label"])
-    if label in _shared_labels(P) and info.get("type"):
-        return f"{label} ({info['type']})"
-    return label
+    labels = _memo(P).get("skill_labels")
+    if labels is not None and skill in labels:
+        return labels[skill]  # type: ignore[no-any-return]
+    return _skill_labels(P, (skill,))[0]
+
+
+def _skill_labels(P: nx.DiGraph, skills: Iterable[str]) -> list[str]:
+    """:func:`_skill_label` of each of ``skills``; each worked out once per projection
+    (a step lists hundreds of technologies kept)."""
+    labels = _memo(P).setdefault("skill_labels", {})
+    info_of = P.graph.get("skills", {})
+    shared = None
+    out = []
+    for skill in skills:
+        label = labels.get(skill)
+        if label is None:
+            info = info_of.get(skill)
+            if not info:
+                label = skill.rsplit("/", 1)[-1]
+            else:
+                label = str(info["label"])
+                if shared is None:
+                    shared = _shared_labels(P)
+                if label in shared and info.get("type"):
+                    label = f"{label} ({info['type']})"
+                labels[skill] = label
+        out.append(label)
+    return out
+
+
+def _skills_by_label(P: nx.DiGraph) -> dict[str, str]:
+    """:func:`_skill_label` -> skill IRI for every skill of ``P``; memoized."""
+    memo = _memo(P)
+    if "skills_by_label" not in memo:
+        skills = list(P.graph.get("skills", {}))
+        memo["skills_by_label"] = dict(zip(_skill_labels(P, skills), skills, strict=True))
+    return memo["skills_by_label"]  # type: ignore[no-any-return]
 
 
 def _shared_labels(P: nx.DiGraph) -> set[str]:

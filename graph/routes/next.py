@@ -86,7 +86,9 @@ def next_moves(
     )
     options = []
     for target, kind in [*curated.items(), *((t, "suggested") for t in similar_to)]:
-        step = _step(P, role, target, kind, have, weights, similar_to.get(target), None, standing)
+        step = _step(
+            P, role, target, kind, have, weights, similar_to.get(target), None, standing, kept=False
+        )
         prep = step["preparation"]
         if prep["step_down"] and not step_downs:
             continue

@@ -34,6 +34,7 @@ __all__ = [
     "prep_delta",
     "route_prep",
     "burden",
+    "step_burden",
     "is_step_down",
     "merge_prep",
     "prep_lines",
@@ -126,6 +127,80 @@ def is_step_down(src: dict[str, Any], dst: dict[str, Any]) -> bool:
     return False
 
 
+def _study_years(
+    src: dict[str, Any],
+    dst: dict[str, Any],
+    standing: Standing,
+    held_rank: int | None,
+    dst_rank: int | None,
+) -> tuple[float, float] | None:
+    """The low-high years of study a move asks (see :func:`prep_delta`); None when unknown."""
+    have_study = _study(src, held_rank) if standing.education is None else _study({}, held_rank)
+    want_study = _study(dst, dst_rank)
+    if want_study is None or have_study is None:
+        return None
+    e_lo = max(0.0, want_study[0] - have_study[1])
+    e_hi = max(0.0, want_study[1] - have_study[0])
+    if e_lo > e_hi:
+        e_lo = e_hi
+    if held_rank and dst_rank and held_rank >= dst_rank:
+        e_lo = e_hi = 0.0
+    elif not dst_rank and (src.get("isco") or 0) >= (dst.get("isco") or 0):
+        e_lo = e_hi = 0.0
+        if _other_field(src, dst):
+            # the same skill level in another field: its own study may be needed, or
+            # may be credited; ISCO cannot tell, so the range runs from none to all of it
+            e_hi = ISCO_STUDY[int(dst["isco"])][1]
+    return float(e_lo), float(e_hi)
+
+
+def _experience_years(
+    src: dict[str, Any], want_exp: tuple[float, float | None], standing: Standing
+) -> tuple[float, float]:
+    """The low-high years of related experience still to gain for a target expecting
+    ``want_exp``."""
+    if standing.years is not None:
+        held = float(standing.years)
+    elif src.get("experience_held") is not None:
+        held = float(src["experience_held"])
+    else:
+        have_exp = _experience(src)
+        held = have_exp[0] if have_exp else 0.0
+    top = want_exp[1] if want_exp[1] is not None else want_exp[0]
+    return max(0.0, want_exp[0] - held), max(0.0, top - held)
+
+
+def step_burden(
+    src: dict[str, Any], dst: dict[str, Any], standing: Standing | None = None
+) -> float:
+    """``burden(prep_delta(src, dst, standing))`` when its time to ready is known, else 0:
+    the same figure without the rest of the delta (route search weighs thousands of moves).
+
+    Examples
+    --------
+    >>> rn = {"education": 6, "experience": (1, 2), "zone": 3}
+    >>> np_ = {"education": 8, "experience": (2, 4), "zone": 5}
+    >>> step_burden(rn, np_) == burden(prep_delta(rn, np_)) == 1.5 + 0.25 * 2.0
+    True
+    >>> step_burden({}, {})
+    0.0
+    """
+    standing = standing or Standing()
+    held_rank = standing.education if standing.education is not None else _education(src)[0]
+    study = _study_years(src, dst, standing, held_rank, _education(dst)[0])
+    want_exp = _experience(dst)
+    if study is None and want_exp is None:
+        return 0.0
+    return burden(
+        {
+            "education_years": list(study) if study else None,
+            "experience_years": list(_experience_years(src, want_exp, standing))
+            if want_exp
+            else None,
+        }
+    )
+
+
 def prep_delta(
     src: dict[str, Any], dst: dict[str, Any], standing: Standing | None = None
 ) -> dict[str, Any]:
@@ -192,22 +267,9 @@ def prep_delta(
     parts: list[str] = []
     lo = hi = 0.0
     known = False
-    have_study = _study(src, held_rank) if standing.education is None else _study({}, held_rank)
-    want_study = _study(dst, dst_rank)
-    if want_study is not None and have_study is not None:
-        e_lo = max(0.0, want_study[0] - have_study[1])
-        e_hi = max(0.0, want_study[1] - have_study[0])
-        if e_lo > e_hi:
-            e_lo = e_hi
-        if held_rank and dst_rank and held_rank >= dst_rank:
-            e_lo = e_hi = 0.0
-        elif not dst_rank and (src.get("isco") or 0) >= (dst.get("isco") or 0):
-            e_lo = e_hi = 0.0
-            if _other_field(src, dst):
-                # the same skill level in another field: its own study may be needed, or
-                # may be credited; ISCO cannot tell, so the range runs from none to all of it
-                e_hi = ISCO_STUDY[int(dst["isco"])][1]
-        e_lo, e_hi = float(e_lo), float(e_hi)
+    study = _study_years(src, dst, standing, held_rank, dst_rank)
+    if study is not None:
+        e_lo, e_hi = study
         out["education_years"] = [e_lo, e_hi]
         lo, hi, known = lo + e_lo, hi + e_hi, True
         if held_rank and dst_rank:
@@ -230,15 +292,7 @@ def prep_delta(
     want_exp = _experience(dst)
     if want_exp is not None:
         out["experience_expected"] = [want_exp[0], want_exp[1]]
-        if standing.years is not None:
-            held = float(standing.years)
-        elif src.get("experience_held") is not None:
-            held = float(src["experience_held"])
-        else:
-            have_exp = _experience(src)
-            held = have_exp[0] if have_exp else 0.0
-        top = want_exp[1] if want_exp[1] is not None else want_exp[0]
-        x_lo, x_hi = max(0.0, want_exp[0] - held), max(0.0, top - held)
+        x_lo, x_hi = _experience_years(src, want_exp, standing)
         out["experience_years"] = [x_lo, x_hi]
         lo, hi, known = lo + x_lo, hi + x_hi, True
         expected = years_text(want_exp)

@@ -17,7 +17,7 @@ import networkx as nx
 from graph.errors import NoRouteError, UsageError
 from graph.routes.deltas import _order, salary_change
 from graph.routes.have import split_have
-from graph.routes.memo import _label, _ref, _skill_label
+from graph.routes.memo import _label, _ref, _skill_label, _skills_by_label
 from graph.routes.next import next_moves
 from graph.routes.payview import pay_facts
 from graph.routes.preparation import Standing
@@ -29,7 +29,7 @@ from graph.routes.search import (
     route_skills,
     routing_graph,
 )
-from graph.routes.skillview import rank_skills, select_skills, skills_by_label
+from graph.routes.skillview import rank_skills, select_skills
 from graph.routes.weights import Weights
 
 __all__ = ["path_report", "next_report", "gap_report", "similar_report"]
@@ -66,7 +66,7 @@ def _standing(
 
 def _skill_iris(P: nx.DiGraph, labels: list[str]) -> list[str]:
     """The skill IRIs behind a step's labels (labels are unique: see ``_skill_label``)."""
-    by_label = skills_by_label(P, lambda s: _skill_label(P, s))
+    by_label = _skills_by_label(P)
     return [by_label.get(label, label) for label in labels]
 
 

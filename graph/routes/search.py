@@ -40,10 +40,12 @@ from graph.errors import NoRouteError, UsageError
 from graph.routes.deltas import (
     SkillDelta,
     _coverage,
+    _delta,
     _gain,
     _pair_similarity,
     _relative_change,
     _skills,
+    _step_costs,
     preparation,
     salary_change,
     skill_delta,
@@ -52,7 +54,7 @@ from graph.routes.deltas import (
     years_mid,
 )
 from graph.routes.explain import _no_route
-from graph.routes.memo import _label, _memo, _skill_label
+from graph.routes.memo import _label, _memo, _skill_label, _skill_labels
 from graph.routes.preparation import Standing
 from graph.routes.weights import Weights
 
@@ -112,10 +114,12 @@ def routing_graph(P: nx.DiGraph, weights: Weights | None = None) -> nx.DiGraph:
     R._succ = R._adj = {u: dict(nbrs) for u, nbrs in P._succ.items()}
     R._pred = {v: dict(nbrs) for v, nbrs in P._pred.items()}
     for role in P:
-        curated = set(P.successors(role))
+        curated = set(P._succ[role])
         curated.add(role)
         for other, score in _suggestions(P, role, top, minimum, curated):
-            R.add_edge(role, other, kind="suggested", similarity=score)
+            # what R.add_edge does for a new edge between known roles, a few thousand times
+            R._succ[role][other] = R._pred[other][role] = {"kind": "suggested", "similarity": score}
+    nx._clear_cache(R)
     memo[key] = R
     return R
 
@@ -345,6 +349,7 @@ def k_routes(  # noqa: C901
             )
     R = routing_graph(P, weights)
     known = _cost_table(P, have, weights, standing)
+    step = _step_costs(P, have, weights, standing)
 
     def cost(u: str, v: str, data: dict[str, Any]) -> float | None:
         if v in avoided or u in avoided:
@@ -352,9 +357,7 @@ def k_routes(  # noqa: C901
         # the search asks for the same edges again and again (and so do later searches)
         found = known.get((u, v))
         if found is None:
-            found = known[u, v] = step_cost(
-                P, u, v, data.get("kind", "transition"), have, weights, standing
-            )
+            found = known[u, v] = step(u, v, data.get("kind", "transition"))
         return found
 
     wanted = k + 2
@@ -422,20 +425,22 @@ def _step(
     held: dict[str, float] | None = None,
     standing: Standing | None = None,
     delta: SkillDelta | None = None,
+    kept: bool = True,
 ) -> dict[str, Any]:
-    """One step as the reports print it; ``held`` is what the person holds by then."""
+    """One step as the reports print it; ``held`` is what the person holds by then.
+    Without ``kept``, ``skills_kept`` is left empty (``next`` does not show it)."""
     if delta is None:
         if held is None:
             held = {s: math.inf for s in have}
-        delta = skill_delta(P, source, target, weights).given(held, weights.level_rise)
+        delta = _delta(P, source, target, weights, kept).given(held, weights.level_rise)
     levels = delta.levels or {}
     prep = preparation(P, source, target, standing)
     step: dict[str, Any] = {
         "from": _label(P, source),
         "to": _label(P, target),
         "kind": kind,
-        "skills_to_gain": [_skill_label(P, s) for s in delta.to_gain],
-        "skills_kept": [_skill_label(P, s) for s in delta.kept],
+        "skills_to_gain": _skill_labels(P, delta.to_gain),
+        "skills_kept": _skill_labels(P, delta.kept) if kept else [],
         "salary_change": salary_change(P, source, target),
         "currency": P.nodes[target].get("currency") or "USD",
         "from_id": source,

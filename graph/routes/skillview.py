@@ -22,7 +22,9 @@ Every function is a plain function of the projection ``P``
 from __future__ import annotations
 
 import weakref
+from collections import Counter
 from collections.abc import Callable, Iterable
+from itertools import chain
 from typing import Any
 
 import networkx as nx
@@ -34,7 +36,9 @@ __all__ = [
     "IN_DEMAND_SHARE",
     "GENERIC_MIN",
     "CLASS_SHARE",
+    "technologies",
     "useful_technology",
+    "ranked_technology",
     "level_words",
     "rank_skills",
     "select_skills",
@@ -83,26 +87,73 @@ def skills_by_label(P: nx.DiGraph, label: Callable[[str], str]) -> dict[str, str
     return memo["by_label"]  # type: ignore[no-any-return]
 
 
-def _tech_share(P: nx.DiGraph) -> dict[str, tuple[float, int, float]]:
+def _technology_classes(P: nx.DiGraph) -> dict[str, Any]:
+    """Technology IRI -> its class (None when it has none); memoized."""
+    memo = _memo(P)
+    if "technology_classes" not in memo:
+        memo["technology_classes"] = {
+            s: info.get("class")
+            for s, info in P.graph.get("skills", {}).items()
+            if info.get("type") == "technology"
+        }
+    return memo["technology_classes"]  # type: ignore[no-any-return]
+
+
+def technologies(P: nx.DiGraph) -> frozenset[str]:
+    """The IRIs of the skills of type ``technology``; memoized.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> P = nx.DiGraph(skills={"t": {"type": "technology"}, "s": {"type": "skill"}})
+    >>> sorted(technologies(P))
+    ['t']
+    """
+    memo = _memo(P)
+    if "technologies" not in memo:
+        memo["technologies"] = frozenset(_technology_classes(P))
+    return memo["technologies"]  # type: ignore[no-any-return]
+
+
+class _TechShare(dict[str, tuple[float, int, float]]):
     """Technology IRI -> (share of the occupations listing any technology that list it,
-    how many do, share that list some technology of its class)."""
+    how many do, share that list some technology of its class); (0.0, 0, 0.0) for one no
+    occupation lists. Each figure is worked out when first asked (a command asks for a few
+    hundred of O*NET's ~9,000 technologies)."""
+
+    def __init__(
+        self, counts: Counter[str], classes: Counter[Any], class_of: dict[str, Any], listing: int
+    ):
+        super().__init__()
+        self.counts, self.classes, self.class_of = counts, classes, class_of
+        self.n = max(1, listing)
+
+    def __missing__(self, tech: str) -> tuple[float, int, float]:
+        count = self.counts.get(tech, 0) if tech in self.class_of else 0
+        if not count:
+            return (0.0, 0, 0.0)
+        kind = self.class_of[tech]
+        found = self[tech] = (count / self.n, count, self.classes.get(kind, 0) / self.n)
+        return found
+
+
+def _tech_share(P: nx.DiGraph) -> _TechShare:
+    """Technology IRI -> (share of the occupations listing any technology that list it,
+    how many do, share that list some technology of its class); see :class:`_TechShare`."""
     memo = _memo(P)
     if "tech_share" not in memo:
-        skills = P.graph.get("skills", {})
-        counts: dict[str, int] = {}
-        classes: dict[str, int] = {}
+        class_of = _technology_classes(P)
+        profiles = [profile for _, profile in P.nodes(data="skills") if profile]
+        # counted a whole profile at a time (a role lists ~80 skills, most of them technology)
+        counts = Counter(chain.from_iterable(profiles))
+        kinds = (set(map(class_of.get, p)) for p in profiles if not class_of.keys().isdisjoint(p))
+        classes: Counter[Any] = Counter()
         listing = 0
-        for _, profile in P.nodes(data="skills"):
-            techs = [s for s in profile or () if skills.get(s, {}).get("type") == "technology"]
-            listing += bool(techs)
-            for skill in techs:
-                counts[skill] = counts.get(skill, 0) + 1
-            for kind in {skills[s].get("class") for s in techs} - {None}:
-                classes[kind] = classes.get(kind, 0) + 1
-        n = max(1, listing)
-        memo["tech_share"] = {
-            s: (c / n, c, classes.get(skills[s].get("class"), 0) / n) for s, c in counts.items()
-        }
+        for found in kinds:
+            found.discard(None)
+            classes.update(found)
+            listing += 1
+        memo["tech_share"] = _TechShare(counts, classes, class_of, listing)
     return memo["tech_share"]  # type: ignore[no-any-return]
 
 
@@ -135,27 +186,60 @@ def useful_technology(P: nx.DiGraph, target: str, techs: Iterable[str]) -> list[
     >>> useful_technology(P, "teller", ["outlook", "sap", "tellerpro", "niche"])
     ['tellerpro', 'sap']
     """
+    techs = list(techs)
+    chosen = set(techs)
+    ranked, listed = ranked_technology(P, target)
+    if len(chosen) == len(techs) and chosen <= listed:
+        # what is kept of each, and its place, depends only on the target and the technology
+        return [t for t in ranked if t in chosen]
+    return _useful(P, target, techs)
+
+
+def _useful(P: nx.DiGraph, target: str, techs: Iterable[str]) -> list[str]:
+    """:func:`useful_technology`, worked out one technology at a time."""
     profile: dict[str, Any] = P.nodes[target].get("skills") or {}
     share = _tech_share(P)
     kept = []
     for tech in techs:
         rating = profile.get(tech) or {}
         demand = rating.get("in_demand", True)
-        flagged = rating.get("hot", True) or demand
-        part, count, kind = share.get(tech, (0.0, 0, 0.0))
-        limit = IN_DEMAND_SHARE if demand else GENERIC_SHARE
-        if not flagged or (kind > CLASS_SHARE and not demand):
+        if not (rating.get("hot", True) or demand):
             continue
-        if part <= limit or count < GENERIC_MIN:
-            kept.append(tech)
-    return sorted(
-        kept,
-        key=lambda t: (
-            not (profile.get(t) or {}).get("in_demand", False),
-            share.get(t, (0.0, 0, 0.0))[0],
-            t,
-        ),
-    )
+        part, count, kind = share[tech]
+        if kind > CLASS_SHARE and not demand:
+            continue
+        if part <= (IN_DEMAND_SHARE if demand else GENERIC_SHARE) or count < GENERIC_MIN:
+            # in-demand ones first, then the rarer, then by IRI
+            kept.append((not rating.get("in_demand", False), part, tech))
+    kept.sort()
+    return [tech for _, _, tech in kept]
+
+
+def ranked_technology(P: nx.DiGraph, role: str) -> tuple[tuple[str, ...], frozenset[str]]:
+    """The technologies ``role``'s own profile lists: those worth learning, best first
+    (:func:`useful_technology`), and all of them; memoized per role.
+
+    What :func:`useful_technology` keeps of a technology, and its place, depends only on
+    the role and the technology, so for ``techs`` among the role's own it is ``ranked``
+    without the others: route search asks it for hundreds of moves into the same role.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> P = nx.DiGraph(skills={t: {"label": t, "type": "technology"} for t in "abc"})
+    >>> P.add_node("r", skills={"a": {"hot": True}, "b": {"hot": False, "in_demand": False},
+    ...                         "c": {"in_demand": True}})
+    >>> ranked, listed = ranked_technology(P, "r")
+    >>> ranked, sorted(listed)
+    (('c', 'a'), ['a', 'b', 'c'])
+    """
+    memo = _memo(P).setdefault("ranked_technology", {})
+    found = memo.get(role)
+    if found is None:
+        profile = P.nodes[role].get("skills") or {}
+        listed = technologies(P).intersection(profile)
+        found = memo[role] = (tuple(_useful(P, role, listed)), listed)
+    return found  # type: ignore[no-any-return]
 
 
 def level_words(P: nx.DiGraph, skill: str, level: float | None) -> str | None:
