@@ -8,6 +8,7 @@ the text only, so they run before any parser sees it.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 
@@ -37,8 +38,7 @@ _QUERY_WORDS = {"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"}
 # '$name' or a keyword is only ever seen where the grammar can have one. The
 # tokens are the ones pyoxigraph's parser sees: an IRI may hold \u/\U escapes
 # (decoded inside it), a comment ends at a carriage return as at a newline.
-_TOKEN = re.compile(
-    r"""
+_TOKEN_SOURCE = r"""
     (?P<comment>\#[^\r\n]*)
   | (?P<string>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
              | '''(?:[^'\\]|\\.|'(?!''))*'''
@@ -51,9 +51,25 @@ _TOKEN = re.compile(
            | :(?:[A-Za-z0-9_.:%\-\u00B7\u00C0-\uFFFF]|\\.)*)
   | (?P<space>\s+)
   | (?P<other>.)
-    """,
+"""
+
+
+#: the non-ASCII letters of names, which only text that is not ASCII can hold
+_UNICODE_NAME_CHARS = (r"\u00B7", r"\u00C0-\uFFFF")
+
+
+# Compiling the letter classes up to U+FFFF takes about 10 ms (Python fills a
+# 65,536-entry table per class), a good part of a cold command; an ASCII query
+# is tokenized the same way by the classes without them.
+_TOKEN_ASCII = re.compile(
+    _TOKEN_SOURCE.replace(_UNICODE_NAME_CHARS[0], "").replace(_UNICODE_NAME_CHARS[1], ""),
     re.X | re.S,
 )
+
+
+@functools.cache
+def _token_unicode() -> re.Pattern[str]:
+    return re.compile(_TOKEN_SOURCE, re.X | re.S)
 
 
 #: the most query text the engine is given, in characters
@@ -99,7 +115,8 @@ def decode_codepoints(query: str) -> str:
 
 
 def _tokens(query: str) -> Iterable[re.Match[str]]:
-    return _TOKEN.finditer(query)
+    pattern = _TOKEN_ASCII if query.isascii() else _token_unicode()
+    return pattern.finditer(query)
 
 
 def code_words(query: str) -> Iterable[str]:

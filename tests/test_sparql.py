@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from graph.errors import (
     AmbiguousRoleError,
@@ -30,7 +32,7 @@ from graph.sparql.update import apply_update
 from graph.store.folder import read_manifest
 from graph.store.local import LocalStore
 from graph.store.write import write_graph
-from graph.syntax import query_kind, uses_service
+from graph.syntax import _token_unicode, _tokens, code_tokens, query_kind, uses_service
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "sparql" / "careers-mini.ttl"
@@ -151,6 +153,30 @@ def test_service_can_be_refused() -> None:
     with pytest.raises(UsageError, match="SERVICE"):
         check_query(query)
     assert not uses_service('SELECT * WHERE { ?s rdfs:label "SERVICE" }')
+
+
+_SPARQL_BITS = [
+    "SELECT", "?s", "$p", "ex:a.b", ":x", "a:b\\,c", "<http://e.org/#x>", '"s\\"t"', "'''l'''",
+    "# c\n", "{", "}", "(", ".", "-", "_:b", "1.5e3", " ", "\t", "\r\n", "\x1c", "<a b>",
+]  # fmt: skip
+
+
+@given(
+    st.lists(
+        st.sampled_from(_SPARQL_BITS) | st.text(st.characters(max_codepoint=127), max_size=6),
+        max_size=30,
+    ).map("".join)
+)
+def test_ascii_text_is_tokenized_as_by_the_full_tokenizer(text: str) -> None:
+    # ASCII text skips the non-ASCII letter classes, which are slow to compile
+    assert text.isascii()
+    tokens = [(m.lastgroup, m.group()) for m in _tokens(text)]
+    assert tokens == [(m.lastgroup, m.group()) for m in _token_unicode().finditer(text)]
+
+
+def test_names_with_letters_beyond_ascii_are_one_token() -> None:
+    tokens = [t for t, _ in code_tokens("SELECT ?café { ?café ex:naïve·x é:ü }")]
+    assert tokens == ["SELECT", "?café", "{", "?café", "ex:naïve·x", "é:ü", "}"]
 
 
 # ---------------------------------------------------------------------------

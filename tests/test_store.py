@@ -88,6 +88,25 @@ def test_the_store_on_disk_holds_every_quad_in_chunks(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["copy"]  # the N-Quads file is gone
 
 
+def test_a_store_copied_in_chunks_is_compacted(tmp_path):
+    # every chunk's bulk load leaves its own table files, overlapping the others, and a
+    # query searches each of them; compacted, the copy has about as few as a single load
+    # (a few small files that overlap nothing may stay beside them)
+    source = ox.Store()
+    source.extend(
+        ox.Quad(ox.NamedNode(f"{EX}s{n}"), ox.NamedNode(f"{EX}p"), ox.Literal(f"line {n}"))
+        for n in range(5000)
+    )
+    from graph.store.write import _copy_store
+
+    _copy_store(source, tmp_path / "whole")
+    _copy_store(source, tmp_path / "chunks", chunk=1000)
+    whole, chunks = (sorted((tmp_path / name).glob("*.sst")) for name in ("whole", "chunks"))
+    assert len(chunks) <= len(whole) + 3
+    copy = ox.Store.read_only(str(tmp_path / "chunks"))
+    assert sorted(map(str, copy)) == sorted(map(str, source))
+
+
 def test_a_new_build_replaces_the_old_store(tmp_path):
     first = write_graph(tmp_path, fill_two)
     second = write_graph(tmp_path, fill_two)

@@ -145,6 +145,10 @@ def _copy_store(source: Any, path: Path, chunk: int = COPY_CHUNK) -> None:
 
     One bulk load of a million quads holds about 1 GB; chunks of whole lines
     read from an N-Quads file keep it to a fraction of that at the same speed.
+    Each chunk leaves table files of its own on disk, overlapping the others,
+    so every lookup of a query would search all of them; compacting them into
+    one file per index at the end (about a second and 30 MB for a million
+    quads) halves the time of a join over the O*NET ratings.
     """
     import pyoxigraph as ox
 
@@ -156,6 +160,7 @@ def _copy_store(source: Any, path: Path, chunk: int = COPY_CHUNK) -> None:
             while data := handle.read(chunk):
                 target.bulk_load(data + handle.readline(), format=ox.RdfFormat.N_QUADS)
         target.flush()
+        target.optimize()
         del target
     finally:
         dump.unlink(missing_ok=True)
