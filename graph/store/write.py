@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import json
 import os
+import queue
 import shutil
+import threading
 import time
 import uuid
 from collections.abc import Callable
@@ -94,9 +96,12 @@ def _write_graph(
     tmp_manifest = out_dir / f".tmp-manifest-{build_id}.json"
     final_store = out_dir / store_name
     committed = False
+    tee: _Tee | None = None
     try:
         store = ox.Store()
-        fill(store)
+        # what fill bulk-loads goes to the disk store as well, beside it in a thread
+        tee = _Tee(store, tmp_store)
+        fill(tee)
         manifest = Manifest(
             build_id=build_id,
             store=store_name,
@@ -111,20 +116,28 @@ def _write_graph(
         store.dump(
             str(tmp_ttl), ox.RdfFormat.TURTLE, from_graph=ox.DefaultGraph(), prefixes=PREFIXES
         )
+        copied = tee.finish()
+        if copied is not None:
+            _stamp(copied, manifest)
+            copied.flush()
+            del copied  # closes it: its memory is not held while ``after`` runs
         tmp_manifest.write_text(json.dumps(manifest.to_dict(), indent=2), encoding="utf-8")
         if after is not None:
             # the new graph through the reader every command uses, over the same triples
             local = LocalStore(out_dir, manifest=manifest, raw=store)
             after(local)
             local.close()
-        # last: memory the bulk loader leaves behind would raise the peak of ``after``
-        _copy_store(store, tmp_store)
+        if not tmp_store.exists():
+            # last: memory the bulk loader leaves behind would raise the peak of ``after``
+            _copy_store(store, tmp_store)
         del store
         os.replace(tmp_store, final_store)
         os.replace(tmp_ttl, out_dir / "graph.ttl")
         os.replace(tmp_manifest, out_dir / MANIFEST)
         committed = True
     finally:
+        if tee is not None:
+            tee.finish(check=False)  # a failure before the disk loads ended: stop them first
         for tmp in (tmp_store, tmp_ttl, tmp_manifest):
             if tmp.is_dir():
                 shutil.rmtree(tmp, ignore_errors=True)
@@ -135,6 +148,83 @@ def _write_graph(
             (out_dir / f"projection-{build_id}.cgproj").unlink(missing_ok=True)
     _remove_stale(out_dir, manifest)
     return manifest
+
+
+class _Tee:
+    """The store ``fill`` gets: bulk loads go to the in-memory store and, in a thread, to disk.
+
+    The in-memory store answers the projection's queries; the store on disk
+    is what the folder keeps. Loading the same N-Triples text into both while
+    ``fill`` makes the next chunk overlaps the two loads with Python's work
+    (the bulk loader releases the GIL) and saves dumping and re-parsing a
+    million quads afterwards. Chunks wait in a short queue, so the text held
+    at once stays a few chunks. Any other use of the store (``add``,
+    ``extend``, a query, a stream to load) makes the disk copy void: the
+    store is then copied from memory afterwards, as before.
+    """
+
+    def __init__(self, store: Any, path: Path) -> None:
+        self._store = store
+        self._path = path
+        self._queue: queue.Queue[tuple[Any, dict[str, Any]] | None] = queue.Queue(maxsize=2)
+        self._error: BaseException | None = None
+        self._void = False
+        self._disk: Any = None
+        self._thread: threading.Thread | None = None
+        self._finished = False
+
+    def bulk_load(self, input: Any = None, format: Any = None, **kwargs: Any) -> None:  # noqa: A002
+        self._store.bulk_load(input, format, **kwargs)
+        if self._void or not isinstance(input, (bytes, str)) or "path" in kwargs:
+            self._void = True
+            return
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._load, daemon=True)
+            self._thread.start()
+        if self._error is None:
+            # the in-memory store has just parsed the same text strictly
+            self._queue.put((input, dict(kwargs, format=format, lenient=True)))
+
+    def __getattr__(self, name: str) -> Any:
+        self._void = True
+        return getattr(self._store, name)
+
+    def __len__(self) -> int:
+        return len(self._store)
+
+    def _load(self) -> None:
+        import pyoxigraph as ox
+
+        try:
+            self._disk = ox.Store(str(self._path))
+        except BaseException as exc:  # reported by finish
+            self._error = exc
+        while (item := self._queue.get()) is not None:
+            if self._error is None:
+                try:
+                    self._disk.bulk_load(item[0], **item[1])
+                except BaseException as exc:  # reported by finish
+                    self._error = exc
+
+    def finish(self, check: bool = True) -> Any:
+        """Wait for the disk loads; return the store on disk, or None if it must be copied.
+
+        With ``check``, an error of a disk load is raised here.
+        """
+        if self._finished:
+            return None
+        self._finished = True
+        if self._thread is not None:
+            self._queue.put(None)
+            self._thread.join()
+        disk, self._disk = self._disk, None
+        if self._void or self._error is not None or disk is None:
+            del disk
+            shutil.rmtree(self._path, ignore_errors=True)
+            if check and self._error is not None and not self._void:
+                raise self._error
+            return None
+        return disk
 
 
 COPY_CHUNK = 32 * 2**20
