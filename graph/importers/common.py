@@ -210,7 +210,7 @@ class Quads:
     <https://example.org/r> <http://www.w3.org/2000/01/rdf-schema#label> "Role \"A\"" .
     """
 
-    def __init__(self, store: Any = None, batch: int = 200_000) -> None:
+    def __init__(self, store: Any = None, batch: int = 100_000) -> None:
         import pyoxigraph as ox
 
         self._ox = ox

@@ -121,6 +121,7 @@ def _write_graph(
             _stamp(copied, manifest)
             copied.flush()
             del copied  # closes it: its memory is not held while ``after`` runs
+            _give_back_memory()
         tmp_manifest.write_text(json.dumps(manifest.to_dict(), indent=2), encoding="utf-8")
         if after is not None:
             # the new graph through the reader every command uses, over the same triples
@@ -166,7 +167,7 @@ class _Tee:
     def __init__(self, store: Any, path: Path) -> None:
         self._store = store
         self._path = path
-        self._queue: queue.Queue[tuple[Any, dict[str, Any]] | None] = queue.Queue(maxsize=2)
+        self._queue: queue.Queue[tuple[Any, dict[str, Any]] | None] = queue.Queue(maxsize=1)
         self._error: BaseException | None = None
         self._void = False
         self._disk: Any = None
@@ -225,6 +226,21 @@ class _Tee:
                 raise self._error
             return None
         return disk
+
+
+def _give_back_memory() -> None:
+    """Return the memory freed by the bulk loader's threads to the system (glibc only).
+
+    Without it the freed memory stays in the threads' malloc arenas, and the
+    projection built next would start from a peak of memory a few hundred MB
+    higher.
+    """
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: nothing to do
+        pass
 
 
 COPY_CHUNK = 32 * 2**20
