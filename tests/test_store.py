@@ -155,6 +155,17 @@ def test_a_failing_disk_load_leaves_the_previous_graph(tmp_path, monkeypatch):
     assert read_manifest(tmp_path).build_id == first.build_id
 
 
+def test_a_failing_turtle_dump_leaves_the_previous_graph(tmp_path, monkeypatch):
+    # the dump runs beside the projection, in a thread: its error must still stop the build
+    first = write_graph(tmp_path, bulk_fill)
+    listing = sorted(p.name for p in tmp_path.iterdir())
+    monkeypatch.setattr("graph.store.write.PREFIXES", {"bad prefix": "not an IRI"})
+    with pytest.raises(ValueError, match="Invalid prefix"):
+        write_graph(tmp_path, bulk_fill, after=lambda local: None)
+    assert sorted(p.name for p in tmp_path.iterdir()) == listing
+    assert read_manifest(tmp_path).build_id == first.build_id
+
+
 def test_a_new_build_replaces_the_old_store(tmp_path):
     first = write_graph(tmp_path, fill_two)
     second = write_graph(tmp_path, fill_two)

@@ -317,8 +317,12 @@ class Quads:
         """Load the buffered triples into a pyoxigraph store and empty the buffer."""
         n = len(self.lines)
         if n:
+            # every IRI was checked when made and every literal escaped: no need to parse strictly
             store.bulk_load(
-                self._data(), format=self._ox.RdfFormat.N_TRIPLES, to_graph=self._ox.DefaultGraph()
+                self._data(),
+                format=self._ox.RdfFormat.N_TRIPLES,
+                to_graph=self._ox.DefaultGraph(),
+                lenient=True,
             )
         self.written += n
         self.lines = []

@@ -97,6 +97,7 @@ def _write_graph(
     final_store = out_dir / store_name
     committed = False
     tee: _Tee | None = None
+    turtle: _Background | None = None
     try:
         store = ox.Store()
         # what fill bulk-loads goes to the disk store as well, beside it in a thread
@@ -113,8 +114,13 @@ def _write_graph(
             warnings=list(warnings or []),
         )
         _stamp(store, manifest)
-        store.dump(
-            str(tmp_ttl), ox.RdfFormat.TURTLE, from_graph=ox.DefaultGraph(), prefixes=PREFIXES
+        # the Turtle dump releases the GIL: it runs beside the projection's Python work
+        turtle = _Background(
+            store.dump,
+            str(tmp_ttl),
+            ox.RdfFormat.TURTLE,
+            from_graph=ox.DefaultGraph(),
+            prefixes=PREFIXES,
         )
         copied = tee.finish()
         if copied is not None:
@@ -131,6 +137,7 @@ def _write_graph(
         if not tmp_store.exists():
             # last: memory the bulk loader leaves behind would raise the peak of ``after``
             _copy_store(store, tmp_store)
+        turtle.result()
         del store
         os.replace(tmp_store, final_store)
         os.replace(tmp_ttl, out_dir / "graph.ttl")
@@ -139,6 +146,8 @@ def _write_graph(
     finally:
         if tee is not None:
             tee.finish(check=False)  # a failure before the disk loads ended: stop them first
+        if turtle is not None:
+            turtle.wait()
         for tmp in (tmp_store, tmp_ttl, tmp_manifest):
             if tmp.is_dir():
                 shutil.rmtree(tmp, ignore_errors=True)
@@ -149,6 +158,30 @@ def _write_graph(
             (out_dir / f"projection-{build_id}.cgproj").unlink(missing_ok=True)
     _remove_stale(out_dir, manifest)
     return manifest
+
+
+class _Background:
+    """``function(*args, **kwargs)`` in a thread; :meth:`result` waits and raises its error."""
+
+    def __init__(self, function: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
+        self._error: BaseException | None = None
+
+        def run() -> None:
+            try:
+                function(*args, **kwargs)
+            except BaseException as exc:  # raised by result()
+                self._error = exc
+
+        self._thread = threading.Thread(target=run, daemon=True)
+        self._thread.start()
+
+    def wait(self) -> None:
+        self._thread.join()
+
+    def result(self) -> None:
+        self.wait()
+        if self._error is not None:
+            raise self._error
 
 
 class _Tee:
@@ -183,7 +216,7 @@ class _Tee:
             self._thread = threading.Thread(target=self._load, daemon=True)
             self._thread.start()
         if self._error is None:
-            # the in-memory store has just parsed the same text strictly
+            # the in-memory store has just parsed the same text (strictly, unless told otherwise)
             self._queue.put((input, dict(kwargs, format=format, lenient=True)))
 
     def __getattr__(self, name: str) -> Any:
