@@ -155,6 +155,23 @@ def test_a_failing_disk_load_leaves_the_previous_graph(tmp_path, monkeypatch):
     assert read_manifest(tmp_path).build_id == first.build_id
 
 
+@pytest.mark.parametrize("bad_chunk", [0, 2])
+def test_text_that_does_not_parse_stops_the_build(tmp_path, bad_chunk):
+    # the chunks load in a thread while fill goes on: a bad one is reported all the same
+    first = write_graph(tmp_path, fill_two)
+    listing = sorted(p.name for p in tmp_path.iterdir())
+
+    def bad_fill(store) -> None:
+        for n in range(3):
+            text = b"<not n-triples" if n == bad_chunk else _nt(100 * n, 100 * n + 100)
+            store.bulk_load(text, format=ox.RdfFormat.N_TRIPLES)
+
+    with pytest.raises(SyntaxError):
+        write_graph(tmp_path, bad_fill)
+    assert sorted(p.name for p in tmp_path.iterdir()) == listing
+    assert read_manifest(tmp_path).build_id == first.build_id
+
+
 def test_a_failing_turtle_dump_leaves_the_previous_graph(tmp_path, monkeypatch):
     # the dump runs beside the projection, in a thread: its error must still stop the build
     first = write_graph(tmp_path, bulk_fill)

@@ -100,9 +100,10 @@ def _write_graph(
     turtle: _Background | None = None
     try:
         store = ox.Store()
-        # what fill bulk-loads goes to the disk store as well, beside it in a thread
+        # what fill bulk-loads goes to the disk store as well, in threads beside fill
         tee = _Tee(store, tmp_store)
         fill(tee)
+        tee.settle()
         manifest = Manifest(
             build_id=build_id,
             store=store_name,
@@ -185,78 +186,111 @@ class _Background:
 
 
 class _Tee:
-    """The store ``fill`` gets: bulk loads go to the in-memory store and, in a thread, to disk.
+    """The store ``fill`` gets: bulk loads go to the in-memory store and then to disk, in threads.
 
     The in-memory store answers the projection's queries; the store on disk
-    is what the folder keeps. Loading the same N-Triples text into both while
-    ``fill`` makes the next chunk overlaps the two loads with Python's work
-    (the bulk loader releases the GIL) and saves dumping and re-parsing a
-    million quads afterwards. Chunks wait in a short queue, so the text held
-    at once stays a few chunks. Any other use of the store (``add``,
-    ``extend``, a query, a stream to load) makes the disk copy void: the
-    store is then copied from memory afterwards, as before.
+    is what the folder keeps. Each chunk of N-Triples text is loaded into the
+    memory store by one thread and then into the disk store by another, while
+    ``fill`` makes the next chunk (the bulk loader releases the GIL); that
+    also saves dumping and re-parsing a million quads afterwards. Chunks wait
+    in short queues, so the text held at once stays a few chunks. Any other
+    use of the store (``add``, ``extend``, a query, a stream to load) waits
+    for the loads so far and makes the disk copy void: the store is then
+    copied from memory afterwards, as before.
     """
 
     def __init__(self, store: Any, path: Path) -> None:
         self._store = store
         self._path = path
-        self._queue: queue.Queue[tuple[Any, dict[str, Any]] | None] = queue.Queue(maxsize=1)
-        self._error: BaseException | None = None
+        self._to_memory: queue.Queue[tuple[Any, dict[str, Any]] | None] = queue.Queue(maxsize=1)
+        self._to_disk: queue.Queue[tuple[Any, dict[str, Any]] | None] = queue.Queue(maxsize=1)
+        self._error: BaseException | None = None  # of a load into memory
+        self._disk_error: BaseException | None = None
         self._void = False
         self._disk: Any = None
-        self._thread: threading.Thread | None = None
+        self._threads: list[threading.Thread] = []
         self._finished = False
 
     def bulk_load(self, input: Any = None, format: Any = None, **kwargs: Any) -> None:  # noqa: A002
-        self._store.bulk_load(input, format, **kwargs)
         if self._void or not isinstance(input, (bytes, str)) or "path" in kwargs:
+            self.settle()
             self._void = True
+            self._store.bulk_load(input, format, **kwargs)
             return
-        if self._thread is None:
-            self._thread = threading.Thread(target=self._load, daemon=True)
-            self._thread.start()
-        if self._error is None:
-            # the in-memory store has just parsed the same text (strictly, unless told otherwise)
-            self._queue.put((input, dict(kwargs, format=format, lenient=True)))
+        if not self._threads:
+            self._threads = [
+                threading.Thread(target=self._load_memory, daemon=True),
+                threading.Thread(target=self._load_disk, daemon=True),
+            ]
+            for thread in self._threads:
+                thread.start()
+        if self._error is not None:  # an earlier chunk did not load: stop here
+            self.settle()
+        self._to_memory.put((input, dict(kwargs, format=format)))
 
     def __getattr__(self, name: str) -> Any:
+        self.settle()
         self._void = True
         return getattr(self._store, name)
 
     def __len__(self) -> int:
+        self.settle()
         return len(self._store)
 
-    def _load(self) -> None:
+    def settle(self) -> None:
+        """Wait until the in-memory store holds every chunk given so far; raise a load's error."""
+        self._to_memory.join()
+        if self._error is not None:
+            raise self._error
+
+    def _load_memory(self) -> None:
+        while (item := self._to_memory.get()) is not None:
+            try:
+                if self._error is None:
+                    self._store.bulk_load(item[0], **item[1])
+                    if not self._void:
+                        # parsed just now (strictly, unless told otherwise): no need to check again
+                        self._to_disk.put((item[0], dict(item[1], lenient=True)))
+            except BaseException as exc:  # raised by settle and finish
+                self._error = exc
+            finally:
+                self._to_memory.task_done()
+        self._to_memory.task_done()
+
+    def _load_disk(self) -> None:
         import pyoxigraph as ox
 
         try:
             self._disk = ox.Store(str(self._path))
         except BaseException as exc:  # reported by finish
-            self._error = exc
-        while (item := self._queue.get()) is not None:
-            if self._error is None:
+            self._disk_error = exc
+        while (item := self._to_disk.get()) is not None:
+            if self._disk_error is None:
                 try:
                     self._disk.bulk_load(item[0], **item[1])
                 except BaseException as exc:  # reported by finish
-                    self._error = exc
+                    self._disk_error = exc
 
     def finish(self, check: bool = True) -> Any:
-        """Wait for the disk loads; return the store on disk, or None if it must be copied.
+        """Wait for every load; return the store on disk, or None if it must be copied.
 
-        With ``check``, an error of a disk load is raised here.
+        With ``check``, an error of a load is raised here.
         """
         if self._finished:
             return None
         self._finished = True
-        if self._thread is not None:
-            self._queue.put(None)
-            self._thread.join()
+        if self._threads:
+            self._to_memory.put(None)
+            self._threads[0].join()
+            self._to_disk.put(None)
+            self._threads[1].join()
         disk, self._disk = self._disk, None
-        if self._void or self._error is not None or disk is None:
+        error = self._error or (None if self._void else self._disk_error)
+        if self._void or error is not None or disk is None:
             del disk
             shutil.rmtree(self._path, ignore_errors=True)
-            if check and self._error is not None and not self._void:
-                raise self._error
+            if check and error is not None:
+                raise error
             return None
         return disk
 
