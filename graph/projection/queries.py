@@ -7,11 +7,12 @@ the projection must not depend on it.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from graph.store.base import Store
 
-__all__ = ["sorted_select", "label_key"]
+__all__ = ["sorted_select", "label_key", "AskedTwice"]
 
 
 CG = "https://w3id.org/careergraph/ontology#"
@@ -248,6 +249,54 @@ def sorted_select(store: Store, query: str) -> list[dict[str, Any]]:
 
 #: what a row lacking a variable holds there, in :func:`sorted_select`
 _UNBOUND: Any = object()
+
+
+class AskedTwice(Store):
+    """A store that keeps its answer to each of ``queries`` for the second asking, then drops it.
+
+    The projection and the similarity model both read the skill ratings and
+    the role labels (on an import, 80,000 and 30,000 rows); this saves running
+    and reading them twice, and holds the rows no longer than needed.
+
+    Examples
+    --------
+    >>> class Counting(Store):
+    ...     runs = 0
+    ...     def select(self, query, timeout=None):
+    ...         self.runs += 1
+    ...         return [{"n": self.runs}]
+    >>> inner = Counting()
+    >>> store = AskedTwice(inner, ["Q"])
+    >>> [store.select("Q"), store.select("Q"), store.select("Q")]
+    [[{'n': 1}], [{'n': 1}], [{'n': 2}]]
+    """
+
+    def __init__(self, store: Store, queries: Iterable[str]) -> None:
+        self._store = store
+        self.fingerprint = store.fingerprint
+        self._twice = set(queries)
+        self._kept: dict[str, list[dict[str, Any]]] = {}
+
+    def select(self, query: str, timeout: float | None = None) -> list[dict[str, Any]]:
+        kept = self._kept.pop(query, None)
+        if kept is not None:
+            return kept
+        rows = self._store.select(query, timeout)
+        if query in self._twice:
+            self._twice.discard(query)
+            self._kept[query] = rows
+        return rows
+
+    def ask(self, query: str, timeout: float | None = None) -> bool:
+        return self._store.ask(query, timeout)
+
+    def construct(self, query: str, timeout: float | None = None) -> bytes:
+        return self._store.construct(query, timeout)
+
+    def query_raw(
+        self, query: str, result_format: str, timeout: float | None = None
+    ) -> tuple[bytes, str]:
+        return self._store.query_raw(query, result_format, timeout)
 
 
 def label_key(text: str) -> str:

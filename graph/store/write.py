@@ -55,10 +55,13 @@ def write_graph(
 
     The store ``fill`` gets is held in memory: loading, counting, the Turtle
     dump and the queries behind the projection run several times faster there
-    than on disk (a million triples fit in a few hundred MB). The embedded
-    store on disk is then bulk-loaded from it in chunks, which keeps the bulk
-    loader's memory small; it is done after ``after`` rather than beside it,
-    so their peaks of memory do not add up.
+    than on disk (a million triples fit in a few hundred MB). What ``fill``
+    bulk-loads as text (the importers load chunks of N-Triples) is loaded in
+    threads, into memory and then into the embedded store on disk, while
+    ``fill`` goes on; the store on disk is closed before ``after`` runs, so
+    their peaks of memory do not add up. A ``fill`` that writes otherwise gets
+    the store on disk copied from memory after ``after``. The Turtle dump runs
+    in a thread beside ``after``.
 
     Parameters
     ----------
