@@ -105,6 +105,135 @@ def test_a_store_copied_in_chunks_is_compacted(tmp_path):
     assert len(chunks) <= len(whole) + 3
     copy = ox.Store.read_only(str(tmp_path / "chunks"))
     assert sorted(map(str, copy)) == sorted(map(str, source))
+def _nt(first: int, last: int) -> bytes:
+    return "".join(f'<{EX}s{n}> <{EX}p> "line {n}" .\n' for n in range(first, last)).encode()
+
+
+def bulk_fill(store) -> None:
+    for first in (0, 100, 200):  # several chunks, as the importers load them
+        store.bulk_load(_nt(first, first + 100), format=ox.RdfFormat.N_TRIPLES)
+
+
+def test_bulk_loads_reach_the_store_on_disk_without_a_copy(tmp_path, monkeypatch):
+    def no_copy(*_args) -> None:
+        raise AssertionError("the store on disk should have been loaded beside the fill")
+
+    monkeypatch.setattr("graph.store.write._copy_store", no_copy)
+    manifest = write_graph(tmp_path, bulk_fill)
+    disk = ox.Store.read_only(str(tmp_path / manifest.store))
+    expected = ox.Store()
+    bulk_fill(expected)
+    stamp = f"<{GRAPH_IRI}>"
+    assert sorted(str(q) for q in disk if str(q.subject) != stamp) == sorted(map(str, expected))
+    assert len([q for q in disk if str(q.subject) == stamp]) == 2  # build id and date
+
+
+def test_the_store_loaded_beside_the_fill_is_compacted_after_its_last_load(tmp_path, monkeypatch):
+    # every chunk's load leaves table files of its own (17 on the O*NET import), and each
+    # lookup of a query searches them all; RocksDB's own compaction tidies small stores like
+    # this one anyway, so what is checked is the call, after the last load, on the disk store
+    real = ox.Store
+    calls: list[str] = []
+
+    class Spy:
+        def __init__(self, path=None):
+            self._store = real() if path is None else real(path)
+            self._disk = path is not None
+
+        def bulk_load(self, *args, **kwargs):
+            if self._disk:
+                calls.append("load")
+            return self._store.bulk_load(*args, **kwargs)
+
+        def optimize(self):
+            if self._disk:
+                calls.append("optimize")
+            return self._store.optimize()
+
+        def __getattr__(self, name):
+            return getattr(self._store, name)
+
+        def __len__(self):
+            return len(self._store)
+
+        def __iter__(self):
+            return iter(self._store)
+
+    monkeypatch.setattr(ox, "Store", Spy)
+    write_graph(tmp_path, bulk_fill)
+    assert calls == ["load"] * 3 + ["optimize"]
+
+
+def test_other_writes_fall_back_to_copying_the_store(tmp_path):
+    def mixed_fill(store) -> None:
+        bulk_fill(store)
+        fill_two(store)  # store.add: the disk copy of the bulk loads alone would lack these
+
+    manifest = write_graph(tmp_path, mixed_fill)
+    disk = ox.Store.read_only(str(tmp_path / manifest.store))
+    assert len(disk) == 300 + 2 + 2
+
+
+def test_a_failing_disk_load_leaves_the_previous_graph(tmp_path, monkeypatch):
+    first = write_graph(tmp_path, fill_two)
+    listing = sorted(p.name for p in tmp_path.iterdir())
+    real = ox.Store
+
+    class BrokenDisk:
+        """An in-memory store as it is; the store on disk fails on its first load."""
+
+        def __init__(self, path=None):
+            self._store = real() if path is None else real(path)
+            self._disk = path is not None
+
+        def bulk_load(self, *args, **kwargs):
+            if self._disk:
+                raise OSError("disk on fire")
+            return self._store.bulk_load(*args, **kwargs)
+
+        def __getattr__(self, name):
+            return getattr(self._store, name)
+
+        def __len__(self):
+            return len(self._store)
+
+    def no_copy(*_args) -> None:
+        raise AssertionError("the failed disk load should be reported, not copied over")
+
+    monkeypatch.setattr(ox, "Store", BrokenDisk)
+    monkeypatch.setattr("graph.store.write._copy_store", no_copy)
+    with pytest.raises(OSError, match="disk on fire"):
+        write_graph(tmp_path, bulk_fill)
+    assert sorted(p.name for p in tmp_path.iterdir()) == listing
+    assert read_manifest(tmp_path).build_id == first.build_id
+
+
+@pytest.mark.parametrize("bad_chunk", [0, 2])
+def test_text_that_does_not_parse_stops_the_build(tmp_path, bad_chunk):
+    # the chunks load in a thread while fill goes on: a bad one is reported all the same
+    first = write_graph(tmp_path, fill_two)
+    listing = sorted(p.name for p in tmp_path.iterdir())
+
+    def bad_fill(store) -> None:
+        for n in range(3):
+            text = b"<not n-triples" if n == bad_chunk else _nt(100 * n, 100 * n + 100)
+            store.bulk_load(text, format=ox.RdfFormat.N_TRIPLES)
+
+    with pytest.raises(SyntaxError):
+        write_graph(tmp_path, bad_fill)
+    assert sorted(p.name for p in tmp_path.iterdir()) == listing
+    assert read_manifest(tmp_path).build_id == first.build_id
+
+
+def test_a_failing_turtle_dump_leaves_the_previous_graph(tmp_path, monkeypatch):
+    # the dump runs beside the projection, in a thread: its error must still stop the build
+    first = write_graph(tmp_path, bulk_fill)
+    listing = sorted(p.name for p in tmp_path.iterdir())
+    monkeypatch.setattr("graph.store.write.PREFIXES", {"bad prefix": "not an IRI"})
+    with pytest.raises(ValueError, match="Invalid prefix"):
+        write_graph(tmp_path, bulk_fill, after=lambda local: None)
+    assert sorted(p.name for p in tmp_path.iterdir()) == listing
+    assert read_manifest(tmp_path).build_id == first.build_id
 
 
 def test_a_new_build_replaces_the_old_store(tmp_path):

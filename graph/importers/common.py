@@ -210,7 +210,7 @@ class Quads:
     <https://example.org/r> <http://www.w3.org/2000/01/rdf-schema#label> "Role \"A\"" .
     """
 
-    def __init__(self, store: Any = None, batch: int = 200_000) -> None:
+    def __init__(self, store: Any = None, batch: int = 100_000) -> None:
         import pyoxigraph as ox
 
         self._ox = ox
@@ -317,8 +317,12 @@ class Quads:
         """Load the buffered triples into a pyoxigraph store and empty the buffer."""
         n = len(self.lines)
         if n:
+            # every IRI was checked when made and every literal escaped: no need to parse strictly
             store.bulk_load(
-                self._data(), format=self._ox.RdfFormat.N_TRIPLES, to_graph=self._ox.DefaultGraph()
+                self._data(),
+                format=self._ox.RdfFormat.N_TRIPLES,
+                to_graph=self._ox.DefaultGraph(),
+                lenient=True,
             )
         self.written += n
         self.lines = []

@@ -359,10 +359,12 @@ def import_esco(
     progress = progress or Progress()
     report = ImportReport(dataset="esco")
     with open_source(src_dir, "occupations_en.csv", ESCO_RELEASE, list(FILES), ESCO_HINT) as src:
-        data = read_esco(src, progress)
+        # handed to fill, which drops it: the projection built next needs the memory
+        pending = [read_esco(src, progress)]
     emitted: dict[str, int] = {}
 
     def fill(store: Any) -> None:
+        data = pending.pop()
         if include_guides:
             progress.start("Loading the ontology and the guides", 1)
             _g, _labels_map, guide_warnings = guide_fill(store)

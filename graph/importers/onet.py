@@ -436,6 +436,9 @@ def import_onet(
     with open_source(src_dir, "Occupation Data.txt", ONET_RELEASE, names) as src:
         data = read_onet(src, progress, include_related=include_related)
     report.warnings.extend(data.warnings)
+    # handed to fill, which drops it: the projection built next needs the memory
+    pending = [data]
+    del data
     wage_table: dict[str, Wages] | None = None
     if wages is not None:
         wage_table, table = read_oews(Path(wages))
@@ -445,6 +448,7 @@ def import_onet(
     emitted: dict[str, int] = {}
 
     def fill(store: Any) -> None:
+        data = pending.pop()
         guide_roles: dict[str, str] = {}
         if include_guides:
             progress.start("Loading the ontology and the guides", 1)

@@ -81,6 +81,7 @@ from graph.projection.queries import (
     TECH_FLAGS_Q,
     WAGE_LINE_Q,
     ZONE_Q,
+    AskedTwice,
     label_key,
     sorted_select,
 )
@@ -145,6 +146,8 @@ def build_projection(store: Store) -> nx.DiGraph:  # noqa: C901
     >>> P.number_of_nodes() > 10 and P.number_of_edges() > 10
     True
     """
+    # the similarity model reads the ratings and labels again
+    store = AskedTwice(store, (SKILLS_Q, LABELS_Q))
     P = nx.DiGraph()
     P.graph["version"] = PROJECTION_VERSION
     P.graph["fingerprint"] = store.fingerprint

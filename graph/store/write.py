@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import json
 import os
+import queue
 import shutil
+import threading
 import time
 import uuid
 from collections.abc import Callable
@@ -53,10 +55,13 @@ def write_graph(
 
     The store ``fill`` gets is held in memory: loading, counting, the Turtle
     dump and the queries behind the projection run several times faster there
-    than on disk (a million triples fit in a few hundred MB). The embedded
-    store on disk is then bulk-loaded from it in chunks, which keeps the bulk
-    loader's memory small; it is done after ``after`` rather than beside it,
-    so their peaks of memory do not add up.
+    than on disk (a million triples fit in a few hundred MB). What ``fill``
+    bulk-loads as text (the importers load chunks of N-Triples) is loaded in
+    threads, into memory and then into the embedded store on disk, while
+    ``fill`` goes on; the store on disk is closed before ``after`` runs, so
+    their peaks of memory do not add up. A ``fill`` that writes otherwise gets
+    the store on disk copied from memory after ``after``. The Turtle dump runs
+    in a thread beside ``after``.
 
     Parameters
     ----------
@@ -94,9 +99,14 @@ def _write_graph(
     tmp_manifest = out_dir / f".tmp-manifest-{build_id}.json"
     final_store = out_dir / store_name
     committed = False
+    tee: _Tee | None = None
+    turtle: _Background | None = None
     try:
         store = ox.Store()
-        fill(store)
+        # what fill bulk-loads goes to the disk store as well, in threads beside fill
+        tee = _Tee(store, tmp_store)
+        fill(tee)
+        tee.settle()
         manifest = Manifest(
             build_id=build_id,
             store=store_name,
@@ -108,23 +118,42 @@ def _write_graph(
             warnings=list(warnings or []),
         )
         _stamp(store, manifest)
-        store.dump(
-            str(tmp_ttl), ox.RdfFormat.TURTLE, from_graph=ox.DefaultGraph(), prefixes=PREFIXES
+        # the Turtle dump releases the GIL: it runs beside the projection's Python work
+        turtle = _Background(
+            store.dump,
+            str(tmp_ttl),
+            ox.RdfFormat.TURTLE,
+            from_graph=ox.DefaultGraph(),
+            prefixes=PREFIXES,
         )
+        copied = tee.finish()
+        if copied is not None:
+            _stamp(copied, manifest)
+            copied.flush()
+            # each chunk's load left table files of its own; one per index makes lookups cheap
+            copied.optimize()
+            del copied  # closes it: its memory is not held while ``after`` runs
+            _give_back_memory()
         tmp_manifest.write_text(json.dumps(manifest.to_dict(), indent=2), encoding="utf-8")
         if after is not None:
             # the new graph through the reader every command uses, over the same triples
             local = LocalStore(out_dir, manifest=manifest, raw=store)
             after(local)
             local.close()
-        # last: memory the bulk loader leaves behind would raise the peak of ``after``
-        _copy_store(store, tmp_store)
+        if not tmp_store.exists():
+            # last: memory the bulk loader leaves behind would raise the peak of ``after``
+            _copy_store(store, tmp_store)
+        turtle.result()
         del store
         os.replace(tmp_store, final_store)
         os.replace(tmp_ttl, out_dir / "graph.ttl")
         os.replace(tmp_manifest, out_dir / MANIFEST)
         committed = True
     finally:
+        if tee is not None:
+            tee.finish(check=False)  # a failure before the disk loads ended: stop them first
+        if turtle is not None:
+            turtle.wait()
         for tmp in (tmp_store, tmp_ttl, tmp_manifest):
             if tmp.is_dir():
                 shutil.rmtree(tmp, ignore_errors=True)
@@ -135,6 +164,155 @@ def _write_graph(
             (out_dir / f"projection-{build_id}.cgproj").unlink(missing_ok=True)
     _remove_stale(out_dir, manifest)
     return manifest
+
+
+class _Background:
+    """``function(*args, **kwargs)`` in a thread; :meth:`result` waits and raises its error."""
+
+    def __init__(self, function: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
+        self._error: BaseException | None = None
+
+        def run() -> None:
+            try:
+                function(*args, **kwargs)
+            except BaseException as exc:  # raised by result()
+                self._error = exc
+
+        self._thread = threading.Thread(target=run, daemon=True)
+        self._thread.start()
+
+    def wait(self) -> None:
+        self._thread.join()
+
+    def result(self) -> None:
+        self.wait()
+        if self._error is not None:
+            raise self._error
+
+
+class _Tee:
+    """The store ``fill`` gets: bulk loads go to the in-memory store and then to disk, in threads.
+
+    The in-memory store answers the projection's queries; the store on disk
+    is what the folder keeps. Each chunk of N-Triples text is loaded into the
+    memory store by one thread and then into the disk store by another, while
+    ``fill`` makes the next chunk (the bulk loader releases the GIL); that
+    also saves dumping and re-parsing a million quads afterwards. Chunks wait
+    in short queues, so the text held at once stays a few chunks. Any other
+    use of the store (``add``, ``extend``, a query, a stream to load) waits
+    for the loads so far and makes the disk copy void: the store is then
+    copied from memory afterwards, as before.
+    """
+
+    def __init__(self, store: Any, path: Path) -> None:
+        self._store = store
+        self._path = path
+        self._to_memory: queue.Queue[tuple[Any, dict[str, Any]] | None] = queue.Queue(maxsize=1)
+        self._to_disk: queue.Queue[tuple[Any, dict[str, Any]] | None] = queue.Queue(maxsize=1)
+        self._error: BaseException | None = None  # of a load into memory
+        self._disk_error: BaseException | None = None
+        self._void = False
+        self._disk: Any = None
+        self._threads: list[threading.Thread] = []
+        self._finished = False
+
+    def bulk_load(self, input: Any = None, format: Any = None, **kwargs: Any) -> None:  # noqa: A002
+        if self._void or not isinstance(input, (bytes, str)) or "path" in kwargs:
+            self.settle()
+            self._void = True
+            self._store.bulk_load(input, format, **kwargs)
+            return
+        if not self._threads:
+            self._threads = [
+                threading.Thread(target=self._load_memory, daemon=True),
+                threading.Thread(target=self._load_disk, daemon=True),
+            ]
+            for thread in self._threads:
+                thread.start()
+        if self._error is not None:  # an earlier chunk did not load: stop here
+            self.settle()
+        self._to_memory.put((input, dict(kwargs, format=format)))
+
+    def __getattr__(self, name: str) -> Any:
+        self.settle()
+        self._void = True
+        return getattr(self._store, name)
+
+    def __len__(self) -> int:
+        self.settle()
+        return len(self._store)
+
+    def settle(self) -> None:
+        """Wait until the in-memory store holds every chunk given so far; raise a load's error."""
+        self._to_memory.join()
+        if self._error is not None:
+            raise self._error
+
+    def _load_memory(self) -> None:
+        while (item := self._to_memory.get()) is not None:
+            try:
+                if self._error is None:
+                    self._store.bulk_load(item[0], **item[1])
+                    if not self._void:
+                        # parsed just now (strictly, unless told otherwise): no need to check again
+                        self._to_disk.put((item[0], dict(item[1], lenient=True)))
+            except BaseException as exc:  # raised by settle and finish
+                self._error = exc
+            finally:
+                self._to_memory.task_done()
+        self._to_memory.task_done()
+
+    def _load_disk(self) -> None:
+        import pyoxigraph as ox
+
+        try:
+            self._disk = ox.Store(str(self._path))
+        except BaseException as exc:  # reported by finish
+            self._disk_error = exc
+        while (item := self._to_disk.get()) is not None:
+            if self._disk_error is None:
+                try:
+                    self._disk.bulk_load(item[0], **item[1])
+                except BaseException as exc:  # reported by finish
+                    self._disk_error = exc
+
+    def finish(self, check: bool = True) -> Any:
+        """Wait for every load; return the store on disk, or None if it must be copied.
+
+        With ``check``, an error of a load is raised here.
+        """
+        if self._finished:
+            return None
+        self._finished = True
+        if self._threads:
+            self._to_memory.put(None)
+            self._threads[0].join()
+            self._to_disk.put(None)
+            self._threads[1].join()
+        disk, self._disk = self._disk, None
+        error = self._error or (None if self._void else self._disk_error)
+        if self._void or error is not None or disk is None:
+            del disk
+            shutil.rmtree(self._path, ignore_errors=True)
+            if check and error is not None:
+                raise error
+            return None
+        return disk
+
+
+def _give_back_memory() -> None:
+    """Return the memory freed by the bulk loader's threads to the system (glibc only).
+
+    Without it the freed memory stays in the threads' malloc arenas, and the
+    projection built next would start from a peak of memory a few hundred MB
+    higher.
+    """
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: nothing to do
+        pass
 
 
 COPY_CHUNK = 32 * 2**20
