@@ -105,6 +105,8 @@ def test_a_store_copied_in_chunks_is_compacted(tmp_path):
     assert len(chunks) <= len(whole) + 3
     copy = ox.Store.read_only(str(tmp_path / "chunks"))
     assert sorted(map(str, copy)) == sorted(map(str, source))
+
+
 def _nt(first: int, last: int) -> bytes:
     return "".join(f'<{EX}s{n}> <{EX}p> "line {n}" .\n' for n in range(first, last)).encode()
 
