@@ -156,14 +156,17 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         if isinstance(item, pytest.DoctestItem):
             _after_the_build(item)
 
-    # The longest tests first: the import of the whole O*NET release, then the Virtuoso tests
-    # (the real-data one first). Under xdist (--dist loadgroup, pyproject.toml) the Virtuoso
-    # tests are one unit of work, handed out first as the largest, to one worker; the import
-    # is the first single test, so the other worker starts with it.
+    # Under xdist (pyproject.toml: --dist loadgroup --no-loadscope-reorder) the units of work
+    # go out in this order, one at a time to whichever worker is nearly idle: the import of
+    # the whole O*NET release (the longest test) to the first worker, the Virtuoso tests (one
+    # unit, the real-data one first) to the other, then each browser module (one unit: one
+    # Chromium and one server), then the rest test by test.
     def rank(item: pytest.Item) -> int:
         if item.get_closest_marker("realdata") is not None:
             return 0
-        return 1 if item.get_closest_marker("virtuoso") is not None else 2
+        if item.get_closest_marker("virtuoso") is not None:
+            return 1
+        return 2 if item.get_closest_marker("browser") is not None else 3
 
     items.sort(key=rank)
 

@@ -32,6 +32,7 @@ ARGS = [
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.server,
+    pytest.mark.xdist_group("planner-browser"),  # one worker: one Chromium, one server
     pytest.mark.skipif(
         not CHROMIUM.exists(),
         reason="needs Debian's chromium at /usr/bin/chromium "
@@ -40,7 +41,6 @@ pytestmark = [
 ]
 pytest.importorskip("playwright.sync_api", reason="needs Playwright for Python")
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures" / "viz"
 HOSTILE_ROLE = "Markup Tester <img src=x onerror=alert(1)>"
 TPM = "Technical Program Manager (Infrastructure & Delivery)"
 DIRECTOR = "Director of Technical Program Management"
@@ -48,13 +48,11 @@ ANSWERED = "body[data-plan=ready]"
 
 
 @pytest.fixture(scope="module")
-def hostile_store(tmp_path_factory) -> Any:
-    from graph.build.pipeline import build_graph
+def hostile_store(hostile_dir) -> Any:
+    """The shipped guides plus the hostile guide (conftest.py: built once per run)."""
     from graph.store.local import LocalStore
 
-    out = tmp_path_factory.mktemp("planner-graph")
-    build_graph(out, [FIXTURES / "hostile-guide.txt"])
-    return LocalStore(out)
+    return LocalStore(hostile_dir)
 
 
 @pytest.fixture(scope="module")
