@@ -156,11 +156,11 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         if isinstance(item, pytest.DoctestItem):
             _after_the_build(item)
 
-    # Under xdist (pyproject.toml: --dist loadgroup --no-loadscope-reorder) the units of work
-    # go out in this order, one at a time to whichever worker is nearly idle: the import of
-    # the whole O*NET release (the longest test) to the first worker, the Virtuoso tests (one
-    # unit, the real-data one first) to the other, then each browser module (one unit: one
-    # Chromium and one server), then the rest test by test.
+    # Under xdist (pyproject.toml: --dist loadfile --no-loadscope-reorder) each test file is
+    # one unit of work, handed out in the order its first test comes here, one at a time to
+    # whichever worker is nearly idle: the file holding the import of the whole O*NET release
+    # (the longest test, run first) to one worker, the Virtuoso tests (the real-data one
+    # first; they take turns on one server) to the other, then the browser tests, the rest.
     def rank(item: pytest.Item) -> int:
         if item.get_closest_marker("realdata") is not None:
             return 0

@@ -28,9 +28,7 @@ from graph.projection import queries
 from graph.store.push import push
 from graph.store.remote import DEFAULT_NAMED_GRAPH, RemoteStore
 
-# one xdist worker runs them all, in turn (pyproject.toml: --dist loadgroup), while the other
-# runs the rest of the suite, the import of the whole O*NET release first
-pytestmark = [pytest.mark.usefixtures("clean_endpoint_env"), pytest.mark.xdist_group("virtuoso")]
+pytestmark = pytest.mark.usefixtures("clean_endpoint_env")
 
 
 # ---------------------------------------------------------------------------

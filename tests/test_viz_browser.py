@@ -30,7 +30,7 @@ ARGS = [
 
 # without Chromium or Playwright these skip (conftest.py), or fail under
 # CAREERGRAPH_REQUIRE_SERVICES=1
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("viz-browser")]  # one Chromium
+pytestmark = pytest.mark.browser
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "viz"
 IMG = "<img src=x onerror=alert(1)>"

@@ -32,7 +32,6 @@ ARGS = [
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.server,
-    pytest.mark.xdist_group("planner-browser"),  # one worker: one Chromium, one server
     pytest.mark.skipif(
         not CHROMIUM.exists(),
         reason="needs Debian's chromium at /usr/bin/chromium "
