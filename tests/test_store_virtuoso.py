@@ -87,8 +87,9 @@ def onet_graph() -> Path:
     """The real O*NET with wages, cut to the occupations above and those related to them.
 
     About 70 occupations (and the built-in guides) in 120,000 triples, three batches of a
-    push: real text, ratings, technologies, wages and moves, without the minute it takes to
-    push the million triples of the whole release.
+    push: real text, ratings, technologies, wages and moves, without pushing the million
+    triples of the whole release (half a minute on an idle machine, well over a minute on a
+    busy one).
     """
     require("realdata")
     titles = {title for args in ONET_ROLES for title in args[1:]}
