@@ -156,13 +156,17 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         if isinstance(item, pytest.DoctestItem):
             _after_the_build(item)
 
-    # The longest chain first: the real O*NET import, the Virtuoso test that pushes it, then
-    # the other Virtuoso tests. Under xdist they all land in the first worker's first batch,
-    # so that worker runs them in turn while the other runs the rest of the suite.
+    # Under xdist (pyproject.toml: --dist loadfile --no-loadscope-reorder) each test file is
+    # one unit of work, handed out in the order its first test comes here, one at a time to
+    # whichever worker is nearly idle: the file holding the import of the whole O*NET release
+    # (the longest test, run first) to one worker, the Virtuoso tests (the real-data one
+    # first; they take turns on one server) to the other, then the browser tests, the rest.
     def rank(item: pytest.Item) -> int:
         if item.get_closest_marker("realdata") is not None:
             return 0
-        return 1 if item.get_closest_marker("virtuoso") is not None else 2
+        if item.get_closest_marker("virtuoso") is not None:
+            return 1
+        return 2 if item.get_closest_marker("browser") is not None else 3
 
     items.sort(key=rank)
 
@@ -240,24 +244,30 @@ def hostile_dir() -> Path:
     return made_once("hostile-graph", build)
 
 
+def import_onet(src: Path, out: Path) -> dict:
+    """Import the O*NET files in ``src`` (with the OEWS wages) by the CLI; the JSON report."""
+    from click.testing import CliRunner
+
+    from graph.cli import cli
+
+    wages = sorted((SHARED_DATA / "oews").glob("oews_national*.csv"))
+    result = CliRunner().invoke(
+        cli,
+        ["import", "onet", str(src), "--out", str(out), "--format", "json",
+         *(["--wages", str(wages[0])] if wages else [])],
+    )  # fmt: skip
+    assert result.exit_code == 0, f"the O*NET import failed: {result.output}"
+    return json.loads(result.stdout)
+
+
 @pytest.fixture(scope="session")
 def onet_real() -> tuple[Path, dict]:
     """The real O*NET 29.3 with OEWS wages, imported once by the CLI: (folder, JSON report)."""
     require("realdata")
 
     def run(out: Path) -> None:
-        from click.testing import CliRunner
-
-        from graph.cli import cli
-
-        wages = sorted((SHARED_DATA / "oews").glob("oews_national*.csv"))
-        result = CliRunner().invoke(
-            cli,
-            ["import", "onet", str(SHARED_DATA / "onet" / "tsv_from_xlsx"), "--out", str(out),
-             "--format", "json", *(["--wages", str(wages[0])] if wages else [])],
-        )  # fmt: skip
-        assert result.exit_code == 0, f"the O*NET import failed: {result.output}"
-        (out.parent / "onet-real.json").write_text(result.stdout)
+        report = import_onet(SHARED_DATA / "onet" / "tsv_from_xlsx", out)
+        (out.parent / "onet-real.json").write_text(json.dumps(report))
 
     out = made_once("onet-real", run)
     return out, json.loads((out.parent / "onet-real.json").read_text())

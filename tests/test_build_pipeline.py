@@ -213,7 +213,8 @@ def test_shapes_catch_a_bad_salary_band_and_a_broken_transition():
 
 
 def test_a_user_guide_joins_the_existing_roles(tmp_path):
-    report = build_graph(tmp_path / "g", [FIXTURES / "build"])
+    # no SHACL check: test_cli.py builds the same guides with it, and prints "conforms"
+    report = build_graph(tmp_path / "g", [FIXTURES / "build"], validate=False)
     assert "site-reliability-engineer.txt" in report.guides
     assert report.counts["roles"] > 15
     assert "Kubernetes operations" in report.new_skills

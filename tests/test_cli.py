@@ -263,12 +263,9 @@ def test_markup_in_guide_text_prints_literally(runner, tmp_path):
     text = text.replace("Linux and networking troubleshooting", "[bold red]Linux[/] <b>kernels</b>")
     (tmp_path / "sre.txt").write_text(text)
     out = tmp_path / "g"
-    assert (
-        runner.invoke(
-            cli, ["build", "--out", str(out), "--guides", str(tmp_path / "sre.txt")]
-        ).exit_code
-        == 0
-    )
+    # no SHACL check: the markup printed back is under test
+    build = ["build", "--out", str(out), "--guides", str(tmp_path / "sre.txt"), "--no-validate"]
+    assert runner.invoke(cli, build).exit_code == 0
     result = runner.invoke(cli, ["show", "Site Reliability Engineer", "--graph", str(out)])
     assert "[bold red]Linux[/] <b>kernels</b>" in result.stdout
 

@@ -73,7 +73,7 @@ def test_the_store_on_disk_holds_every_quad_in_chunks(tmp_path):
     def fill_many(store) -> None:
         store.extend(
             ox.Quad(ox.NamedNode(f"{EX}s{n}"), ox.NamedNode(f"{EX}p"), ox.Literal(f"line {n}\n"))
-            for n in range(5000)
+            for n in range(400)
         )
         named = ox.NamedNode(f"{EX}g")
         store.add(ox.Quad(ox.NamedNode(f"{EX}s"), ox.NamedNode(f"{EX}p"), ox.Literal("x"), named))

@@ -40,7 +40,6 @@ pytestmark = [
 ]
 pytest.importorskip("playwright.sync_api", reason="needs Playwright for Python")
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures" / "viz"
 HOSTILE_ROLE = "Markup Tester <img src=x onerror=alert(1)>"
 TPM = "Technical Program Manager (Infrastructure & Delivery)"
 DIRECTOR = "Director of Technical Program Management"
@@ -48,13 +47,11 @@ ANSWERED = "body[data-plan=ready]"
 
 
 @pytest.fixture(scope="module")
-def hostile_store(tmp_path_factory) -> Any:
-    from graph.build.pipeline import build_graph
+def hostile_store(hostile_dir) -> Any:
+    """The shipped guides plus the hostile guide (conftest.py: built once per run)."""
     from graph.store.local import LocalStore
 
-    out = tmp_path_factory.mktemp("planner-graph")
-    build_graph(out, [FIXTURES / "hostile-guide.txt"])
-    return LocalStore(out)
+    return LocalStore(hostile_dir)
 
 
 @pytest.fixture(scope="module")
