@@ -16,7 +16,7 @@ from conftest import REPO
 
 from graph.projection import cache
 from graph.projection.cache import dumps_projection, load_projection, loads_projection
-from graph.projection.cachewrite import _HEAD, _MAGIC
+from graph.projection.cachewrite import _HEAD, _MAGIC, _TECH_COUNTS
 from graph.projection.network import PROJECTION_VERSION, build_projection
 from graph.store.folder import PROJECTION_SUFFIX
 from graph.store.local import LocalStore
@@ -136,6 +136,10 @@ def _forge(data: bytes, change) -> bytes:
             1, index["graph"]["label_index"][1] - 1
         ),
         lambda index: index["graph"]["skills"].__setitem__(0, 3),
+        # another text read as the technology counts
+        lambda index: index["graph"].__setitem__(
+            "technology_counts", [*index["columns"]["skills"][:2], _TECH_COUNTS]
+        ),
     ],
 )
 def test_crafted_index_is_an_error_not_a_crash(store: LocalStore, change) -> None:
@@ -284,3 +288,22 @@ def test_a_model_read_back_can_be_copied(store: LocalStore) -> None:
     for again in (copy.deepcopy(model), pickle.loads(pickle.dumps(model))):
         assert again.neighbours.tobytes() == model.neighbours.tobytes()
         assert list(again.scores[3]) == list(model.scores[3])
+
+
+@pytest.mark.parametrize(
+    "table",
+    [
+        # as build_projection makes it: written as arrays of numbers
+        {"listing": 3, "counts": {"t": (2, 3), "u": (1, 0)}},
+        {"listing": 0, "counts": {}},
+        # any other shape is written as it is
+        {"listing": 3, "counts": {"t": (2, -1)}},
+        {"listing": 3, "counts": {"t": [2, 3]}, "more": None},
+        [1, 2],
+    ],
+)
+def test_technology_counts_round_trip(table) -> None:
+    P = nx.DiGraph(technology_counts=table)
+    P.add_node("a", skills={"t": {}})
+    data = dumps_projection(P)
+    assert loads_projection(data).graph["technology_counts"] == table

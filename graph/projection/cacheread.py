@@ -34,6 +34,7 @@ from graph.projection.cachewrite import (
     _SET,
     _SKILL_TABLE,
     _TAGGED,
+    _TECH_COUNTS,
     _TUPLE,
 )
 from graph.projection.lazy import PENDING, LazyDict
@@ -176,6 +177,16 @@ class _Reader:
             for i, further in more.items():
                 skills[iris[int(i)]]["labels"].extend(further)
             return skills
+        if how == _TECH_COUNTS:
+            listing, keys, roles, classes = value
+            if not isinstance(listing, int):
+                raise ValueError("a count that is not a number")
+            techs = map(name, self.numbers(keys))
+            pairs = zip(self.numbers(roles), self.numbers(classes), strict=True)
+            counts = dict(zip(techs, pairs, strict=True))
+            if len(counts) != len(self.numbers(keys)):
+                raise ValueError("a technology counted twice")
+            return {"listing": listing, "counts": counts}
         raise ValueError(f"an unknown kind of text ({how!r})")
 
     def _rating_parts(self, span: Any, value: Any = None) -> tuple[Any, ...]:

@@ -22,12 +22,12 @@ Every function is a plain function of the projection ``P``
 from __future__ import annotations
 
 import weakref
-from collections import Counter
 from collections.abc import Callable, Iterable
-from itertools import chain
 from typing import Any
 
 import networkx as nx
+
+from graph.projection.network import technology_counts
 
 __all__ = [
     "SHOW_SKILLS",
@@ -119,41 +119,33 @@ class _TechShare(dict[str, tuple[float, int, float]]):
     """Technology IRI -> (share of the occupations listing any technology that list it,
     how many do, share that list some technology of its class); (0.0, 0, 0.0) for one no
     occupation lists. Each figure is worked out when first asked (a command asks for a few
-    hundred of O*NET's ~9,000 technologies)."""
+    hundred of O*NET's ~9,000 technologies) from the counts of
+    :func:`graph.projection.network.technology_counts`."""
 
-    def __init__(
-        self, counts: Counter[str], classes: Counter[Any], class_of: dict[str, Any], listing: int
-    ):
+    def __init__(self, counts: dict[str, tuple[int, int]], listing: int):
         super().__init__()
-        self.counts, self.classes, self.class_of = counts, classes, class_of
+        self.counts = counts
         self.n = max(1, listing)
 
     def __missing__(self, tech: str) -> tuple[float, int, float]:
-        count = self.counts.get(tech, 0) if tech in self.class_of else 0
+        count, kind = self.counts.get(tech) or (0, 0)
         if not count:
             return (0.0, 0, 0.0)
-        kind = self.class_of[tech]
-        found = self[tech] = (count / self.n, count, self.classes.get(kind, 0) / self.n)
+        found = self[tech] = (count / self.n, count, kind / self.n)
         return found
 
 
 def _tech_share(P: nx.DiGraph) -> _TechShare:
     """Technology IRI -> (share of the occupations listing any technology that list it,
-    how many do, share that list some technology of its class); see :class:`_TechShare`."""
+    how many do, share that list some technology of its class); see :class:`_TechShare`.
+
+    The counts come with the projection (``P.graph["technology_counts"]``, counted when
+    it was built), so no role's skills are read; a projection without them (made by
+    hand) has them counted here."""
     memo = _memo(P)
     if "tech_share" not in memo:
-        class_of = _technology_classes(P)
-        profiles = [profile for _, profile in P.nodes(data="skills") if profile]
-        # counted a whole profile at a time (a role lists ~80 skills, most of them technology)
-        counts = Counter(chain.from_iterable(profiles))
-        kinds = (set(map(class_of.get, p)) for p in profiles if not class_of.keys().isdisjoint(p))
-        classes: Counter[Any] = Counter()
-        listing = 0
-        for found in kinds:
-            found.discard(None)
-            classes.update(found)
-            listing += 1
-        memo["tech_share"] = _TechShare(counts, classes, class_of, listing)
+        table = P.graph.get("technology_counts") or technology_counts(P)
+        memo["tech_share"] = _TechShare(table["counts"], table["listing"])
     return memo["tech_share"]  # type: ignore[no-any-return]
 
 
