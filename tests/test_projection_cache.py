@@ -17,6 +17,7 @@ from conftest import REPO
 from graph.projection import cache
 from graph.projection.cache import dumps_projection, load_projection, loads_projection
 from graph.projection.cachewrite import _HEAD, _MAGIC, _TECH_COUNTS
+from graph.projection.lazy import PENDING
 from graph.projection.network import PROJECTION_VERSION, build_projection
 from graph.store.folder import PROJECTION_SUFFIX
 from graph.store.local import LocalStore
@@ -188,6 +189,22 @@ def test_reading_lazily_shows_only_made_values(store: LocalStore) -> None:
     assert json.dumps(Q.nodes[role], default=sorted) == json.dumps(P.nodes[role], default=sorted)
     assert Q.graph.get("skills") == P.graph["skills"] and Q.graph.get("absent", 1) == 1
     assert sorted(Q.graph) == sorted(P.graph)
+
+
+def test_skill_ratings_are_made_only_for_the_roles_read(store: LocalStore) -> None:
+    # route search reads a sixth of O*NET's roles: the others' ratings are never made
+    P = build_projection(store)
+    Q = loads_projection(dumps_projection(P))
+    roles = list(P)
+    read = roles[::2]
+    assert len(read) > 10 and len(roles) > len(read)
+    for role in read:
+        assert Q.nodes[role]["skills"] == P.nodes[role]["skills"]
+    made = [r for r in roles if dict.__getitem__(Q._node[r], "skills") is not PENDING]
+    assert made == read
+    # ... and not made as a whole column behind the scenes either
+    assert "skills" not in Q._node[roles[0]]._columns.made
+    assert dict(Q.nodes(data="skills")) == dict(P.nodes(data="skills"))
 
 
 @pytest.mark.parametrize(
