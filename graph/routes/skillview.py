@@ -87,18 +87,6 @@ def skills_by_label(P: nx.DiGraph, label: Callable[[str], str]) -> dict[str, str
     return memo["by_label"]  # type: ignore[no-any-return]
 
 
-def _technology_classes(P: nx.DiGraph) -> dict[str, Any]:
-    """Technology IRI -> its class (None when it has none); memoized."""
-    memo = _memo(P)
-    if "technology_classes" not in memo:
-        memo["technology_classes"] = {
-            s: info.get("class")
-            for s, info in P.graph.get("skills", {}).items()
-            if info.get("type") == "technology"
-        }
-    return memo["technology_classes"]  # type: ignore[no-any-return]
-
-
 def technologies(P: nx.DiGraph) -> frozenset[str]:
     """The IRIs of the skills of type ``technology``; memoized.
 
@@ -111,7 +99,10 @@ def technologies(P: nx.DiGraph) -> frozenset[str]:
     """
     memo = _memo(P)
     if "technologies" not in memo:
-        memo["technologies"] = frozenset(_technology_classes(P))
+        skills = P.graph.get("skills", {})
+        memo["technologies"] = frozenset(
+            s for s, info in skills.items() if info.get("type") == "technology"
+        )
     return memo["technologies"]  # type: ignore[no-any-return]
 
 
