@@ -151,6 +151,27 @@ def test_the_projection_reads_wage_lines_anchors_and_technology_flags(onet_dir):
     assert P.graph["skills"][jira]["class"].endswith("onet-tech/43232201")
 
 
+def test_technologies_are_ranked_from_stored_counts_without_other_roles_skills(onet_dir):
+    from graph.projection.cache import dumps_projection, load_projection, loads_projection
+    from graph.projection.lazy import PENDING
+    from graph.projection.network import technology_counts
+    from graph.routes.skillview import ranked_technology
+    from graph.store.local import LocalStore
+
+    P = loads_projection(dumps_projection(load_projection(LocalStore(onet_dir))))
+    role = "https://w3id.org/careergraph/id/onet/11-3021.00"
+    ranked, listed = ranked_technology(P, role)
+    assert ranked and set(ranked) <= listed
+    # how widely each technology is listed came with the projection: one role's skills made
+    made = [r for r in P if dict.__getitem__(P._node[r], "skills") is not PENDING]
+    assert made == [role]
+    # the same ranking, and the same counts, as counting every role's skills now
+    assert P.graph["technology_counts"] == technology_counts(P)
+    counted = P.copy()
+    del counted.graph["technology_counts"]
+    assert ranked_technology(counted, role) == (ranked, listed)
+
+
 def test_a_shared_wage_line_claims_no_pay_change(capsys):
     from graph.cli.routeviews import gap_view
 

@@ -16,7 +16,8 @@ from conftest import REPO
 
 from graph.projection import cache
 from graph.projection.cache import dumps_projection, load_projection, loads_projection
-from graph.projection.cachewrite import _HEAD, _MAGIC
+from graph.projection.cachewrite import _HEAD, _MAGIC, _TECH_COUNTS
+from graph.projection.lazy import PENDING
 from graph.projection.network import PROJECTION_VERSION, build_projection
 from graph.store.folder import PROJECTION_SUFFIX
 from graph.store.local import LocalStore
@@ -136,6 +137,10 @@ def _forge(data: bytes, change) -> bytes:
             1, index["graph"]["label_index"][1] - 1
         ),
         lambda index: index["graph"]["skills"].__setitem__(0, 3),
+        # another text read as the technology counts
+        lambda index: index["graph"].__setitem__(
+            "technology_counts", [*index["columns"]["skills"][:2], _TECH_COUNTS]
+        ),
     ],
 )
 def test_crafted_index_is_an_error_not_a_crash(store: LocalStore, change) -> None:
@@ -184,6 +189,22 @@ def test_reading_lazily_shows_only_made_values(store: LocalStore) -> None:
     assert json.dumps(Q.nodes[role], default=sorted) == json.dumps(P.nodes[role], default=sorted)
     assert Q.graph.get("skills") == P.graph["skills"] and Q.graph.get("absent", 1) == 1
     assert sorted(Q.graph) == sorted(P.graph)
+
+
+def test_skill_ratings_are_made_only_for_the_roles_read(store: LocalStore) -> None:
+    # route search reads a sixth of O*NET's roles: the others' ratings are never made
+    P = build_projection(store)
+    Q = loads_projection(dumps_projection(P))
+    roles = list(P)
+    read = roles[::2]
+    assert len(read) > 10 and len(roles) > len(read)
+    for role in read:
+        assert Q.nodes[role]["skills"] == P.nodes[role]["skills"]
+    made = [r for r in roles if dict.__getitem__(Q._node[r], "skills") is not PENDING]
+    assert made == read
+    # ... and not made as a whole column behind the scenes either
+    assert "skills" not in Q._node[roles[0]]._columns.made
+    assert dict(Q.nodes(data="skills")) == dict(P.nodes(data="skills"))
 
 
 @pytest.mark.parametrize(
@@ -284,3 +305,22 @@ def test_a_model_read_back_can_be_copied(store: LocalStore) -> None:
     for again in (copy.deepcopy(model), pickle.loads(pickle.dumps(model))):
         assert again.neighbours.tobytes() == model.neighbours.tobytes()
         assert list(again.scores[3]) == list(model.scores[3])
+
+
+@pytest.mark.parametrize(
+    "table",
+    [
+        # as build_projection makes it: written as arrays of numbers
+        {"listing": 3, "counts": {"t": (2, 3), "u": (1, 0)}},
+        {"listing": 0, "counts": {}},
+        # any other shape is written as it is
+        {"listing": 3, "counts": {"t": (2, -1)}},
+        {"listing": 3, "counts": {"t": [2, 3]}, "more": None},
+        [1, 2],
+    ],
+)
+def test_technology_counts_round_trip(table) -> None:
+    P = nx.DiGraph(technology_counts=table)
+    P.add_node("a", skills={"t": {}})
+    data = dumps_projection(P)
+    assert loads_projection(data).graph["technology_counts"] == table

@@ -693,10 +693,8 @@ TECHS = [f"t{i}" for i in range(12)]
 CLASSES = ["c0", "c1", None]
 
 
-def plain_useful(P: nx.DiGraph, target: str, techs: list[str]) -> list[str]:
-    """useful_technology worked out from scratch, share by share."""
-    from graph.routes import skillview as sv
-
+def plain_counts(P: nx.DiGraph) -> tuple[int, dict[str, int], dict[str, int]]:
+    """Roles listing any technology, roles listing each one, roles listing each class."""
     skills = P.graph["skills"]
     counts: dict[str, int] = {}
     classes: dict[str, int] = {}
@@ -708,6 +706,15 @@ def plain_useful(P: nx.DiGraph, target: str, techs: list[str]) -> list[str]:
             counts[s] = counts.get(s, 0) + 1
         for kind in {skills[s].get("class") for s in listed} - {None}:
             classes[kind] = classes.get(kind, 0) + 1
+    return listing, counts, classes
+
+
+def plain_useful(P: nx.DiGraph, target: str, techs: list[str]) -> list[str]:
+    """useful_technology worked out from scratch, share by share."""
+    from graph.routes import skillview as sv
+
+    skills = P.graph["skills"]
+    listing, counts, classes = plain_counts(P)
     n = max(1, listing)
     share = {s: (c / n, c, classes.get(skills[s].get("class"), 0) / n) for s, c in counts.items()}
     profile = P.nodes[target].get("skills") or {}
@@ -819,6 +826,37 @@ def test_deltas_and_technology_shortcuts_match_whole_profiles():
 
     with pytest.MonkeyPatch.context() as patch:
         # a handful of roles: let "generic" (listed by many) happen at all
+        patch.setattr("graph.routes.skillview.GENERIC_MIN", 2)
+        check()
+
+
+def test_technology_counts_kept_with_the_projection_are_those_of_every_profile():
+    """The counts build_projection stores (and the cache writes and reads back) are what
+    counting every role's skills gives, and technologies ranked from them are the same."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from graph.projection.cache import dumps_projection, loads_projection
+    from graph.projection.network import technology_counts
+    from graph.routes import skillview
+
+    @settings(max_examples=60, deadline=None)
+    @given(st.data())
+    def check(data) -> None:
+        P = random_projection(data.draw)
+        listing, counts, classes = plain_counts(P)
+        kind = {t: P.graph["skills"][t].get("class") for t in counts}
+        table = technology_counts(P)
+        assert table["listing"] == listing
+        assert table["counts"] == {t: (c, classes.get(kind[t], 0)) for t, c in counts.items()}
+        P.graph["technology_counts"] = table
+        Q = loads_projection(dumps_projection(P))
+        assert Q.graph["technology_counts"] == table
+        for role in Q:
+            techs = data.draw(st.lists(st.sampled_from(TECHS), unique=True))
+            assert skillview.useful_technology(Q, role, techs) == plain_useful(P, role, techs)
+
+    with pytest.MonkeyPatch.context() as patch:
         patch.setattr("graph.routes.skillview.GENERIC_MIN", 2)
         check()
 

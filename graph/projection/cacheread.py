@@ -34,6 +34,7 @@ from graph.projection.cachewrite import (
     _SET,
     _SKILL_TABLE,
     _TAGGED,
+    _TECH_COUNTS,
     _TUPLE,
 )
 from graph.projection.lazy import PENDING, LazyDict
@@ -176,6 +177,16 @@ class _Reader:
             for i, further in more.items():
                 skills[iris[int(i)]]["labels"].extend(further)
             return skills
+        if how == _TECH_COUNTS:
+            listing, keys, roles, classes = value
+            if not isinstance(listing, int):
+                raise ValueError("a count that is not a number")
+            techs = map(name, self.numbers(keys))
+            pairs = zip(self.numbers(roles), self.numbers(classes), strict=True)
+            counts = dict(zip(techs, pairs, strict=True))
+            if len(counts) != len(self.numbers(keys)):
+                raise ValueError("a technology counted twice")
+            return {"listing": listing, "counts": counts}
         raise ValueError(f"an unknown kind of text ({how!r})")
 
     def _rating_parts(self, span: Any, value: Any = None) -> tuple[Any, ...]:
@@ -213,10 +224,6 @@ class _Reader:
         )
 
 
-#: how many roles' skill ratings are made one by one before all roles' are made at once
-_ALONE = 8
-
-
 class _Columns:
     """The role attributes of a file, one column (a list over the roles) per attribute."""
 
@@ -225,16 +232,15 @@ class _Columns:
         self.spans = spans
         self.count = count
         self.made: dict[str, list[Any]] = {}
-        self.alone: dict[str, int] = {}
 
     def value(self, key: str, row: int) -> Any:
         column = self.made.get(key)
         if column is None:
             what = f"the role attribute {key!r}"
             span = self.spans[key]
-            # a command that reads a few roles' skills (similar, gap) makes only theirs
-            if span[2] == _RATINGS and self.alone.get(key, 0) < _ALONE:
-                self.alone[key] = self.alone.get(key, 0) + 1
+            if span[2] == _RATINGS:
+                # skill ratings are made role by role, whatever the number of roles read:
+                # as quick per role as all at once, and route search reads a sixth of them
                 if not 0 <= row < self.count:
                     raise self.reader.damaged(key, IndexError(row))
                 return self.reader.rating_row(span, row, what)

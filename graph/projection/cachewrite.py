@@ -56,7 +56,7 @@ def _tag(value: Any) -> Any:
 
 
 #: how a JSON text of the file is turned into the values it holds (see :class:`_Texts`)
-_JSON, _TAGGED, _RATINGS, _INTERNED, _IRI_LISTS, _SKILL_TABLE = range(6)
+_JSON, _TAGGED, _RATINGS, _INTERNED, _IRI_LISTS, _SKILL_TABLE, _TECH_COUNTS = range(7)
 
 
 #: role attributes written as rating tables, and move attributes written as lists of IRIs
@@ -201,6 +201,25 @@ class _Texts:
         ]
         return self._write(table, _SKILL_TABLE)
 
+    def add_technology_counts(self, table: Any) -> list[Any]:
+        """Write ``P.graph["technology_counts"]``: the IRIs and both counts as arrays of numbers
+        (read back as one dict, with no JSON to parse per technology), or as it is."""
+        counts = table.get("counts") if isinstance(table, dict) else None
+        if not (
+            isinstance(counts, dict)
+            and tuple(table) == ("listing", "counts")
+            and isinstance(table["listing"], int)
+            and all(
+                isinstance(v, tuple) and len(v) == 2 and all(type(x) is int and x >= 0 for x in v)
+                for v in counts.values()
+            )
+        ):
+            return self.add(table)
+        keys = self.numbers(self.ref(k) for k in counts)
+        roles = self.numbers(v[0] for v in counts.values())
+        classes = self.numbers(v[1] for v in counts.values())
+        return self._write([table["listing"], keys, roles, classes], _TECH_COUNTS)
+
     def add_label_index(self, index: dict[str, set[str]], row: dict[str, int]) -> list[Any]:
         """Write the label index: its keys as JSON, the roles of each as numbers."""
         roles = [sorted(row[r] for r in v) for v in index.values()]
@@ -245,6 +264,8 @@ def dumps_projection(P: nx.DiGraph) -> bytes:
             graph[key] = texts.add_label_index(value, row)
         elif key == "skills":
             graph[key] = texts.add_skill_table(value)
+        elif key == "technology_counts":
+            graph[key] = texts.add_technology_counts(value)
         else:
             graph[key] = texts.add(value)
     edge_keys: dict[tuple[str, ...], int] = {}

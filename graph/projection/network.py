@@ -40,8 +40,11 @@ Edges are curated transitions with ``kind`` (``progression`` or
 ``tier`` and ``index``. ``P.graph`` holds ``skills`` (``{iri: {"label",
 "type", "labels"}}``, a technology also its ``"class"``: the UNSPSC
 commodity it is an example of), ``level_anchors`` (``{skill_iri: [(level, words),
-...]}``, lowest first), ``label_index`` (normalized label -> role IRIs), ``fingerprint``
-and ``similarity`` (the model of :mod:`graph.projection.similarity`).
+...]}``, lowest first), ``label_index`` (normalized label -> role IRIs), ``fingerprint``,
+``similarity`` (the model of :mod:`graph.projection.similarity`) and
+``technology_counts`` (how many roles list each technology, and each
+technology's class: :func:`technology_counts`, counted once here so a command
+need not read every role's skills to rank a few technologies).
 
 The cache file (``projection-<build id>.cgproj``) holds JSON and raw numeric
 arrays only (see :func:`dumps_projection`): reading it can never run code,
@@ -87,11 +90,17 @@ from graph.projection.queries import (
 )
 from graph.store.base import Store
 
-__all__ = ["PROJECTION_VERSION", "build_projection", "role_midpoint", "is_unrated"]
+__all__ = [
+    "PROJECTION_VERSION",
+    "build_projection",
+    "role_midpoint",
+    "is_unrated",
+    "technology_counts",
+]
 
 
 #: bump when the projection's shape or file format changes, so old caches are rebuilt
-PROJECTION_VERSION = 7
+PROJECTION_VERSION = 8
 
 
 #: an O*NET-SOC code: its SOC groups are its first 6 (broad) and 5 (minor) characters
@@ -269,10 +278,56 @@ def build_projection(store: Store) -> nx.DiGraph:  # noqa: C901
         for label in data["labels"]:
             index[label_key(label)].add(role)
     P.graph["label_index"] = dict(index)
+    P.graph["technology_counts"] = technology_counts(P)
     from graph.projection.similarity import build_model
 
     P.graph["similarity"] = build_model(store)
     return P
+
+
+def technology_counts(P: nx.DiGraph) -> dict[str, Any]:
+    """How many roles list technology, each technology, and some technology of its class.
+
+    Counted over the roles' own ``skills`` (not the estimated ones). Returns
+    ``{"listing": roles listing any technology, "counts": {technology IRI:
+    (roles listing it, roles listing some technology of its class)}}``; a
+    technology no role lists is left out, and a technology without a class
+    counts 0 roles for its class.
+
+    Examples
+    --------
+    >>> P = nx.DiGraph(skills={"safari": {"type": "technology", "class": "browser"},
+    ...                        "chrome": {"type": "technology", "class": "browser"},
+    ...                        "vim": {"type": "technology"}, "math": {"type": "skill"}})
+    >>> P.add_node("a", skills={"safari": {}, "math": {}})
+    >>> P.add_node("b", skills={"chrome": {}, "vim": {}})
+    >>> P.add_node("c", skills={"math": {}})
+    >>> technology_counts(P)
+    {'listing': 2, 'counts': {'safari': (1, 2), 'chrome': (1, 2), 'vim': (1, 0)}}
+    """
+    class_of = {
+        s: info.get("class")
+        for s, info in P.graph.get("skills", {}).items()
+        if info.get("type") == "technology"
+    }
+    roles: dict[str, int] = defaultdict(int)
+    classes: dict[Any, int] = defaultdict(int)
+    listing = 0
+    for _, profile in P.nodes(data="skills"):
+        listed = class_of.keys() & (profile or {}).keys()
+        if not listed:
+            continue
+        listing += 1
+        for tech in listed:
+            roles[tech] += 1
+        for kind in {class_of[t] for t in listed} - {None}:
+            classes[kind] += 1
+    counts = {
+        tech: (roles[tech], classes[kind] if kind is not None else 0)
+        for tech, kind in class_of.items()
+        if roles.get(tech)
+    }
+    return {"listing": listing, "counts": counts}
 
 
 def _add_preparation(P: nx.DiGraph, store: Store) -> None:  # noqa: C901

@@ -22,12 +22,12 @@ Every function is a plain function of the projection ``P``
 from __future__ import annotations
 
 import weakref
-from collections import Counter
 from collections.abc import Callable, Iterable
-from itertools import chain
 from typing import Any
 
 import networkx as nx
+
+from graph.projection.network import technology_counts
 
 __all__ = [
     "SHOW_SKILLS",
@@ -87,18 +87,6 @@ def skills_by_label(P: nx.DiGraph, label: Callable[[str], str]) -> dict[str, str
     return memo["by_label"]  # type: ignore[no-any-return]
 
 
-def _technology_classes(P: nx.DiGraph) -> dict[str, Any]:
-    """Technology IRI -> its class (None when it has none); memoized."""
-    memo = _memo(P)
-    if "technology_classes" not in memo:
-        memo["technology_classes"] = {
-            s: info.get("class")
-            for s, info in P.graph.get("skills", {}).items()
-            if info.get("type") == "technology"
-        }
-    return memo["technology_classes"]  # type: ignore[no-any-return]
-
-
 def technologies(P: nx.DiGraph) -> frozenset[str]:
     """The IRIs of the skills of type ``technology``; memoized.
 
@@ -111,7 +99,10 @@ def technologies(P: nx.DiGraph) -> frozenset[str]:
     """
     memo = _memo(P)
     if "technologies" not in memo:
-        memo["technologies"] = frozenset(_technology_classes(P))
+        skills = P.graph.get("skills", {})
+        memo["technologies"] = frozenset(
+            s for s, info in skills.items() if info.get("type") == "technology"
+        )
     return memo["technologies"]  # type: ignore[no-any-return]
 
 
@@ -119,41 +110,33 @@ class _TechShare(dict[str, tuple[float, int, float]]):
     """Technology IRI -> (share of the occupations listing any technology that list it,
     how many do, share that list some technology of its class); (0.0, 0, 0.0) for one no
     occupation lists. Each figure is worked out when first asked (a command asks for a few
-    hundred of O*NET's ~9,000 technologies)."""
+    hundred of O*NET's ~9,000 technologies) from the counts of
+    :func:`graph.projection.network.technology_counts`."""
 
-    def __init__(
-        self, counts: Counter[str], classes: Counter[Any], class_of: dict[str, Any], listing: int
-    ):
+    def __init__(self, counts: dict[str, tuple[int, int]], listing: int):
         super().__init__()
-        self.counts, self.classes, self.class_of = counts, classes, class_of
+        self.counts = counts
         self.n = max(1, listing)
 
     def __missing__(self, tech: str) -> tuple[float, int, float]:
-        count = self.counts.get(tech, 0) if tech in self.class_of else 0
+        count, kind = self.counts.get(tech) or (0, 0)
         if not count:
             return (0.0, 0, 0.0)
-        kind = self.class_of[tech]
-        found = self[tech] = (count / self.n, count, self.classes.get(kind, 0) / self.n)
+        found = self[tech] = (count / self.n, count, kind / self.n)
         return found
 
 
 def _tech_share(P: nx.DiGraph) -> _TechShare:
     """Technology IRI -> (share of the occupations listing any technology that list it,
-    how many do, share that list some technology of its class); see :class:`_TechShare`."""
+    how many do, share that list some technology of its class); see :class:`_TechShare`.
+
+    The counts come with the projection (``P.graph["technology_counts"]``, counted when
+    it was built), so no role's skills are read; a projection without them (made by
+    hand) has them counted here."""
     memo = _memo(P)
     if "tech_share" not in memo:
-        class_of = _technology_classes(P)
-        profiles = [profile for _, profile in P.nodes(data="skills") if profile]
-        # counted a whole profile at a time (a role lists ~80 skills, most of them technology)
-        counts = Counter(chain.from_iterable(profiles))
-        kinds = (set(map(class_of.get, p)) for p in profiles if not class_of.keys().isdisjoint(p))
-        classes: Counter[Any] = Counter()
-        listing = 0
-        for found in kinds:
-            found.discard(None)
-            classes.update(found)
-            listing += 1
-        memo["tech_share"] = _TechShare(counts, classes, class_of, listing)
+        table = P.graph.get("technology_counts") or technology_counts(P)
+        memo["tech_share"] = _TechShare(table["counts"], table["listing"])
     return memo["tech_share"]  # type: ignore[no-any-return]
 
 
