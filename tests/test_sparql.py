@@ -633,6 +633,39 @@ def test_closing_the_pool_stops_a_running_query(mini: LocalStore, mini_dir: Path
     assert all(p.poll() is not None for p in processes) and pool._all == []
 
 
+def test_a_workers_connection_is_closed_once_when_two_threads_close_it() -> None:
+    # pool.close() and the thread whose query it ended both close the connection; a second
+    # os.close of the descriptor raised EBADF in that thread (or closed a reused descriptor)
+    from graph.sparql.pool import _Worker
+
+    barrier = threading.Barrier(2)
+    closes: list[int] = []
+
+    class Conn:
+        def close(self) -> None:
+            closes.append(1)
+
+    class Process:
+        def kill(self) -> None:
+            pass
+
+        def wait(self, _timeout: float) -> int:
+            return 0
+
+    worker = _Worker(Process(), Conn())
+
+    def close() -> None:
+        barrier.wait()
+        worker.kill()
+
+    threads = [threading.Thread(target=close) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(5)
+    assert closes == [1]
+
+
 # ---------------------------------------------------------------------------
 # Updates on request
 # ---------------------------------------------------------------------------

@@ -144,6 +144,8 @@ _WORKER_CODE = (
 class _Worker:
     process: Any
     conn: Any
+    _closing: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _conn_closed: bool = field(default=False, repr=False)
 
     def kill(self) -> None:
         self.process.kill()
@@ -151,6 +153,19 @@ class _Worker:
             self.process.wait(5)
         except subprocess.TimeoutExpired:
             pass
+        self.close_conn()
+
+    def close_conn(self) -> None:
+        """Close the connection once, whichever thread gets here first.
+
+        ``QueryPool.close`` and the thread whose query it ended both close it;
+        two unguarded closes can both pass the connection's own check and close
+        the descriptor twice (``EBADF``, or worse, a descriptor reused meanwhile).
+        """
+        with self._closing:
+            if self._conn_closed:
+                return
+            self._conn_closed = True
         self.conn.close()
 
 
@@ -282,4 +297,4 @@ class QueryPool:
             except (OSError, ValueError, subprocess.TimeoutExpired):
                 worker.process.kill()
                 worker.process.wait(5)
-            worker.conn.close()
+            worker.close_conn()
