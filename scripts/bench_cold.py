@@ -65,15 +65,15 @@ def commands(onet: Path | None) -> dict[str, list[str]]:
     return jobs
 
 
-def run(argv: list[str], env: dict[str, str]) -> float:
-    """Wall seconds of one fresh interpreter running ``argv``; exits if it fails."""
+def run(argv: list[str], env: dict[str, str], cwd: Path = REPO) -> float:
+    """Wall seconds of one fresh interpreter running ``argv`` in ``cwd``; exits if it fails."""
     start = time.perf_counter()
-    done = subprocess.run([sys.executable, *argv], cwd=REPO, env=env, capture_output=True)
+    done = subprocess.run([sys.executable, *argv], cwd=cwd, env=env, capture_output=True)
     seconds = time.perf_counter() - start
     if done.returncode != 0:
         sys.exit(
-            f"{shlex.join(['python', *argv])} failed with exit code {done.returncode}:\n"
-            f"{done.stderr.decode(errors='replace')}"
+            f"{shlex.join(['python', *argv])} (in {cwd}) failed with exit code "
+            f"{done.returncode}:\n{done.stderr.decode(errors='replace')}"
         )
     return seconds
 

@@ -30,12 +30,15 @@ import resource
 import statistics
 import subprocess
 import sys
-import tarfile
 import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bench_import import checkout  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -102,36 +105,13 @@ def first_calls(graph: str | None, src: str, dst: str) -> dict[str, float]:
     return found
 
 
-def checkout(rev: str, into: Path) -> str:
-    """Extract the tree of ``rev`` into ``into``; returns the full commit id."""
-    try:
-        commit = subprocess.run(
-            ["git", "rev-parse", "--verify", f"{rev}^{{commit}}"],
-            cwd=REPO,
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout.strip()
-    except subprocess.CalledProcessError:
-        sys.exit(f"Unknown git revision {rev!r}: give a commit, tag or branch of {REPO}.")
-    archive = into / "tree.tar"
-    with archive.open("wb") as handle:
-        subprocess.run(
-            ["git", "archive", "--format=tar", commit], cwd=REPO, check=True, stdout=handle
-        )
-    with tarfile.open(archive) as tar:
-        tar.extractall(into, filter="data")
-    archive.unlink()
-    return commit
-
-
 def compare_first_calls(opts: argparse.Namespace) -> None:
     """Print the median first-call CPU time of each report, per tree, round by round."""
     trees = [("this tree", REPO)]
     with tempfile.TemporaryDirectory(prefix="bench-paths-") as tmp:
         if opts.vs_rev:
             commit = checkout(opts.vs_rev, Path(tmp))
-            trees.insert(0, (commit[:7], Path(tmp)))
+            trees.insert(0, (commit[:7], Path(tmp) / "tree"))
         args = ["--from", opts.source, "--to", opts.target]
         args += ["--graph", opts.graph] if opts.graph else []
         times: dict[str, dict[str, list[float]]] = {name: {} for name, _ in trees}

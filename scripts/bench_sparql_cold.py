@@ -21,16 +21,13 @@ from __future__ import annotations
 
 import argparse
 import os
-import shlex
 import statistics
-import subprocess
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_cold import FLOOR, GROUP_BY, ONET_FROM, ONET_TO, REPO, machine  # noqa: E402
+from bench_cold import FLOOR, GROUP_BY, ONET_FROM, ONET_TO, REPO, machine, run  # noqa: E402
 
 #: name -> arguments after ``sparql``; the roles and skill are O*NET's
 QUERIES: dict[str, list[str]] = {
@@ -51,19 +48,6 @@ QUERIES: dict[str, list[str]] = {
         "--name", "skills-to-gain", "-p", f"from={ONET_FROM}", "-p", f"to={ONET_TO}",
     ],
 }  # fmt: skip
-
-
-def run(argv: list[str], cwd: Path, env: dict[str, str]) -> float:
-    """Wall seconds of one fresh interpreter running ``argv`` in ``cwd``; exits if it fails."""
-    start = time.perf_counter()
-    done = subprocess.run([sys.executable, *argv], cwd=cwd, env=env, capture_output=True)
-    seconds = time.perf_counter() - start
-    if done.returncode != 0:
-        sys.exit(
-            f"{shlex.join(['python', *argv])} (in {cwd}) failed with exit code "
-            f"{done.returncode}:\n{done.stderr.decode(errors='replace')}"
-        )
-    return seconds
 
 
 def main() -> None:
@@ -100,7 +84,7 @@ def main() -> None:
     }  # fmt: skip
     print(f"machine: {machine()}")
     for (_, g), argv in jobs.items():
-        run(argv, code[g], env)  # untimed: bytecode, and the store's files in the page cache
+        run(argv, env, code[g])  # untimed: bytecode, and the store's files in the page cache
     keys: list[tuple[str, int] | None] = [None, *jobs]
     seconds: dict[tuple[str, int] | None, list[float]] = {key: [] for key in keys}
     ratios: dict[tuple[str, int], list[float]] = {key: [] for key in jobs}
@@ -108,7 +92,7 @@ def main() -> None:
         order = keys if n % 2 == 0 else keys[1:] + keys[:1]
         for key in order:
             argv, cwd = (FLOOR, REPO) if key is None else (jobs[key], code[key[1]])
-            seconds[key].append(run(argv, cwd, env))
+            seconds[key].append(run(argv, env, cwd))
         for key in jobs:
             ratios[key].append(seconds[key][-1] / seconds[None][-1])
     print(f"floor: median {statistics.median(seconds[None]):.3f} s ({args.runs} runs)")
