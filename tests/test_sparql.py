@@ -27,8 +27,9 @@ from graph.sparql.check import check_query
 from graph.sparql.named import NamedQuery, named_queries, named_query, parse_header
 from graph.sparql.params import bind_params, parse_param_args, resolve_name
 from graph.sparql.pool import QueryPool
-from graph.sparql.run import _results_format, run_query, serialize_capped
+from graph.sparql.run import run_query, serialize_capped
 from graph.sparql.update import apply_update
+from graph.store.base import results_format
 from graph.store.folder import read_manifest
 from graph.store.local import LocalStore
 from graph.store.write import write_graph
@@ -736,7 +737,7 @@ def test_cli_named_query_csv(runner, mini_dir: Path) -> None:
 def test_cli_results_formats_parse(runner, mini_dir: Path, fmt: str) -> None:
     result = run_cli(runner, "sparql", "--graph", str(mini_dir), ROLES, "--format", fmt)
     assert result.exit_code == 0, result.output
-    parsed = ox.parse_query_results(result.stdout_bytes, format=_results_format(fmt))
+    parsed = ox.parse_query_results(result.stdout_bytes, format=results_format(fmt))
     assert len(list(parsed)) == 6
 
 

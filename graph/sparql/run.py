@@ -25,7 +25,7 @@ from graph.errors import (
 from graph.namespaces import PREFIXES, sparql_prologue
 from graph.sparql.check import T, check_query
 from graph.sparql.params import XSD, bind_params
-from graph.store.base import Store
+from graph.store.base import Store, results_format
 from graph.syntax import query_kind
 
 __all__ = [
@@ -242,7 +242,7 @@ def serialize_capped(result: Any, result_format: str, max_rows: int | None) -> Q
 
     if isinstance(result, ox.QueryBoolean):
         fmt = result_format if result_format in RESULT_FORMATS else "json"
-        body = result.serialize(format=_results_format(fmt)) or b""
+        body = result.serialize(format=results_format(fmt)) or b""
         return QueryResult(body, RESULT_FORMATS[fmt], "ask", 1)
     if isinstance(result, ox.QuerySolutions):
         fmt = result_format if result_format in RESULT_FORMATS else "json"
@@ -260,7 +260,7 @@ def serialize_capped(result: Any, result_format: str, max_rows: int | None) -> Q
         }
         # re-read through pyoxigraph so every format comes from its standard writer
         kept = ox.parse_query_results(json.dumps(data).encode(), format=ox.QueryResultsFormat.JSON)
-        body = kept.serialize(format=_results_format(fmt)) or b""
+        body = kept.serialize(format=results_format(fmt)) or b""
         return QueryResult(body, RESULT_FORMATS[fmt], "select", len(rows), truncated)
     fmt = result_format if result_format in GRAPH_FORMATS else "turtle"
     triples = list(islice(result, max_rows + 1)) if max_rows is not None else list(result)
@@ -270,17 +270,6 @@ def serialize_capped(result: Any, result_format: str, max_rows: int | None) -> Q
     prefixes = PREFIXES if fmt in ("turtle", "rdfxml") else None
     body = ox.serialize(triples, format=rdf_format, prefixes=prefixes) or b""
     return QueryResult(body, GRAPH_FORMATS[fmt], "construct", len(triples), truncated)
-
-
-def _results_format(name: str) -> Any:
-    import pyoxigraph as ox
-
-    return {
-        "json": ox.QueryResultsFormat.JSON,
-        "xml": ox.QueryResultsFormat.XML,
-        "csv": ox.QueryResultsFormat.CSV,
-        "tsv": ox.QueryResultsFormat.TSV,
-    }[name]
 
 
 def _graph_format(name: str) -> Any:

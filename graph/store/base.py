@@ -33,6 +33,18 @@ _INT_TYPES = {
 }
 
 
+def results_format(name: str) -> Any:
+    """The pyoxigraph format of SPARQL results named ``name`` (json, xml, csv, tsv; else JSON)."""
+    import pyoxigraph as ox
+
+    return {
+        "json": ox.QueryResultsFormat.JSON,
+        "xml": ox.QueryResultsFormat.XML,
+        "csv": ox.QueryResultsFormat.CSV,
+        "tsv": ox.QueryResultsFormat.TSV,
+    }.get(name, ox.QueryResultsFormat.JSON)
+
+
 def term_to_python(term: Any) -> Any:
     """Turn a pyoxigraph term into a plain Python value.
 

@@ -26,7 +26,7 @@ from typing import Any
 
 from graph.errors import GraphNotFoundError, QueryError, QuerySyntaxError
 from graph.namespaces import PREFIXES
-from graph.store.base import Store, literal_value, term_to_python
+from graph.store.base import Store, literal_value, results_format, term_to_python
 from graph.store.folder import PROJECTION_SUFFIX, Manifest, _safe_name, read_manifest
 
 __all__ = ["LocalStore"]
@@ -145,12 +145,7 @@ class LocalStore(Store):
             )
             body = ox.serialize(result, format=fmt, prefixes=PREFIXES) or b""
             return body, fmt.media_type
-        rfmt = {
-            "json": ox.QueryResultsFormat.JSON,
-            "xml": ox.QueryResultsFormat.XML,
-            "csv": ox.QueryResultsFormat.CSV,
-            "tsv": ox.QueryResultsFormat.TSV,
-        }.get(result_format, ox.QueryResultsFormat.JSON)
+        rfmt = results_format(result_format)
         return result.serialize(format=rfmt) or b"", rfmt.media_type
 
     def projection_cache(self) -> Path | None:

@@ -35,7 +35,7 @@ from graph.errors import (
     UpdateRefusedError,
 )
 from graph.namespaces import PREFIXES, sparql_prologue
-from graph.store.base import XSD, Store, literal_value
+from graph.store.base import XSD, Store, literal_value, results_format
 from graph.store.folder import GRAPH_IRI
 from graph.syntax import code_tokens
 
@@ -260,12 +260,7 @@ class RemoteStore(Store):
             body = ox.serialize(triples, format=out_fmt, prefixes=PREFIXES) or b""
             return body, out_fmt.media_type
         result = self._post_query(query, SPARQL_JSON, timeout).json()
-        rfmt = {
-            "json": ox.QueryResultsFormat.JSON,
-            "xml": ox.QueryResultsFormat.XML,
-            "csv": ox.QueryResultsFormat.CSV,
-            "tsv": ox.QueryResultsFormat.TSV,
-        }.get(result_format, ox.QueryResultsFormat.JSON)
+        rfmt = results_format(result_format)
         parsed = ox.parse_query_results(
             json.dumps(_standard_json(result)).encode(), format=ox.QueryResultsFormat.JSON
         )
