@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -169,28 +170,38 @@ def _code_check(cells: list[str]) -> str | None:
     return None
 
 
+def _after_code(check: Callable[[list[str]], str | None]) -> Callable[[list[str]], str | None]:
+    """``check`` run on a row whose first cell is a well-formed O*NET-SOC code."""
+
+    def checked(cells: list[str]) -> str | None:
+        return _code_check(cells) or check(cells)
+
+    return checked
+
+
+def _number_check(text: str, name: str, low: float, high: float, outside: str) -> str | None:
+    """Why ``text`` (the cell ``name``) is not a number from ``low`` to ``high``, or None."""
+    try:
+        value = float(text)
+    except ValueError:
+        return f"{name} '{text}' is not a number"
+    if not low <= value <= high:
+        return f"{name} {text} {outside}"
+    return None
+
+
+@_after_code
 def _rating_check(cells: list[str]) -> str | None:
-    why = _code_check(cells)
-    if why:
-        return why
     if not _ELEMENT.match(cells[1]):
         return f"Element ID '{cells[1]}' is not like 2.A.1.a"
     if cells[3] not in ("IM", "LV"):
         return None  # other scales are allowed and ignored
-    try:
-        value = float(cells[4])
-    except ValueError:
-        return f"Data Value '{cells[4]}' is not a number"
-    if not 0 <= value <= 7:
-        return f"Data Value {cells[4]} is outside 0-7"
-    return None
+    return _number_check(cells[4], "Data Value", 0, 7, "is outside 0-7")
 
 
 def _flag_check(*positions: int) -> Any:
+    @_after_code
     def check(cells: list[str]) -> str | None:
-        why = _code_check(cells)
-        if why:
-            return why
         for i in positions:
             if cells[i] not in ("Y", "N", ""):
                 return f"flag '{cells[i]}' is not Y or N"
@@ -199,19 +210,15 @@ def _flag_check(*positions: int) -> Any:
     return check
 
 
+@_after_code
 def _zone_check(cells: list[str]) -> str | None:
-    why = _code_check(cells)
-    if why:
-        return why
     if cells[1] not in ("1", "2", "3", "4", "5"):
         return f"Job Zone '{cells[1]}' is not 1-5"
     return None
 
 
+@_after_code
 def _task_check(cells: list[str]) -> str | None:
-    why = _code_check(cells)
-    if why:
-        return why
     if not cells[1].isdigit():
         return f"Task ID '{cells[1]}' is not a number"
     if not cells[2]:
@@ -219,25 +226,17 @@ def _task_check(cells: list[str]) -> str | None:
     return None
 
 
+@_after_code
 def _prep_check(cells: list[str]) -> str | None:
-    why = _code_check(cells)
-    if why or cells[1] not in PREP_SCALES:
-        return why
+    if cells[1] not in PREP_SCALES:
+        return None
     if not cells[2].isdigit():
         return f"Category '{cells[2]}' is not a number"
-    try:
-        value = float(cells[3])
-    except ValueError:
-        return f"Data Value '{cells[3]}' is not a number"
-    if not 0 <= value <= 100:
-        return f"Data Value {cells[3]} is not a percentage"
-    return None
+    return _number_check(cells[3], "Data Value", 0, 100, "is not a percentage")
 
 
+@_after_code
 def _related_check(cells: list[str]) -> str | None:
-    why = _code_check(cells)
-    if why:
-        return why
     if not _CODE.match(cells[1]):
         return f"Related O*NET-SOC Code '{cells[1]}' is not like 15-1252.00"
     if not cells[3].isdigit():
