@@ -8,7 +8,15 @@ from typing import Any
 
 import click
 
-from graph.cli.main import cli, echo_json, format_option, graph_option, handle_errors
+from graph.cli.main import (
+    cli,
+    echo_counts,
+    echo_json,
+    echo_warnings,
+    format_option,
+    graph_option,
+    handle_errors,
+)
 
 __all__ = []
 
@@ -22,8 +30,7 @@ def parse(file: Path, fmt: str) -> None:
     from graph.guides import parse_file
 
     guide = parse_file(file)
-    for warning in guide.warnings:
-        click.echo(f"Warning: {warning}", err=True)
+    echo_warnings(guide.warnings)
     if fmt == "json":
         echo_json(guide.to_dict())
     else:
@@ -63,17 +70,10 @@ def build(guide_dirs: tuple[Path, ...], out_dir: Path, no_validate: bool, fmt: s
     if fmt == "json":
         echo_json(report.to_dict())
         return
-    for warning in report.warnings:
-        click.echo(f"Warning: {warning}", err=True)
+    echo_warnings(report.warnings)
     counts = report.counts
     click.echo(f"Built {out_dir} from {len(report.guides)} guides (build {report.build_id}).")
-    click.echo(
-        "  "
-        + ", ".join(
-            f"{counts.get(k, 0):,} {k}"
-            for k in ("roles", "skills", "transitions", "sectors", "employers", "triples")
-        )
-    )
+    echo_counts(counts, ("roles", "skills", "transitions", "sectors", "employers", "triples"))
     if report.new_skills:
         click.echo(
             f"  {len(report.new_skills)} skill phrases matched no known skill and became "
@@ -196,8 +196,7 @@ def push_command(
     finally:
         if bar is not None:
             bar.stop()
-    for warning in report.warnings:
-        click.echo(f"Warning: {warning}", err=True)
+    echo_warnings(report.warnings)
     if fmt == "json":
         echo_json(report.to_dict())
         return

@@ -8,7 +8,15 @@ from typing import Any
 
 import click
 
-from graph.cli.main import F, cli, echo_json, format_option, handle_errors
+from graph.cli.main import (
+    F,
+    cli,
+    echo_counts,
+    echo_json,
+    echo_warnings,
+    format_option,
+    handle_errors,
+)
 
 __all__ = []
 
@@ -44,23 +52,14 @@ def _print_import(report: Any, fmt: str, what: str) -> None:
     if fmt == "json":
         echo_json(report.to_dict())
         return
-    for warning in report.warnings:
-        click.echo(f"Warning: {warning}", err=True)
+    echo_warnings(report.warnings)
     counts = report.counts
     click.echo(
         f"Imported {what} with the guides into {report.out_dir} in {report.seconds:.1f} s "
         f"(build {report.build_id})."
     )
-    click.echo(
-        "  "
-        + ", ".join(
-            f"{counts.get(k, 0):,} {k}" for k in ("roles", "skills", "transitions", "triples")
-        )
-    )
-    click.echo(
-        "  "
-        + ", ".join(f"{counts.get(k, 0):,} {label}" for k, label in IMPORT_COUNTS[report.dataset])
-    )
+    echo_counts(counts, ("roles", "skills", "transitions", "triples"))
+    echo_counts(counts, IMPORT_COUNTS[report.dataset])
     click.echo(f"Use it with --graph {report.out_dir} (or CAREERGRAPH_GRAPH={report.out_dir}).")
 
 

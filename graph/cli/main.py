@@ -100,6 +100,18 @@ def echo_json(data: Any) -> None:
     click.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
 
 
+def echo_warnings(warnings: Any) -> None:
+    """Print each warning of a command on stderr, one ``Warning:`` line each."""
+    for warning in warnings:
+        click.echo(f"Warning: {warning}", err=True)
+
+
+def echo_counts(counts: dict[str, int], names: Any) -> None:
+    """One indented line of counts: ``names`` holds keys, or (key, label) pairs."""
+    pairs = [(n, n) if isinstance(n, str) else n for n in names]
+    click.echo("  " + ", ".join(f"{counts.get(k, 0):,} {label}" for k, label in pairs))
+
+
 def k_option(help_text: str) -> Callable[[F], F]:
     """``--k``/``-k``: how many routes (path, viz)."""
     return click.option(  # type: ignore[return-value]
