@@ -139,6 +139,21 @@ def in_big_stack(func: Callable[[], T], timeout: float | None = None) -> T:
     >>> in_big_stack(lambda: 6 * 7)
     42
     """
+    finished, value = call_in_thread(func, timeout, "careergraph-parse", ENGINE_STACK_BYTES)
+    if not finished:
+        raise QueryTimeoutError(f"Checking the query took over {timeout:g} s. Simplify it.")
+    return value
+
+
+def call_in_thread(
+    func: Callable[[], T], timeout: float | None, name: str, stack_bytes: int | None = None
+) -> tuple[bool, T]:
+    """Call ``func`` in a daemon thread and wait up to ``timeout`` seconds (None: no limit).
+
+    Returns whether it finished, and its value; its error is raised here, in
+    the caller's thread. With ``stack_bytes`` the thread gets a stack of that
+    size when the system allows one (else the default).
+    """
     box: dict[str, Any] = {}
 
     def target() -> None:
@@ -147,23 +162,27 @@ def in_big_stack(func: Callable[[], T], timeout: float | None = None) -> T:
         except BaseException as exc:  # handed to the caller's thread
             box["error"] = exc
 
-    with _STACK_LOCK:  # stack_size() is process-wide: set it only for this thread
-        previous = threading.stack_size(ENGINE_STACK_BYTES)
-        try:
-            thread = threading.Thread(target=target, name="careergraph-parse", daemon=True)
-            thread.start()
-        except RuntimeError:  # no room for such a stack: the screen alone has to do
-            threading.stack_size(previous)
-            thread = threading.Thread(target=target, name="careergraph-parse", daemon=True)
-            thread.start()
-        finally:
-            threading.stack_size(previous)
+    if stack_bytes is None:
+        thread = threading.Thread(target=target, name=name, daemon=True)
+        thread.start()
+    else:
+        with _STACK_LOCK:  # stack_size() is process-wide: set it only for this thread
+            previous = threading.stack_size(stack_bytes)
+            try:
+                thread = threading.Thread(target=target, name=name, daemon=True)
+                thread.start()
+            except RuntimeError:  # no room for such a stack: the screen alone has to do
+                threading.stack_size(previous)
+                thread = threading.Thread(target=target, name=name, daemon=True)
+                thread.start()
+            finally:
+                threading.stack_size(previous)
     thread.join(timeout if timeout and timeout > 0 else None)
     if thread.is_alive():
-        raise QueryTimeoutError(f"Checking the query took over {timeout:g} s. Simplify it.")
+        return False, None  # type: ignore[return-value]
     if "error" in box:
         raise box["error"]
-    return box["value"]  # type: ignore[no-any-return]
+    return True, box["value"]
 
 
 def check_query(

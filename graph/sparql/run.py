@@ -10,7 +10,6 @@ Named queries are in :mod:`graph.sparql.named`, parameters in
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from itertools import islice
@@ -23,7 +22,7 @@ from graph.errors import (
     UsageError,
 )
 from graph.namespaces import PREFIXES, sparql_prologue
-from graph.sparql.check import T, check_query
+from graph.sparql.check import T, call_in_thread, check_query
 from graph.sparql.params import XSD, bind_params
 from graph.store.base import Store, results_format
 from graph.syntax import query_kind
@@ -89,25 +88,13 @@ def run_with_timeout(func: Callable[[], T], timeout: float | None) -> T:
     """
     if not timeout or timeout <= 0:
         return func()
-    box: dict[str, Any] = {}
-
-    def target() -> None:
-        try:
-            box["value"] = func()
-        except BaseException as exc:  # handed to the caller's thread
-            box["error"] = exc
-
-    thread = threading.Thread(target=target, name="careergraph-query", daemon=True)
-    thread.start()
-    thread.join(timeout)
-    if thread.is_alive():
+    finished, value = call_in_thread(func, timeout, "careergraph-query")
+    if not finished:
         raise QueryTimeoutError(
             f"Query stopped after {timeout:g} s. Narrow it (more specific patterns, LIMIT) "
             "or give a longer --timeout."
         )
-    if "error" in box:
-        raise box["error"]
-    return box["value"]  # type: ignore[no-any-return]
+    return value
 
 
 def run_query(
