@@ -334,3 +334,27 @@ def test_a_route_within_one_wage_line_claims_no_pay_change(capsys):
     out = capsys.readouterr().out
     assert "Route 1: 1 step, cost 1, pay n/a (one wage line)" in out
     assert "n/a: one" in out and "+US$0" not in out
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("path", PROGRAMMERS, MANAGERS),
+        ("next", PROGRAMMERS),
+        ("gap", PROGRAMMERS, MANAGERS),
+        ("similar", PROGRAMMERS),
+        ("show", PROGRAMMERS),
+        ("roles",),
+    ],
+)
+def test_tables_of_imported_data_end_with_its_credit(run, runner, args):
+    # O*NET's licence (CC BY 4.0) asks for credit wherever its data is shown
+    result = run(*args)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.rstrip().splitlines()[-1] == (
+        "Data: O*NET 29.3 (CC BY 4.0); BLS OEWS May 2025 (public domain)."
+    )
+    # the JSON contract is unchanged, and the built-in graph (guides alone) credits nobody
+    assert "Data:" not in run(*args, "--format", "json").stdout
+    builtin = runner.invoke(cli, ["similar", "TPM"])
+    assert builtin.exit_code == 0 and "Data:" not in builtin.stdout

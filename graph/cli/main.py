@@ -130,14 +130,40 @@ def emit(data: Any, fmt: str, view: str, **options: Any) -> None:
         return
     module, name = view.split(":")
     getattr(importlib.import_module(f"graph.cli.{module}"), name)(data, **options)
+    ctx = click.get_current_context(silent=True)
+    credit = ((ctx.find_root().obj or {}).get("credit") if ctx else None) or ""
+    if credit:
+        click.echo(f"\n{credit}")
+
+
+#: short names of the licences imported datasets come under
+LICENCES = {
+    "https://creativecommons.org/licenses/by/4.0/": "CC BY 4.0",
+    "https://creativecommons.org/publicdomain/mark/1.0/": "public domain",
+    "https://eur-lex.europa.eu/eli/dec/2011/833/oj": "European Commission, Decision 2011/833/EU",
+}
+
+
+def data_credit(store: Any) -> str:
+    """The credit line for the datasets a graph folder imported ("" for guides alone)."""
+    manifest = getattr(store, "manifest", None)
+    sources = [s for s in getattr(manifest, "sources", []) if s.get("kind") == "dataset"]
+    parts = [
+        f"{s.get('name', '?')} {s.get('version', '')}".strip()
+        + (f" ({LICENCES.get(s.get('license', ''), s.get('license'))})" if s.get("license") else "")
+        for s in sources
+    ]
+    return f"Data: {'; '.join(parts)}." if parts else ""
 
 
 def get_store(ctx: click.Context, graph_dir: Path | None) -> Any:
     """Open the store for a reading command: the global ``--endpoint`` or a graph folder."""
     from graph.build.builtin import open_store
 
-    endpoint = (ctx.find_root().obj or {}).get("endpoint")
-    return open_store(graph_dir, endpoint=endpoint)
+    root = ctx.find_root()
+    store = open_store(graph_dir, endpoint=(root.obj or {}).get("endpoint"))
+    root.obj = {**(root.obj or {}), "credit": data_credit(store)}  # printed under the tables
+    return store
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
