@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import threading
 from decimal import Decimal
 
 import pyoxigraph as ox
@@ -208,6 +209,58 @@ def test_a_failing_disk_load_leaves_the_previous_graph(tmp_path, monkeypatch):
         write_graph(tmp_path, bulk_fill)
     assert sorted(p.name for p in tmp_path.iterdir()) == listing
     assert read_manifest(tmp_path).build_id == first.build_id
+
+
+@pytest.mark.parametrize("disk_fails", [False, True])
+def test_the_projection_starts_before_the_disk_loads_end(tmp_path, monkeypatch, disk_fails):
+    # ``after`` needs only the store in memory: the loads into the store on disk end beside
+    # it, and one failing then still stops the build and leaves the previous graph
+    first = write_graph(tmp_path, fill_two)
+    listing = sorted(p.name for p in tmp_path.iterdir())
+    real = ox.Store
+    started = threading.Event()
+    seen: list[bool] = []
+
+    class SlowDisk:
+        """An in-memory store as it is; the store on disk loads its first chunk once ``after`` runs.
+
+        Two chunks wait for it meanwhile: the store in memory holds them all the same.
+        """
+
+        def __init__(self, path=None):
+            self._store = real() if path is None else real(path)
+            self._disk = path is not None
+            self._loads = 0
+
+        def bulk_load(self, *args, **kwargs):
+            if self._disk:
+                self._loads += 1
+                if self._loads == 1:
+                    seen.append(started.wait(5))
+                    if disk_fails:
+                        raise OSError("disk on fire")
+            return self._store.bulk_load(*args, **kwargs)
+
+        def __getattr__(self, name):
+            return getattr(self._store, name)
+
+        def __len__(self):
+            return len(self._store)
+
+    def after(_local) -> None:
+        started.set()
+
+    monkeypatch.setattr(ox, "Store", SlowDisk)
+    if disk_fails:
+        with pytest.raises(OSError, match="disk on fire"):
+            write_graph(tmp_path, bulk_fill, after=after)
+        assert sorted(p.name for p in tmp_path.iterdir()) == listing
+        assert read_manifest(tmp_path).build_id == first.build_id
+    else:
+        manifest = write_graph(tmp_path, bulk_fill, after=after)
+        disk = real.read_only(str(tmp_path / manifest.store))
+        assert len(disk) == 300 + 2  # every chunk and the stamp
+    assert seen == [True]
 
 
 @pytest.mark.parametrize("bad_chunk", [0, 2])

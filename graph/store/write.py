@@ -58,10 +58,11 @@ def write_graph(
     than on disk (a million triples fit in a few hundred MB). What ``fill``
     bulk-loads as text (the importers load chunks of N-Triples) is loaded in
     threads, into memory and then into the embedded store on disk, while
-    ``fill`` goes on; the store on disk is closed before ``after`` runs, so
-    their peaks of memory do not add up. A ``fill`` that writes otherwise gets
-    the store on disk copied from memory after ``after``. The Turtle dump runs
-    in a thread beside ``after``.
+    ``fill`` goes on. ``after`` starts as soon as the store in memory holds
+    everything: the last loads into the store on disk, its compaction and
+    closing go on in a thread beside it (at most two chunks of text wait for
+    them). A ``fill`` that writes otherwise gets the store on disk copied from
+    memory after ``after``. The Turtle dump runs in a thread beside ``after``.
 
     Parameters
     ----------
@@ -127,15 +128,14 @@ def _write_graph(
             from_graph=ox.DefaultGraph(),
             prefixes=PREFIXES,
         )
-        copied = tee.finish()
-        if copied is not None:
-            _stamp(copied, manifest)
-            copied.flush()
-            # each chunk's load left table files of its own; one per index makes lookups cheap.
-            # The compaction (about a second for a million quads) releases the GIL: it runs
-            # beside ``after``, and the thread closes the store when it is done
-            compacting = _Background(_compact_and_close, [copied])
-            del copied
+        if tee.loading_disk():
+            # the disk loads may still be going on: they end, and the store on disk is
+            # stamped, compacted and closed, in a thread beside ``after`` (all of it releases
+            # the GIL); an error there is raised by ``compacting.result()`` below
+            compacting = _Background(_finish_disk, tee, manifest)
+        else:
+            tee.finish()
+        tee = None  # finished by now, or by the thread
         tmp_manifest.write_text(json.dumps(manifest.to_dict(), indent=2), encoding="utf-8")
         if after is not None:
             # the new graph through the reader every command uses, over the same triples
@@ -254,18 +254,27 @@ class _Tee:
         if self._error is not None:
             raise self._error
 
+    def loading_disk(self) -> bool:
+        """Whether chunks went to the store on disk, so :meth:`finish` may return it."""
+        return bool(self._threads) and not self._void and not self._finished
+
     def _load_memory(self) -> None:
         while (item := self._to_memory.get()) is not None:
+            to_disk = None
             try:
                 if self._error is None:
                     self._store.bulk_load(item[0], **item[1])
                     if not self._void:
                         # parsed just now (strictly, unless told otherwise): no need to check again
-                        self._to_disk.put((item[0], dict(item[1], lenient=True)))
+                        to_disk = (item[0], dict(item[1], lenient=True))
             except BaseException as exc:  # raised by settle and finish
                 self._error = exc
             finally:
+                # the memory store has the chunk: ``settle`` need not wait for the disk
                 self._to_memory.task_done()
+            if to_disk is not None:
+                self._to_disk.put(to_disk)
+            del item, to_disk
         self._to_memory.task_done()
 
     def _load_disk(self) -> None:
@@ -304,6 +313,17 @@ class _Tee:
                 raise error
             return None
         return disk
+
+
+def _finish_disk(tee: _Tee, manifest: Manifest) -> None:
+    """Wait for the loads into the store on disk, stamp it, compact it and close it."""
+    copied = tee.finish()
+    if copied is not None:
+        _stamp(copied, manifest)
+        copied.flush()
+        # each chunk's load left table files of its own; one per index makes lookups cheap
+        _compact_and_close([copied])
+        del copied
 
 
 def _compact_and_close(holder: list[Any]) -> None:
