@@ -397,6 +397,45 @@ def test_mostly_malformed_file_stops_the_import(tmp_path: Path) -> None:
         read_table(path, ["a", "b"], needed_for="a test")
 
 
+def test_a_one_column_table_skips_empty_lines(tmp_path: Path) -> None:
+    path = tmp_path / "t.txt"
+    path.write_text('a\nx\n\n""\r\ny\n', encoding="utf-8")
+    table = read_table(path, ["a"], needed_for="a test", delimiter=",")
+    assert table is not None and table.rows == [["x"], ["y"]] and not table.bad
+
+
+@pytest.mark.parametrize("reader", ["onet", "esco"])
+def test_releases_are_read_with_the_collector_paused(
+    reader: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # their rows hold no cycle; the collector scanning them again and again cost a third
+    # of the time reading O*NET
+    import gc
+
+    import graph.importers.common as common
+
+    real = common.read_table
+    seen: list[bool] = []
+
+    def spy(*args, **kwargs):  # type: ignore[no-untyped-def]
+        seen.append(gc.isenabled())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(
+        f"graph.importers.{'onet_files' if reader == 'onet' else 'esco'}.read_table", spy
+    )
+    assert gc.isenabled()
+    if reader == "onet":
+        read_onet(ONET)
+    else:
+        read_esco(ESCO)
+    assert seen and not any(seen)
+    assert gc.isenabled()
+    with pytest.raises(ImportDataError):
+        read_onet(ESCO)  # not an O*NET folder
+    assert gc.isenabled()
+
+
 def test_failed_import_leaves_the_previous_graph(tmp_path: Path, onet_copy: Path) -> None:
     out = tmp_path / "g"
     first = import_onet(ONET, out, include_guides=False)

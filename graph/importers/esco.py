@@ -26,6 +26,7 @@ from graph.importers.common import (
     Progress,
     Quads,
     Table,
+    collector_paused,
     guide_fill,
     read_table,
     write_import,
@@ -146,6 +147,7 @@ class EscoData:
         self.warnings: list[str] = []
 
 
+@collector_paused()
 def read_esco(src_dir: Path, progress: Progress | None = None) -> EscoData:
     """Read and check the ESCO CSV files the graph uses.
 

@@ -11,6 +11,7 @@ import re
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,7 @@ from graph.errors import ImportDataError
 from graph.importers.common import (
     Progress,
     Table,
+    collector_paused,
     read_table,
 )
 
@@ -164,8 +166,19 @@ class OnetData:
     rows: dict[str, int] = field(default_factory=dict)
 
 
+@lru_cache(maxsize=8192)
+def _is_code(text: str) -> bool:
+    # a release repeats each of its ~1,000 codes in hundreds of rows: match each once
+    return _CODE.match(text) is not None
+
+
+@lru_cache(maxsize=8192)
+def _is_element(text: str) -> bool:
+    return _ELEMENT.match(text) is not None
+
+
 def _code_check(cells: list[str]) -> str | None:
-    if not _CODE.match(cells[0]):
+    if not _is_code(cells[0]):
         return f"O*NET-SOC Code '{cells[0]}' is not like 15-1252.00"
     return None
 
@@ -192,7 +205,7 @@ def _number_check(text: str, name: str, low: float, high: float, outside: str) -
 
 @_after_code
 def _rating_check(cells: list[str]) -> str | None:
-    if not _ELEMENT.match(cells[1]):
+    if not _is_element(cells[1]):
         return f"Element ID '{cells[1]}' is not like 2.A.1.a"
     if cells[3] not in ("IM", "LV"):
         return None  # other scales are allowed and ignored
@@ -237,7 +250,7 @@ def _prep_check(cells: list[str]) -> str | None:
 
 @_after_code
 def _related_check(cells: list[str]) -> str | None:
-    if not _CODE.match(cells[1]):
+    if not _is_code(cells[1]):
         return f"Related O*NET-SOC Code '{cells[1]}' is not like 15-1252.00"
     if not cells[3].isdigit():
         return f"Index '{cells[3]}' is not a number"
@@ -261,7 +274,7 @@ _CHECKS = {
 
 
 def _anchor_check(cells: list[str]) -> str | None:
-    if not _ELEMENT.match(cells[0]):
+    if not _is_element(cells[0]):
         return f"Element ID '{cells[0]}' is not like 2.A.1.a"
     if cells[1] != "LV":
         return None  # other scales are allowed and ignored
@@ -287,6 +300,7 @@ def _read(src: Path, name: str) -> Table | None:
     )
 
 
+@collector_paused()
 def read_onet(  # noqa: C901
     src_dir: Path, progress: Progress | None = None, include_related: bool = True
 ) -> OnetData:
