@@ -9,6 +9,8 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from rdflib import Graph, URIRef
 
 from graph.cli import cli
@@ -16,9 +18,17 @@ from graph.errors import ImportDataError
 from graph.importers.common import Quads, read_table
 from graph.importers.esco import esco_quads, import_esco, read_esco
 from graph.importers.onet import import_onet, onet_quads, read_mapping
-from graph.importers.onet_files import OnetData, read_onet
-from graph.importers.onet_rules import estimate_ratings, is_progression, skills_to_gain
+from graph.importers.onet_files import OnetData, Rating, read_onet
+from graph.importers.onet_rules import (
+    estimate_preparation,
+    estimate_ratings,
+    gain_candidates,
+    is_progression,
+    preparation_groups,
+    skills_to_gain,
+)
 from graph.importers.wages import read_oews
+from graph.levels import IMPORTANT, LEVEL_RISE
 from graph.store.folder import read_manifest
 from graph.store.local import LocalStore
 from graph.vocab import CG, CG_IRI, PREFIXES
@@ -717,3 +727,75 @@ def test_every_term_an_importer_emits_is_in_the_ontology(name: str, tmp_path: Pa
     }
     assert used, "the import emitted no ontology terms"
     assert sorted(used - declared) == []
+
+
+# --- shortcuts of the import, each checked against the plain computation -------------------
+
+_ELEMENTS = [f"2.A.1.{c}" for c in "abcdefgh"]
+_LEVELS = st.one_of(st.none(), st.sampled_from([0.0, 1.0, 1.5, 2.25, 3.0, 4.5, 6.0, 7.0]))
+_RATINGS = st.dictionaries(
+    st.sampled_from(_ELEMENTS),
+    st.builds(
+        Rating,
+        importance=st.one_of(st.none(), st.sampled_from([1.0, 2.0, 2.9, 3.0, 3.5, 5.0])),
+        level=_LEVELS,
+    ),
+)
+
+
+def _plain_skills_to_gain(have: dict, want: dict) -> list:
+    out = []
+    for eid, target in want.items():
+        if (target.importance or 0) < IMPORTANT or target.level is None:
+            continue
+        source = have.get(eid)
+        level_from = source.level if source is not None else None
+        rise = target.level - (level_from or 0.0)
+        if rise > LEVEL_RISE:
+            out.append((eid, level_from, target.level, rise))
+    out.sort(key=lambda t: (-t[3], t[0]))
+    return [(eid, a, b) for eid, a, b, _ in out]
+
+
+@settings(max_examples=300)
+@given(_RATINGS, _RATINGS)
+def test_skills_to_gain_from_candidates_is_the_plain_computation(have: dict, want: dict) -> None:
+    plain = _plain_skills_to_gain(have, want)
+    assert skills_to_gain(have, want) == plain
+    assert skills_to_gain(have, want, candidates=gain_candidates(want)) == plain
+
+
+_CODES = ["29-1141.00", "29-1141.01", "29-1151.00", "29-1171.00", "29-1214.00", "29-1215.00"]
+_SCALES = st.dictionaries(
+    st.sampled_from(["RL", "RW"]),
+    st.dictionaries(st.sampled_from([1, 2, 6, 8]), st.sampled_from([0.0, 12.5, 50.0, 100.0])),
+)
+
+
+@settings(max_examples=200)
+@given(
+    st.dictionaries(st.sampled_from(_CODES), _SCALES),
+    st.dictionaries(st.sampled_from(_CODES), st.integers(1, 5)),
+)
+def test_preparation_estimates_and_progressions_by_group_are_the_plain_ones(
+    preparation: dict, zones: dict
+) -> None:
+    data = OnetData(preparation=preparation, job_zones=zones)
+    groups = preparation_groups(data)
+    for code in _CODES:
+        for scale in ("RL", "RW"):
+            plain = estimate_preparation(data, code, scale)
+            assert estimate_preparation(data, code, scale, groups=groups) == plain
+    education: dict[str, int | None] = {}
+    for code in _CODES:
+        for other in _CODES:
+            plain = is_progression(data, code, other)
+            assert is_progression(data, code, other, education=education) == plain
+
+
+@settings(max_examples=300)
+@given(st.text(alphabet=st.sampled_from('ab "\\\n\r\té→')))
+def test_quoted_literals_are_the_plain_escape(text: str) -> None:
+    from graph.importers.common import _ESCAPES, _quoted
+
+    assert _quoted(text) == '"' + text.translate(_ESCAPES) + '"'

@@ -349,7 +349,9 @@ def _quoted(value: str) -> str:
     >>> print(_quoted('a "b"\\c\nd'))
     "a \"b\"\\c\nd"
     """
-    return '"' + value.translate(_ESCAPES) + '"'
+    if '"' in value or "\\" in value or "\n" in value or "\r" in value:
+        value = value.translate(_ESCAPES)  # most texts need none: finding that out is faster
+    return '"' + value + '"'
 
 
 @contextmanager

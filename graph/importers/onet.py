@@ -50,11 +50,21 @@ from graph.importers.common import (
     guide_fill,
     write_import,
 )
-from graph.importers.onet_files import _CODE, FILES, ONET_RELEASE, PREP_SCALES, OnetData, read_onet
+from graph.importers.onet_files import (
+    _CODE,
+    FILES,
+    ONET_RELEASE,
+    PREP_SCALES,
+    OnetData,
+    Rating,
+    read_onet,
+)
 from graph.importers.onet_rules import (
     estimate_preparation,
     estimate_ratings,
+    gain_candidates,
     is_progression,
+    preparation_groups,
     skills_to_gain,
 )
 from graph.importers.sources import open_source
@@ -90,7 +100,22 @@ def _slug(text: str) -> str:
     return slugify(text, max_length=100)
 
 
-def _preparation_quads(data: OnetData, q: Quads, code: str, role: Any, src: Any) -> int:
+class _Slugs(dict[str, str]):
+    """``_slug`` of each technology example, made once (an example is met about 12 times)."""
+
+    def __missing__(self, text: str) -> str:
+        slug = self[text] = _slug(text)
+        return slug
+
+
+def _preparation_quads(
+    data: OnetData,
+    q: Quads,
+    code: str,
+    role: Any,
+    src: Any,
+    groups: dict[tuple[str, str], list[str]] | None = None,
+) -> int:
     """Emit one occupation's preparation (O*NET Education, Training, and Experience)."""
     from graph.levels import EDUCATION, category_years, typical_category, years_text
 
@@ -99,7 +124,7 @@ def _preparation_quads(data: OnetData, q: Quads, code: str, role: Any, src: Any)
         distribution = data.preparation.get(code, {}).get(scale) or {}
         peers: list[str] = []
         if not distribution or not sum(distribution.values()):
-            distribution, peers = estimate_preparation(data, code, scale)
+            distribution, peers = estimate_preparation(data, code, scale, groups=groups)
         if not distribution or not sum(distribution.values()):
             continue
         typical = typical_category(distribution)
@@ -239,6 +264,8 @@ def onet_quads(  # noqa: C901
     # technology examples and their commodity classes
     tech_node: dict[str, Any] = {}
     commodity_node: dict[str, Any] = {}
+    slugs = _Slugs()
+    skill_cls, tech_cls = q.cg(CG.Skill), q.cg(CG.Technology)
     for entries in data.tech.values():
         for example, ccode, ctitle, _hot, _demand in entries:
             if ccode and ccode not in commodity_node:
@@ -248,11 +275,11 @@ def onet_quads(  # noqa: C901
                 q.add(cnode, q.skos("notation"), q.text(ccode))
                 q.add(cnode, in_scheme, tech_scheme)
                 q.add(cnode, dsource, src)
-            slug = _slug(example)
+            slug = slugs[example]
             if slug not in tech_node:
                 node = q.id(f"onet-tech/{slug}")
                 tech_node[slug] = node
-                q.labelled(node, example, q.cg(CG.Skill), q.cg(CG.Technology), concept)
+                q.labelled(node, example, skill_cls, tech_cls, concept)
                 q.add(node, in_scheme, skills_scheme)
                 q.add(node, dsource, src)
                 if ccode:
@@ -266,29 +293,37 @@ def onet_quads(  # noqa: C901
     req_cls = q.cg(CG.SkillRequirement)
     resp_prop, resp_cls = q.cg(CG.responsibility), q.cg(CG.Responsibility)
     position = q.cg(CG.position)
+    hot_prop, demand_prop = q.cg(CG.hotTechnology), q.cg(CG.inDemand)
+    notation, description = q.skos("notation"), q.schema("description")
+    experience_level = q.cg(CG.experienceLevel)
+    groups = preparation_groups(data)
     for code, (title, desc) in data.occupations.items():
         role = q.id(f"onet/{code}")
         q.labelled(role, title, role_cls, occ_cls, concept)
         q.add(role, in_scheme, scheme)
-        q.add(role, q.skos("notation"), q.text(code))
+        q.add(role, notation, q.text(code))
         q.add(role, dsource, src)
         if desc:
-            q.add(role, q.schema("description"), q.text(desc))
+            q.add(role, description, q.text(desc))
         zone = data.job_zones.get(code)
         if zone:
-            q.add(role, q.cg(CG.experienceLevel), q.cg(CG[f"JobZone{zone}"]))
-        counts["preparation"] += _preparation_quads(data, q, code, role, src)
+            q.add(role, experience_level, q.cg(CG[f"JobZone{zone}"]))
+        counts["preparation"] += _preparation_quads(data, q, code, role, src, groups)
         seen = {normalize(title)}
         kept = 0
         ranked = sorted(data.alt_titles.get(code, []), key=lambda t: (-t[2], len(t[0]), t[0]))
         for alt_title, short, _n in ranked:
-            if kept < MAX_ALT_TITLES and normalize(alt_title) not in seen:
-                seen.add(normalize(alt_title))
-                q.add(role, alt, q.text(alt_title))
-                kept += 1
-            if short and normalize(short) not in seen:
-                seen.add(normalize(short))
-                q.add(role, hidden, q.text(short))
+            if kept < MAX_ALT_TITLES:
+                key = normalize(alt_title)
+                if key not in seen:
+                    seen.add(key)
+                    q.add(role, alt, q.text(alt_title))
+                    kept += 1
+            if short:
+                key = normalize(short)
+                if key not in seen:
+                    seen.add(key)
+                    q.add(role, hidden, q.text(short))
         counts["alt_titles"] += kept
         for eid, rating in data.ratings.get(code, {}).items():
             req = q.id(f"onet-req/{code}/{eid}")
@@ -303,12 +338,12 @@ def onet_quads(  # noqa: C901
                 q.add(role, requires, element_node[eid])
             counts["ratings"] += 1
         for example, _ccode, _ctitle, hot, demand in data.tech.get(code, []):
-            slug = _slug(example)
+            slug = slugs[example]
             req = q.id(f"onet-req/{code}/tech/{slug}")
             q.add(req, q.type, req_cls)
             q.add(req, skill_prop, tech_node[slug])
-            q.add(req, q.cg(CG.hotTechnology), q.boolean(hot))
-            q.add(req, q.cg(CG.inDemand), q.boolean(demand))
+            q.add(req, hot_prop, q.boolean(hot))
+            q.add(req, demand_prop, q.boolean(demand))
             q.add(req, dsource, src)
             q.add(role, req_prop, req)
             if hot or demand:
@@ -332,25 +367,37 @@ def onet_quads(  # noqa: C901
 
     progress.start("Emitting related-occupation moves", len(data.related))
     in_demand = {
-        code: [_slug(e[0]) for e in entries if e[4]] for code, entries in data.tech.items()
+        code: [slugs[e[0]] for e in entries if e[4]] for code, entries in data.tech.items()
     }
-    uses = {code: {_slug(e[0]) for e in entries} for code, entries in data.tech.items()}
+    uses = {code: {slugs[e[0]] for e in entries} for code, entries in data.tech.items()}
+    transition_cls, kind_prop = q.cg(CG.Transition), q.cg(CG.transitionKind)
+    from_prop, to_prop, gain_prop = q.cg(CG.fromRole), q.cg(CG.toRole), q.cg(CG.skillToGain)
+    tier_prop, index_prop = q.cg(CG.relatedTier), q.cg(CG.relatedIndex)
+    progression, lateral = q.cg(CG.Progression), q.cg(CG.LateralTransition)
+    leads_to, moves_to = q.cg(CG.canLeadTo), q.cg(CG.canTransitionTo)
+    # each occupation is met in ~20 moves: what they need of it is worked out once
+    education: dict[str, int | None] = {}
+    estimates: dict[str, tuple[dict[str, Rating], list[str]]] = {}
+    candidates: dict[str, list[tuple[str, float]]] = {}
     for code, other, tier, index in data.related:
         node = q.id(f"onet-transition/{code}--{other}")
         a, b = q.id(f"onet/{code}"), q.id(f"onet/{other}")
-        up = is_progression(data, code, other)
-        q.add(node, q.type, q.cg(CG.Transition))
+        up = is_progression(data, code, other, education=education)
+        q.add(node, q.type, transition_cls)
         q.add(node, label, q.text(f"{data.occupations[code][0]} → {data.occupations[other][0]}"))
-        q.add(node, q.cg(CG.fromRole), a)
-        q.add(node, q.cg(CG.toRole), b)
-        q.add(node, q.cg(CG.transitionKind), q.cg(CG.Progression if up else CG.LateralTransition))
-        q.add(node, q.cg(CG.relatedTier), q.text(tier))
-        q.add(node, q.cg(CG.relatedIndex), q.integer(index))
+        q.add(node, from_prop, a)
+        q.add(node, to_prop, b)
+        q.add(node, kind_prop, progression if up else lateral)
+        q.add(node, tier_prop, q.text(tier))
+        q.add(node, index_prop, q.integer(index))
         q.add(node, dsource, src)
-        q.add(a, q.cg(CG.canLeadTo if up else CG.canTransitionTo), b)
+        q.add(a, leads_to if up else moves_to, b)
         have_ratings = data.ratings.get(code) or {}
-        if not have_ratings and data.ratings.get(other):
-            have_ratings, peers = estimate_ratings(data, code)
+        want = data.ratings.get(other, {})
+        if not have_ratings and want:
+            if code not in estimates:
+                estimates[code] = estimate_ratings(data, code)
+            have_ratings, peers = estimates[code]
             if peers:
                 names = "; ".join(data.occupations[p][0] for p in peers[:3])
                 more = f" and {len(peers) - 3} more" if len(peers) > 3 else ""
@@ -364,13 +411,15 @@ def onet_quads(  # noqa: C901
                         f"({names}{more})."
                     ),
                 )
-        gain = skills_to_gain(have_ratings, data.ratings.get(other, {}))
+        if other not in candidates:
+            candidates[other] = gain_candidates(want)
+        gain = skills_to_gain(have_ratings, want, candidates=candidates[other])
         for eid, _from, _to in gain:
-            q.add(node, q.cg(CG.skillToGain), element_node[eid])
+            q.add(node, gain_prop, element_node[eid])
         have = uses.get(code, set())
         new_tech = [s for s in in_demand.get(other, []) if s not in have][:MAX_TECH_TO_GAIN]
         for slug in new_tech:
-            q.add(node, q.cg(CG.skillToGain), tech_node[slug])
+            q.add(node, gain_prop, tech_node[slug])
         counts["transitions"] += 1
         progress.advance(1)
 
