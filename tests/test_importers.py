@@ -799,3 +799,21 @@ def test_quoted_literals_are_the_plain_escape(text: str) -> None:
     from graph.importers.common import _ESCAPES, _quoted
 
     assert _quoted(text) == '"' + text.translate(_ESCAPES) + '"'
+
+
+def test_guide_role_labels_are_those_a_query_finds() -> None:
+    from graph.importers.common import guide_fill
+    from graph.skills import normalize
+
+    data, labels, _warnings = guide_fill(ox.Store())
+    rows = data.query(
+        f"""SELECT ?r ?l WHERE {{ ?r a <{CG_IRI}Role> .
+        {{ ?r rdfs:label ?l }} UNION {{ ?r skos:altLabel ?l }} UNION {{ ?r skos:hiddenLabel ?l }}
+        }}""",
+        initNs={"rdfs": PREFIXES["rdfs"], "skos": PREFIXES["skos"]},
+    )
+    found: dict[str, set[str]] = {}
+    for role, label in rows:  # type: ignore[misc]
+        found.setdefault(normalize(str(label)), set()).add(str(role))
+    assert len(labels) > 100
+    assert labels == {key: min(roles) for key, roles in found.items()}
