@@ -202,7 +202,7 @@ class _Tee:
     The in-memory store answers the projection's queries; the store on disk
     is what the folder keeps. Each chunk of N-Triples text is loaded into the
     memory store by one thread and then into the disk store by another, while
-    ``fill`` makes the next chunk (the bulk loader releases the GIL); that
+    ``fill`` makes the next chunk (both loaders release the GIL); that
     also saves dumping and re-parsing a million quads afterwards. Chunks wait
     in short queues, so the text held at once stays a few chunks. Any other
     use of the store (``add``, ``extend``, a query, a stream to load) waits
@@ -263,7 +263,9 @@ class _Tee:
             to_disk = None
             try:
                 if self._error is None:
-                    self._store.bulk_load(item[0], **item[1])
+                    # into memory, a plain load takes a third less time than the bulk loader
+                    # for the same store (same quads, same order when read)
+                    self._store.load(item[0], **item[1])
                     if not self._void:
                         # parsed just now (strictly, unless told otherwise): no need to check again
                         to_disk = (item[0], dict(item[1], lenient=True))
