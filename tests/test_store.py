@@ -227,10 +227,11 @@ def test_a_failing_disk_load_leaves_the_previous_graph(tmp_path, monkeypatch):
     assert read_manifest(tmp_path).build_id == first.build_id
 
 
-@pytest.mark.parametrize("disk_fails", [False, True])
-def test_the_projection_starts_before_the_disk_loads_end(tmp_path, monkeypatch, disk_fails):
+@pytest.mark.parametrize("fails", [None, "disk", "after"])
+def test_the_projection_starts_before_the_disk_loads_end(tmp_path, monkeypatch, fails):
     # ``after`` needs only the store in memory: the loads into the store on disk end beside
-    # it, and one failing then still stops the build and leaves the previous graph
+    # it, and one failing then, or ``after`` failing, still stops the build and leaves the
+    # previous graph
     first = write_graph(tmp_path, fill_two)
     listing = sorted(p.name for p in tmp_path.iterdir())
     real = ox.Store
@@ -240,7 +241,8 @@ def test_the_projection_starts_before_the_disk_loads_end(tmp_path, monkeypatch, 
     class SlowDisk:
         """An in-memory store as it is; the store on disk loads its first chunk once ``after`` runs.
 
-        Two chunks wait for it meanwhile: the store in memory holds them all the same.
+        The other chunks wait for it meanwhile, in a file: the store in memory holds them all
+        the same.
         """
 
         def __init__(self, path=None):
@@ -253,7 +255,7 @@ def test_the_projection_starts_before_the_disk_loads_end(tmp_path, monkeypatch, 
                 self._loads += 1
                 if self._loads == 1:
                     seen.append(started.wait(5))
-                    if disk_fails:
+                    if fails == "disk":
                         raise OSError("disk on fire")
             return self._store.bulk_load(*args, **kwargs)
 
@@ -263,20 +265,33 @@ def test_the_projection_starts_before_the_disk_loads_end(tmp_path, monkeypatch, 
         def __len__(self):
             return len(self._store)
 
-    def after(_local) -> None:
+    waiting: list[str] = []
+
+    def after(local) -> None:
+        assert len(local.raw) == 600 + 2  # the store in memory holds every chunk and the stamp
+        waiting.extend(p.name for p in tmp_path.glob("*.chunks"))
         started.set()
+        if fails == "after":
+            raise RuntimeError("after on fire")
+
+    def many_chunks(store) -> None:
+        for first in range(0, 600, 100):
+            store.bulk_load(_nt(first, first + 100), format=ox.RdfFormat.N_TRIPLES)
 
     monkeypatch.setattr(ox, "Store", SlowDisk)
-    if disk_fails:
-        with pytest.raises(OSError, match="disk on fire"):
-            write_graph(tmp_path, bulk_fill, after=after)
+    if fails:
+        with pytest.raises((OSError, RuntimeError), match=f"{fails} on fire"):
+            write_graph(tmp_path, many_chunks, after=after)
         assert sorted(p.name for p in tmp_path.iterdir()) == listing
         assert read_manifest(tmp_path).build_id == first.build_id
     else:
-        manifest = write_graph(tmp_path, bulk_fill, after=after)
+        manifest = write_graph(tmp_path, many_chunks, after=after)
         disk = real.read_only(str(tmp_path / manifest.store))
-        assert len(disk) == 300 + 2  # every chunk and the stamp
-    assert seen == [True]
+        assert len(disk) == 600 + 2  # every chunk and the stamp
+        assert not list(tmp_path.glob("*.chunks"))
+    # (a failing ``after`` may stop the disk loads before the first began)
+    assert seen == [True] or (fails == "after" and seen == [])
+    assert len(waiting) == 1  # chunks waited for the disk in a file, not in memory
 
 
 @pytest.mark.parametrize("bad_chunk", [0, 2])

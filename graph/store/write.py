@@ -101,6 +101,7 @@ def _write_graph(
     final_store = out_dir / store_name
     committed = False
     tee: _Tee | None = None
+    disk_tee: _Tee | None = None
     turtle: _Background | None = None
     compacting: _Background | None = None
     try:
@@ -133,6 +134,7 @@ def _write_graph(
             # stamped, compacted and closed, in a thread beside ``after`` (all of it releases
             # the GIL); an error there is raised by ``compacting.result()`` below
             compacting = _Background(_finish_disk, tee, manifest)
+            disk_tee = tee
         else:
             tee.finish()
         tee = None  # finished by now, or by the thread
@@ -156,6 +158,8 @@ def _write_graph(
     finally:
         if tee is not None:
             tee.finish(check=False)  # a failure before the disk loads ended: stop them first
+        if disk_tee is not None and not committed:
+            disk_tee.abort()  # a failure beside the last disk loads: stop them
         if turtle is not None:
             turtle.wait()
         if compacting is not None:
@@ -203,21 +207,29 @@ class _Tee:
     is what the folder keeps. Each chunk of N-Triples text is loaded into the
     memory store by one thread and then into the disk store by another, while
     ``fill`` makes the next chunk (both loaders release the GIL); that
-    also saves dumping and re-parsing a million quads afterwards. Chunks wait
-    in short queues, so the text held at once stays a few chunks. Any other
-    use of the store (``add``, ``extend``, a query, a stream to load) waits
-    for the loads so far and makes the disk copy void: the store is then
-    copied from memory afterwards, as before.
+    also saves dumping and re-parsing a million quads afterwards. The load
+    into memory is the one the projection waits for, and the load on disk
+    takes twice as long: chunks it has no time for yet wait in a file beside
+    the store (:attr:`spill`), not in memory, so the text held at once stays
+    a few chunks. Any other use of the store (``add``, ``extend``, a query, a
+    stream to load) waits for the loads so far and makes the disk copy void:
+    the store is then copied from memory afterwards, as before.
     """
 
     def __init__(self, store: Any, path: Path) -> None:
         self._store = store
         self._path = path
         self._to_memory: queue.Queue[tuple[Any, dict[str, Any]] | None] = queue.Queue(maxsize=1)
-        self._to_disk: queue.Queue[tuple[Any, dict[str, Any]] | None] = queue.Queue(maxsize=1)
+        # a chunk's text, or where it is in the spill file: (offset, size)
+        self._to_disk: queue.Queue[tuple[Any, dict[str, Any]] | None] = queue.Queue()
+        #: where chunks wait for the disk load when it is behind (removed by :meth:`finish`)
+        self.spill = path.with_name(path.name + ".chunks")
+        self._spill_fd: int | None = None
+        self._spilled = 0
         self._error: BaseException | None = None  # of a load into memory
         self._disk_error: BaseException | None = None
         self._void = False
+        self._abort = False
         self._disk: Any = None
         self._threads: list[threading.Thread] = []
         self._finished = False
@@ -275,9 +287,26 @@ class _Tee:
                 # the memory store has the chunk: ``settle`` need not wait for the disk
                 self._to_memory.task_done()
             if to_disk is not None:
-                self._to_disk.put(to_disk)
+                self._to_disk.put(self._spill(*to_disk))
             del item, to_disk
         self._to_memory.task_done()
+
+    def _spill(self, text: Any, kwargs: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
+        """The chunk as the disk load gets it: itself if that load is waiting, else in the file."""
+        if self._to_disk.empty() or self._disk_error is not None:
+            return text, kwargs
+        data = text.encode("utf-8") if isinstance(text, str) else text
+        try:
+            if self._spill_fd is None:
+                self._spill_fd = os.open(self.spill, os.O_RDWR | os.O_CREAT | os.O_TRUNC, 0o600)
+            view = memoryview(data)
+            while view:
+                view = view[os.write(self._spill_fd, view) :]
+        except OSError as exc:  # reported by finish
+            self._disk_error = exc
+            return text, kwargs
+        offset, self._spilled = self._spilled, self._spilled + len(data)
+        return (offset, len(data)), kwargs
 
     def _load_disk(self) -> None:
         import pyoxigraph as ox
@@ -287,11 +316,23 @@ class _Tee:
         except BaseException as exc:  # reported by finish
             self._disk_error = exc
         while (item := self._to_disk.get()) is not None:
-            if self._disk_error is None:
+            if self._disk_error is None and not self._abort:
                 try:
-                    self._disk.bulk_load(item[0], **item[1])
+                    text = item[0]
+                    if isinstance(text, tuple):
+                        offset, size = text
+                        assert self._spill_fd is not None
+                        text = os.pread(self._spill_fd, size, offset)
+                        if len(text) != size:
+                            raise OSError(f"{self.spill} lost part of a chunk")
+                    self._disk.bulk_load(text, **item[1])
                 except BaseException as exc:  # reported by finish
                     self._disk_error = exc
+            del item
+
+    def abort(self) -> None:
+        """The build failed: chunks not yet on disk stay off it, and :meth:`finish` drops it."""
+        self._abort = True
 
     def finish(self, check: bool = True) -> Any:
         """Wait for every load; return the store on disk, or None if it must be copied.
@@ -301,14 +342,20 @@ class _Tee:
         if self._finished:
             return None
         self._finished = True
+        if not check:
+            self.abort()
         if self._threads:
             self._to_memory.put(None)
             self._threads[0].join()
             self._to_disk.put(None)
             self._threads[1].join()
+        if self._spill_fd is not None:
+            os.close(self._spill_fd)
+            self._spill_fd = None
+        self.spill.unlink(missing_ok=True)
         disk, self._disk = self._disk, None
         error = self._error or (None if self._void else self._disk_error)
-        if self._void or error is not None or disk is None:
+        if self._void or self._abort or error is not None or disk is None:
             del disk
             shutil.rmtree(self._path, ignore_errors=True)
             if check and error is not None:
