@@ -59,10 +59,11 @@ def write_graph(
     bulk-loads as text (the importers load chunks of N-Triples) is loaded in
     threads, into memory and then into the embedded store on disk, while
     ``fill`` goes on. ``after`` starts as soon as the store in memory holds
-    everything: the last loads into the store on disk, its compaction and
-    closing go on in a thread beside it (at most two chunks of text wait for
-    them). A ``fill`` that writes otherwise gets the store on disk copied from
-    memory after ``after``. The Turtle dump runs in a thread beside ``after``.
+    everything: the last loads into the store on disk (the chunks it had no
+    time for yet wait in a file, not in memory), its compaction and closing go
+    on in a thread beside it. A ``fill`` that writes otherwise gets the store
+    on disk copied from memory after ``after``. The Turtle dump runs in a
+    thread beside ``after``.
 
     Parameters
     ----------
