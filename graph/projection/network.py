@@ -55,6 +55,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from itertools import chain
 from typing import Any
 
 import networkx as nx
@@ -85,7 +86,8 @@ from graph.projection.queries import (
     WAGE_LINE_Q,
     ZONE_Q,
     AskedTwice,
-    label_key,
+    label_keys,
+    sort_rows,
     sorted_select,
 )
 from graph.store.base import Store
@@ -177,7 +179,7 @@ def build_projection(store: Store) -> nx.DiGraph:  # noqa: C901
             code=row.get("code"),
             level=row.get("levelRank"),
         )
-    nodes = P.nodes
+    nodes = P._node
     for row in sorted_select(store, LABELS_Q):
         labels = nodes[row["role"]]["labels"] if row["role"] in nodes else None
         if labels is not None and row["label"] not in labels:
@@ -188,13 +190,7 @@ def build_projection(store: Store) -> nx.DiGraph:  # noqa: C901
                 "importance": _num(row.get("importance")),
                 "level": _num(row.get("level")),
             }
-    for row in sorted_select(store, TECH_FLAGS_Q):
-        rating = nodes[row["role"]]["skills"].get(row["skill"]) if row["role"] in nodes else None
-        if rating is not None:
-            if "hot" in row:
-                rating["hot"] = _flag(row["hot"])
-            if "demand" in row:
-                rating["in_demand"] = _flag(row["demand"])
+    _add_technology_flags(nodes, store.select(TECH_FLAGS_Q))
     for row in sorted_select(store, GAPS_Q):
         if row["role"] in nodes:
             nodes[row["role"]]["gaps"].add(row["skill"])
@@ -254,8 +250,12 @@ def build_projection(store: Store) -> nx.DiGraph:  # noqa: C901
         nodes[role]["sectors"].sort(key=lambda item: item[1])
         nodes[role]["employers"].sort(key=lambda item: item[1])
     move_skills: dict[str, list[str]] = defaultdict(list)
-    for row in sorted_select(store, MOVE_SKILLS_Q):
+    rows = store.select(MOVE_SKILLS_Q)
+    if not all(type(row["move"]) is str and type(row["skill"]) is str for row in rows):
+        rows = sort_rows(rows)  # else each move's skills are sorted below: any order will do
+    for row in rows:
         move_skills[row["move"]].append(row["skill"])
+    del rows
     for row in sorted_select(store, MOVES_Q):
         if row["from"] not in nodes or row["to"] not in nodes:
             continue
@@ -274,15 +274,59 @@ def build_projection(store: Store) -> nx.DiGraph:  # noqa: C901
             index=row.get("index"),
         )
     index: dict[str, set[str]] = defaultdict(set)
-    for role, data in nodes.items():
-        for label in data["labels"]:
-            index[label_key(label)].add(role)
+    roles = [role for role, data in nodes.items() for _ in data["labels"]]
+    labels = chain.from_iterable(data["labels"] for data in nodes.values())
+    for role, key in zip(roles, label_keys(labels), strict=True):
+        index[key].add(role)
     P.graph["label_index"] = dict(index)
     P.graph["technology_counts"] = technology_counts(P)
     from graph.projection.similarity import build_model
 
     P.graph["similarity"] = build_model(store)
     return P
+
+
+def _add_technology_flags(nodes: Any, rows: list[dict[str, Any]]) -> None:
+    """Give the ratings of technologies O*NET's flags from :data:`TECH_FLAGS_Q`'s rows.
+
+    Sorted (:func:`sorted_select`), the rows would set every ``in_demand`` before any
+    ``hot``, each rating's greatest value as text last; so the same is done here without
+    sorting the rows (60,000 on an import), the last of equal texts kept as a stable sort
+    keeps it. Rows of another shape (a value that is not an IRI, both flags in one row)
+    are sorted and read in that order.
+    """
+    plain = all(
+        len(row) == 3 and type(row["role"]) is str and type(row["skill"]) is str for row in rows
+    )
+    if not plain:
+        for row in sort_rows(rows):
+            rating = (
+                nodes[row["role"]]["skills"].get(row["skill"]) if row["role"] in nodes else None
+            )
+            if rating is not None:
+                if "hot" in row:
+                    rating["hot"] = _flag(row["hot"])
+                if "demand" in row:
+                    rating["in_demand"] = _flag(row["demand"])
+        return
+    demand: dict[tuple[str, str], tuple[str, Any]] = {}
+    hot: dict[tuple[str, str], tuple[str, Any]] = {}
+    for row in rows:
+        if "demand" in row:
+            value, best = row["demand"], demand
+        else:
+            value, best = row["hot"], hot
+        key = (row["role"], row["skill"])
+        text = str(value)
+        seen = best.get(key)
+        if seen is None or text >= seen[0]:
+            best[key] = (text, value)
+    for best, attr in ((demand, "in_demand"), (hot, "hot")):
+        for (role, skill), (_, value) in best.items():
+            data = nodes.get(role)
+            rating = data["skills"].get(skill) if data is not None else None
+            if rating is not None:
+                rating[attr] = _flag(value)
 
 
 def technology_counts(P: nx.DiGraph) -> dict[str, Any]:
@@ -332,7 +376,7 @@ def technology_counts(P: nx.DiGraph) -> dict[str, Any]:
 
 def _add_preparation(P: nx.DiGraph, store: Store) -> None:  # noqa: C901
     """Give every role its ``prep`` dict from the preparation triples."""
-    nodes = P.nodes
+    nodes = P._node
     for role in nodes:
         nodes[role]["prep"] = {"credentials": []}
     for row in sorted_select(store, ZONE_Q):
