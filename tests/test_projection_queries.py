@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from graph.projection.queries import AskedTwice, _row_key, label_key, label_keys, sorted_select
 
 VALUES = st.one_of(
-    st.sampled_from(["", "a", "a b", "b", "10", "2"]),
+    # texts holding the characters the keys are made of too
+    st.sampled_from(
+        ["", "a", "a b", "b", "10", "2", "a\x00", "a\x00b", "\x01", "\x02", "%s", "a%"]
+    ),
     st.integers(-3, 12),
     st.sampled_from([Decimal("4.5"), Decimal("4.50"), 0.5, True, False]),
 )
@@ -31,6 +34,8 @@ class Rows:
 
 
 @given(ROWS)
+@example([{"label": "a", "role": "b"}, {"label": "a\x00", "role": "a"}])  # a text ends, "\x00" next
+@example([{"label": "a", "role": "b"}, {"label": "a\x00"}, {"role": "c"}, {}])
 def test_rows_sort_as_their_variable_value_pairs(rows):
     # rows binding other variables (OPTIONAL) and values that are not text included
     got = sorted_select(Rows(rows), "")
