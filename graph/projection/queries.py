@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
-from operator import itemgetter
+from operator import itemgetter, methodcaller
 from typing import Any
 
 from graph.store.base import Store
@@ -269,7 +269,7 @@ def sort_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         for row in rows:
             form, get = plans[tuple(row)]
             keys.append(form % get(row))
-    if "".join(keys).count("\x00") != len(rows) * (len(names) - 1):
+    if sum(map(methodcaller("count", "\x00"), keys)) != len(rows) * (len(names) - 1):
         return _sort_rows_by_columns(rows, names)  # some text holds a "\x00"
     return [rows[i] for i in sorted(range(len(rows)), key=keys.__getitem__)]
 
