@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import copy
+import gc
 
+import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
+from graph.errors import QueryError
 from graph.projection.cachewrite import dumps_projection
 from graph.projection.network import _add_technology_flags, _flag, build_projection
 from graph.projection.queries import sort_rows
@@ -84,3 +87,27 @@ def test_the_projection_does_not_depend_on_the_order_of_rows(store: LocalStore) 
     assert dumps_projection(build_projection(Reversed(store))) == dumps_projection(
         build_projection(store)
     )
+
+
+class Failing(Store):
+    """A store whose every SELECT fails."""
+
+    fingerprint = "f"
+
+    def select(self, query: str, timeout: float | None = None) -> list[dict]:
+        raise QueryError("The query failed: no store")
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_the_collector_is_left_as_it_was(store: LocalStore, enabled: bool) -> None:
+    # the build runs without the cyclic collector, which must resume after it, failed or not
+    was = gc.isenabled()
+    try:
+        gc.enable() if enabled else gc.disable()
+        build_projection(store)
+        assert gc.isenabled() is enabled
+        with pytest.raises(QueryError):
+            build_projection(Failing())
+        assert gc.isenabled() is enabled
+    finally:
+        gc.enable() if was else gc.disable()
