@@ -9,14 +9,17 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from random import Random
 
 import networkx as nx
 import pytest
 from conftest import REPO
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 from graph.projection import cache
 from graph.projection.cache import dumps_projection, load_projection, loads_projection
-from graph.projection.cachewrite import _HEAD, _MAGIC, _TECH_COUNTS
+from graph.projection.cachewrite import _HEAD, _MAGIC, _TECH_COUNTS, _rating_table
 from graph.projection.lazy import PENDING
 from graph.projection.network import PROJECTION_VERSION, build_projection
 from graph.store.folder import PROJECTION_SUFFIX
@@ -324,3 +327,47 @@ def test_technology_counts_round_trip(table) -> None:
     P.add_node("a", skills={"t": {}})
     data = dumps_projection(P)
     assert loads_projection(data).graph["technology_counts"] == table
+
+
+def _plain_rating_table(column):
+    """The rating table as the file defines it: ratings equal as JSON with sorted keys are one."""
+    table, ratings, chosen = {}, [], []
+    for value in column:
+        row = []
+        for rating in value.values():
+            text = json.dumps(rating, sort_keys=True)
+            if text not in table:
+                table[text] = len(ratings)
+                ratings.append(rating)
+            row.append(table[text])
+        chosen.append(row)
+    return ratings, chosen
+
+
+_RATING_VALUES = st.one_of(
+    st.sampled_from([0.0, -0.0, 1.0, 1, True, False, 0, None, "1", float("nan"), 2.5, [1.0]]),
+    st.floats(allow_nan=True, allow_infinity=True),
+)
+_RATING = st.dictionaries(
+    st.sampled_from(["importance", "level", "hot", "in_demand"]), _RATING_VALUES, max_size=4
+)
+
+
+@given(
+    st.lists(st.dictionaries(st.sampled_from("abcdef"), _RATING, max_size=5), max_size=6),
+    st.randoms(use_true_random=False),
+)
+@example([{"a": {"level": 0.0}, "b": {"level": -0.0}}], Random(0))
+@example([{"a": {"level": float("nan")}}, {"a": {"level": float("nan")}}], Random(0))
+@example([{"a": {"level": 1}, "b": {"level": 1.0}, "c": {"level": True}}], Random(0))
+def test_rating_table_is_the_plain_one(column, random) -> None:
+    # the shortcut tells ratings apart by items and types, the file by JSON texts: the same
+    # ratings, the same first ones kept (float zeros, NaN, ints beside floats, key orders)
+    column = column + [
+        {k: dict(random.sample(sorted(r.items(), key=repr), len(r))) for k, r in v.items()}
+        for v in column
+    ]
+    ratings, chosen = _rating_table(column)
+    expected_ratings, expected_chosen = _plain_rating_table(column)
+    assert chosen == expected_chosen
+    assert [id(r) for r in ratings] == [id(r) for r in expected_ratings]

@@ -11,6 +11,8 @@ import json
 import struct
 import sys
 from array import array
+from collections.abc import Iterable, Sized
+from itertools import accumulate, chain
 from typing import Any
 
 import networkx as nx
@@ -68,19 +70,77 @@ _IRI_LIST_COLUMNS = ("skills_to_gain",)
 _MOVE_KEYS = ("kind", "iri", "skills_to_gain", "source", "tier", "index")
 
 
+#: the types of rating values JSON gives back as they are, and whose equal values of one
+#: type have one JSON text (but a float 0 and NaN: see :func:`_rating_table`)
+_SCALARS = frozenset({float, int, bool, str, type(None)})
+
+
 def _is_ratings(column: list[Any]) -> bool:
-    return all(
-        isinstance(v, dict) and all(isinstance(r, dict) and _plain(r) for r in v.values())
-        for v in column
-    )
+    scalars = _SCALARS
+    for value in column:
+        if type(value) is not dict:
+            if not isinstance(value, dict):
+                return False
+        for rating in value.values():
+            if type(rating) is not dict:
+                if not isinstance(rating, dict):
+                    return False
+            if not scalars.issuperset(map(type, rating.values())) and not _plain(rating):
+                return False
+    return True
 
 
-def _offsets(rows: list[list[Any]]) -> list[int]:
+def _rating_table(column: list[dict[str, dict[str, Any]]]) -> tuple[list[Any], list[list[int]]]:
+    """Each distinct rating once (equal as JSON with sorted keys, the first met kept), and for
+    each value of ``column`` the numbers of its ratings in that list.
+
+    Examples
+    --------
+    >>> _rating_table([{"a": {"x": 1.0, "y": None}, "b": {"x": 2.0}}, {"c": {"y": None, "x": 1.0}}])
+    ([{'x': 1.0, 'y': None}, {'x': 2.0}], [[0, 1], [0]])
+    """
+    ratings: list[Any] = []
+    chosen = []
+    # A JSON text per rating is what tells ratings apart, and most of the work. Ratings of
+    # text keys and scalar values are told apart by their items and the types of their
+    # values instead (keys sorted: JSON sorts them): for these, equal items of equal types
+    # have equal texts and unequal ones unequal texts, but for a float 0 (-0.0 == 0.0, their
+    # texts differ) and NaN (unequal to itself, one text): such ratings take the texts' way.
+    # ``seen`` finds a rating met before with the keys in the same order, without sorting.
+    seen: dict[tuple[Any, ...], int] = {}
+    items_of: dict[tuple[Any, ...], int] = {}
+    texts: dict[str, int] = {}
+    scalars = _SCALARS
+    encode = json.JSONEncoder(sort_keys=True).encode
+    for value in column:
+        row = []
+        for rating in value.values():
+            values = rating.values()
+            found = None
+            if scalars.issuperset(map(type, values)):
+                key = (*rating.items(), *map(type, values))
+                found = seen.get(key)
+                if found is None and (
+                    all(type(k) is str for k in rating)
+                    and not any(type(x) is float and (x == 0 or x != x) for x in values)
+                ):
+                    items = sorted(rating.items())
+                    found = items_of.setdefault(
+                        (*items, *(type(x) for _, x in items)), len(ratings)
+                    )
+                    seen[key] = found
+            if found is None:
+                found = texts.setdefault(encode(rating), len(ratings))
+            if found == len(ratings):
+                ratings.append(rating)
+            row.append(found)
+        chosen.append(row)
+    return ratings, chosen
+
+
+def _offsets(rows: Iterable[Sized]) -> list[int]:
     """Where each row starts in the rows laid end to end, and where the last ends."""
-    out = [0]
-    for row in rows:
-        out.append(out[-1] + len(row))
-    return out
+    return [0, *accumulate(map(len, rows))]
 
 
 class _Texts:
@@ -107,6 +167,17 @@ class _Texts:
         if found is None:
             found = self.strings[text] = len(self.strings)
         return found
+
+    def _refs(self, texts: Iterable[str]) -> list[int]:
+        """:meth:`ref` of each of ``texts``."""
+        strings = self.strings
+        out = []
+        for text in texts:
+            found = strings.get(text)
+            if found is None:
+                found = strings[text] = len(strings)
+            out.append(found)
+        return out
 
     def numbers(self, values: Any, code: str = "I") -> list[Any]:
         """Write 4-byte numbers (``"I"`` unsigned, ``"i"`` signed, ``"f"`` float), little-endian;
@@ -137,30 +208,17 @@ class _Texts:
     def add_column(self, key: str, column: list[Any]) -> list[Any]:
         """Write one attribute of every role (or move), in the quickest form to read."""
         if key in _RATING_COLUMNS and _is_ratings(column):
-            table: dict[str, int] = {}
-            ratings: list[Any] = []
-            skills, chosen = [], []
-            for value in column:
-                skills.append([self.ref(k) for k in value])
-                row = []
-                for rating in value.values():
-                    # equal ratings are written once: read back, roles share one dict for them
-                    text = json.dumps(rating, sort_keys=True)
-                    if text not in table:
-                        table[text] = len(ratings)
-                        ratings.append(rating)
-                    row.append(table[text])
-                chosen.append(row)
-            where = self.numbers(_offsets(skills))
-            keys = self.numbers(k for row in skills for k in row)
-            values = self.numbers(r for row in chosen for r in row)
+            where = self.numbers(_offsets(column))
+            keys = self.numbers(self._refs(chain.from_iterable(column)))
+            # equal ratings are written once: read back, roles share one dict for them
+            ratings, chosen = _rating_table(column)
+            values = self.numbers(chain.from_iterable(chosen))
             return self._write([ratings, where, keys, values], _RATINGS)
         if key in _IRI_LIST_COLUMNS and all(
             isinstance(v, list) and all(isinstance(x, str) for x in v) for v in column
         ):
-            rows = [[self.ref(x) for x in v] for v in column]
-            refs = self.numbers(x for row in rows for x in row)
-            return self._write([self.numbers(_offsets(rows)), refs], _IRI_LISTS)
+            refs = self.numbers(self._refs(chain.from_iterable(column)))
+            return self._write([self.numbers(_offsets(column)), refs], _IRI_LISTS)
         if all(v is None or isinstance(v, str) for v in column):
             distinct = list(dict.fromkeys(column))
             if 4 * len(distinct) < len(column):

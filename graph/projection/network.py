@@ -53,8 +53,12 @@ whatever a shared graph folder holds. Pickle files are never read.
 
 from __future__ import annotations
 
+import gc
 import re
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
+from itertools import chain
 from typing import Any
 
 import networkx as nx
@@ -85,7 +89,8 @@ from graph.projection.queries import (
     WAGE_LINE_Q,
     ZONE_Q,
     AskedTwice,
-    label_key,
+    label_keys,
+    sort_rows,
     sorted_select,
 )
 from graph.store.base import Store
@@ -145,7 +150,7 @@ def role_midpoint(bands: list[dict[str, Any]]) -> tuple[float | None, str | None
     return float(value), currency
 
 
-def build_projection(store: Store) -> nx.DiGraph:  # noqa: C901
+def build_projection(store: Store) -> nx.DiGraph:
     """Build the projection from a store with a few SELECT queries.
 
     Examples
@@ -155,6 +160,31 @@ def build_projection(store: Store) -> nx.DiGraph:  # noqa: C901
     >>> P.number_of_nodes() > 10 and P.number_of_edges() > 10
     True
     """
+    with _kept():
+        return _build_projection(store)
+
+
+@contextmanager
+def _kept() -> Iterator[None]:
+    """Make the projection's objects without the collector (as the cache's reader does).
+
+    The rows read and the projection made are not garbage: on an import, the
+    collector's passes over its million objects while they appear cost a
+    tenth of the build's time, and one more pass would follow once it
+    resumes, so they are frozen first (moved out of its sight).
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.freeze()
+            gc.enable()
+
+
+def _build_projection(store: Store) -> nx.DiGraph:  # noqa: C901
+    """:func:`build_projection`."""
     # the similarity model reads the ratings and labels again
     store = AskedTwice(store, (SKILLS_Q, LABELS_Q))
     P = nx.DiGraph()
@@ -177,24 +207,22 @@ def build_projection(store: Store) -> nx.DiGraph:  # noqa: C901
             code=row.get("code"),
             level=row.get("levelRank"),
         )
-    nodes = P.nodes
+    nodes = P._node
     for row in sorted_select(store, LABELS_Q):
         labels = nodes[row["role"]]["labels"] if row["role"] in nodes else None
         if labels is not None and row["label"] not in labels:
             labels.append(row["label"])
-    for row in sorted_select(store, SKILLS_Q):
-        if row["role"] in nodes:
-            nodes[row["role"]]["skills"][row["skill"]] = {
-                "importance": _num(row.get("importance")),
-                "level": _num(row.get("level")),
+    ratings_of = {role: data["skills"] for role, data in nodes.items()}
+    for row in sorted_select(store, SKILLS_Q):  # 80,000 rows on an import: _num inlined
+        ratings = ratings_of.get(row["role"])
+        if ratings is not None:
+            importance, level = row.get("importance"), row.get("level")
+            ratings[row["skill"]] = {
+                "importance": None if importance is None else float(importance),
+                "level": None if level is None else float(level),
             }
-    for row in sorted_select(store, TECH_FLAGS_Q):
-        rating = nodes[row["role"]]["skills"].get(row["skill"]) if row["role"] in nodes else None
-        if rating is not None:
-            if "hot" in row:
-                rating["hot"] = _flag(row["hot"])
-            if "demand" in row:
-                rating["in_demand"] = _flag(row["demand"])
+    del ratings_of
+    _add_technology_flags(nodes, store.select(TECH_FLAGS_Q))
     for row in sorted_select(store, GAPS_Q):
         if row["role"] in nodes:
             nodes[row["role"]]["gaps"].add(row["skill"])
@@ -254,8 +282,12 @@ def build_projection(store: Store) -> nx.DiGraph:  # noqa: C901
         nodes[role]["sectors"].sort(key=lambda item: item[1])
         nodes[role]["employers"].sort(key=lambda item: item[1])
     move_skills: dict[str, list[str]] = defaultdict(list)
-    for row in sorted_select(store, MOVE_SKILLS_Q):
+    rows = store.select(MOVE_SKILLS_Q)
+    if not all(type(row["move"]) is str and type(row["skill"]) is str for row in rows):
+        rows = sort_rows(rows)  # else each move's skills are sorted below: any order will do
+    for row in rows:
         move_skills[row["move"]].append(row["skill"])
+    del rows
     for row in sorted_select(store, MOVES_Q):
         if row["from"] not in nodes or row["to"] not in nodes:
             continue
@@ -274,15 +306,62 @@ def build_projection(store: Store) -> nx.DiGraph:  # noqa: C901
             index=row.get("index"),
         )
     index: dict[str, set[str]] = defaultdict(set)
-    for role, data in nodes.items():
-        for label in data["labels"]:
-            index[label_key(label)].add(role)
+    roles = [role for role, data in nodes.items() for _ in data["labels"]]
+    labels = chain.from_iterable(data["labels"] for data in nodes.values())
+    for role, key in zip(roles, label_keys(labels), strict=True):
+        index[key].add(role)
     P.graph["label_index"] = dict(index)
     P.graph["technology_counts"] = technology_counts(P)
     from graph.projection.similarity import build_model
 
     P.graph["similarity"] = build_model(store)
     return P
+
+
+#: no value yet, in :func:`_add_technology_flags`
+_UNSEEN: Any = object()
+
+
+def _add_technology_flags(nodes: Any, rows: list[dict[str, Any]]) -> None:
+    """Give the ratings of technologies O*NET's flags from :data:`TECH_FLAGS_Q`'s rows.
+
+    Sorted (:func:`sorted_select`), the rows would set every ``in_demand`` before any
+    ``hot``, each rating's greatest value as text last; so the same is done here without
+    sorting the rows (60,000 on an import), the last of equal texts kept as a stable sort
+    keeps it. Rows of another shape (a value that is not an IRI, both flags in one row)
+    are sorted and read in that order.
+    """
+    plain = all(
+        len(row) == 3 and type(row["role"]) is str and type(row["skill"]) is str for row in rows
+    )
+    if not plain:
+        for row in sort_rows(rows):
+            rating = (
+                nodes[row["role"]]["skills"].get(row["skill"]) if row["role"] in nodes else None
+            )
+            if rating is not None:
+                if "hot" in row:
+                    rating["hot"] = _flag(row["hot"])
+                if "demand" in row:
+                    rating["in_demand"] = _flag(row["demand"])
+        return
+    demand: dict[tuple[str, str], Any] = {}
+    hot: dict[tuple[str, str], Any] = {}
+    for row in rows:
+        if "demand" in row:
+            value, best = row["demand"], demand
+        else:
+            value, best = row["hot"], hot
+        key = (row["role"], row["skill"])
+        seen = best.get(key, _UNSEEN)
+        if seen is _UNSEEN or str(value) >= str(seen):
+            best[key] = value
+    for best, attr in ((demand, "in_demand"), (hot, "hot")):
+        for (role, skill), value in best.items():
+            data = nodes.get(role)
+            rating = data["skills"].get(skill) if data is not None else None
+            if rating is not None:
+                rating[attr] = _flag(value)
 
 
 def technology_counts(P: nx.DiGraph) -> dict[str, Any]:
@@ -332,7 +411,7 @@ def technology_counts(P: nx.DiGraph) -> dict[str, Any]:
 
 def _add_preparation(P: nx.DiGraph, store: Store) -> None:  # noqa: C901
     """Give every role its ``prep`` dict from the preparation triples."""
-    nodes = P.nodes
+    nodes = P._node
     for role in nodes:
         nodes[role]["prep"] = {"credentials": []}
     for row in sorted_select(store, ZONE_Q):
