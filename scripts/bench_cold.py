@@ -46,6 +46,10 @@ GROUP_BY = (
 #: the O*NET roles the route commands run between
 ONET_FROM = "Software Developers"
 ONET_TO = "Computer and Information Systems Managers"
+#: the O*NET role a named query's parameter names
+ONET_NAMED_ROLE = "Registered Nurses"
+#: a named query whose role parameter is given by label
+NAMED = ["--name", "moves-into-role", "-p", f"role={ONET_NAMED_ROLE}"]
 
 
 def commands(onet: Path | None) -> dict[str, list[str]]:
@@ -60,6 +64,8 @@ def commands(onet: Path | None) -> dict[str, list[str]]:
                 "gap (O*NET)": ["gap", ONET_FROM, ONET_TO, *g],
                 "similar (O*NET)": ["similar", ONET_FROM, *g],
                 "sparql GROUP BY (O*NET)": ["sparql", GROUP_BY, *g],
+                # a role named by its label: found through the label index (made in the untimed run)
+                "sparql named, role= (O*NET)": ["sparql", *NAMED, *g],
             }
         )
     return jobs
