@@ -6,7 +6,9 @@ this stack pays before doing anything. Each round runs the floor and every
 command once, in a fresh interpreter each, from this one process, alternating
 the order from round to round, so machine drift (other processes on a shared
 machine) hits both alike; the ratio of each command to the floor run next to it
-is what the script reports (median over rounds), beside the median seconds.
+is what the script reports (median over rounds), beside the median seconds and
+the same ratio of CPU time (user + system), which other processes on a shared
+machine disturb less than wall time.
 
 Usage::
 
@@ -26,6 +28,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import resource
 import shlex
 import statistics
 import subprocess
@@ -73,15 +76,23 @@ def commands(onet: Path | None) -> dict[str, list[str]]:
 
 def run(argv: list[str], env: dict[str, str], cwd: Path = REPO) -> float:
     """Wall seconds of one fresh interpreter running ``argv`` in ``cwd``; exits if it fails."""
+    return run_timed(argv, env, cwd)[0]
+
+
+def run_timed(argv: list[str], env: dict[str, str], cwd: Path = REPO) -> tuple[float, float]:
+    """Wall and CPU seconds (user + system) of one fresh interpreter running ``argv``."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     done = subprocess.run([sys.executable, *argv], cwd=cwd, env=env, capture_output=True)
     seconds = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode != 0:
         sys.exit(
             f"{shlex.join(['python', *argv])} (in {cwd}) failed with exit code "
             f"{done.returncode}:\n{done.stderr.decode(errors='replace')}"
         )
-    return seconds
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    return seconds, cpu
 
 
 def machine() -> str:
@@ -115,21 +126,31 @@ def main() -> None:
     names = ["floor", *jobs]
     argvs = {"floor": FLOOR, **jobs}
     seconds: dict[str, list[float]] = {name: [] for name in names}
+    cpu: dict[str, list[float]] = {name: [] for name in names}
     ratios: dict[str, list[float]] = {name: [] for name in jobs}
+    cpu_ratios: dict[str, list[float]] = {name: [] for name in jobs}
     for n in range(args.runs):
         # floor first in even rounds, last in odd ones: drift within a round cancels out
         order = names if n % 2 == 0 else names[1:] + names[:1]
         for name in order:
-            seconds[name].append(run(argvs[name], env))
+            wall, used = run_timed(argvs[name], env)
+            seconds[name].append(wall)
+            cpu[name].append(used)
         for name in jobs:
             ratios[name].append(seconds[name][-1] / seconds["floor"][-1])
+            cpu_ratios[name].append(cpu[name][-1] / cpu["floor"][-1])
     floor = statistics.median(seconds["floor"])
-    print(f"floor  python {shlex.join(FLOOR)}: median {floor:.3f} s ({args.runs} runs)")
+    print(
+        f"floor  python {shlex.join(FLOOR)}: median {floor:.3f} s, CPU "
+        f"{statistics.median(cpu['floor']):.3f} s ({args.runs} runs)"
+    )
+    # CPU time (user + system) varies less than wall time when other processes share the cores
     width = max(len(name) for name in jobs)
     for name, argv in jobs.items():
         print(
             f"{name:<{width}}  median {statistics.median(seconds[name]):.3f} s  "
-            f"{statistics.median(ratios[name]):.2f}x floor   python {shlex.join(argv)}"
+            f"{statistics.median(ratios[name]):.2f}x floor  (CPU "
+            f"{statistics.median(cpu_ratios[name]):.2f}x)   python {shlex.join(argv)}"
         )
     print(f"machine after: {machine()}")
 
