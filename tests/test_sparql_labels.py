@@ -161,3 +161,16 @@ def test_a_damaged_or_outdated_index_file_is_made_again(
     assert resolve_name(mini, "Role", "TPM") == ID + "role/tpm"
     assert len(seen) == 1  # made again from the store
     assert json.loads(path.read_text())["build"] == mini.fingerprint
+
+
+def test_a_new_build_of_a_folder_replaces_its_index_files(tmp_path: Path) -> None:
+    folder = make_graph(tmp_path / "graph")
+    first = LocalStore(folder)
+    assert resolve_name(first, "Role", "TPM") == ID + "role/tpm"
+    old = labels_module._cache_file(first, "Role")
+    assert old is not None and old.is_file()
+    second = LocalStore(make_graph(folder))  # built again: another build id
+    assert second.fingerprint != first.fingerprint
+    assert resolve_name(second, "Role", "TPM") == ID + "role/tpm"
+    new = labels_module._cache_file(second, "Role")
+    assert new is not None and new.is_file() and not old.exists()
