@@ -14,6 +14,7 @@ Usage::
 
     python scripts/bench_cold.py                       # built-in graph only
     python scripts/bench_cold.py output/onet --runs 7  # plus the O*NET commands
+    python scripts/bench_cold.py output/onet --vs /tmp/old  # beside another checkout
 
 The O*NET commands need a graph folder imported with
 ``careergraph import onet ... --wages ...``; without one they are skipped.
@@ -112,31 +113,45 @@ def main() -> None:
     parser.add_argument(
         "--source", action="store_true", help="no bytecode cache: compile modules on every run"
     )
+    parser.add_argument(
+        "--vs",
+        type=Path,
+        metavar="CHECKOUT",
+        help="also run every command in this other checkout, in the same rounds, and print "
+        "the ratio of this tree's time to its (e.g. 'git worktree add /tmp/old REV')",
+    )
     args = parser.parse_args()
     env = dict(os.environ)
     if not args.source:
         env.pop("PYTHONDONTWRITEBYTECODE", None)
     if args.onet is not None and not (args.onet / "manifest.json").is_file():
         sys.exit(f"{args.onet} holds no built graph (no manifest.json).")
+    if args.vs is not None and not (args.vs / "graph" / "__main__.py").is_file():
+        sys.exit(f"{args.vs} is no careergraph checkout (no graph/__main__.py).")
     jobs = {name: ["-m", "graph", *argv] for name, argv in commands(args.onet).items()}
     print(f"machine: {machine()}")
     print(f"bytecode: {'none, compiled from source each run' if args.source else 'cached'}")
-    for argv in jobs.values():
-        run(argv, env)  # untimed: builds caches
-    names = ["floor", *jobs]
-    argvs = {"floor": FLOOR, **jobs}
+    # (name, checkout) -> arguments; the other checkout's runs are named "<name> @vs"
+    where = {name: REPO for name in jobs}
+    if args.vs is not None:
+        where.update({f"{name} @vs": args.vs.resolve() for name in jobs})
+    for name, cwd in where.items():
+        run(jobs[name.removesuffix(" @vs")], env, cwd)  # untimed: builds caches
+    names = ["floor", *where]
+    argvs = {"floor": FLOOR, **{name: jobs[name.removesuffix(" @vs")] for name in where}}
+    cwds = {"floor": REPO, **where}
     seconds: dict[str, list[float]] = {name: [] for name in names}
     cpu: dict[str, list[float]] = {name: [] for name in names}
-    ratios: dict[str, list[float]] = {name: [] for name in jobs}
-    cpu_ratios: dict[str, list[float]] = {name: [] for name in jobs}
+    ratios: dict[str, list[float]] = {name: [] for name in where}
+    cpu_ratios: dict[str, list[float]] = {name: [] for name in where}
     for n in range(args.runs):
         # floor first in even rounds, last in odd ones: drift within a round cancels out
         order = names if n % 2 == 0 else names[1:] + names[:1]
         for name in order:
-            wall, used = run_timed(argvs[name], env)
+            wall, used = run_timed(argvs[name], env, cwds[name])
             seconds[name].append(wall)
             cpu[name].append(used)
-        for name in jobs:
+        for name in where:
             ratios[name].append(seconds[name][-1] / seconds["floor"][-1])
             cpu_ratios[name].append(cpu[name][-1] / cpu["floor"][-1])
     floor = statistics.median(seconds["floor"])
@@ -152,6 +167,18 @@ def main() -> None:
             f"{statistics.median(ratios[name]):.2f}x floor  (CPU "
             f"{statistics.median(cpu_ratios[name]):.2f}x)   python {shlex.join(argv)}"
         )
+    if args.vs is not None:
+        print(f"the same in {args.vs}, and this tree's time as a multiple of it, round by round:")
+        for name in jobs:
+            other = f"{name} @vs"
+            vs_wall = [a / b for a, b in zip(seconds[name], seconds[other], strict=True)]
+            vs_cpu = [a / b for a, b in zip(cpu[name], cpu[other], strict=True)]
+            print(
+                f"{name:<{width}}  median {statistics.median(seconds[other]):.3f} s  "
+                f"{statistics.median(ratios[other]):.2f}x floor  (CPU "
+                f"{statistics.median(cpu_ratios[other]):.2f}x);  this tree "
+                f"{statistics.median(vs_wall):.2f}x its time (CPU {statistics.median(vs_cpu):.2f}x)"
+            )
     print(f"machine after: {machine()}")
 
 
