@@ -375,6 +375,15 @@ def test_split_have_takes_credentials_without_bogus_suggestions(P):
     assert "Did you mean" not in str(err.value)
 
 
+def test_split_have_takes_a_credential_a_role_lists_whatever_its_words(P):
+    with pytest.raises(UsageError, match="Unknown skill 'Series 7'"):
+        split_have(P, ["Series 7"])
+    Q = P.copy()
+    role = next(iter(Q))
+    Q.nodes[role]["prep"] = {**(Q.nodes[role].get("prep") or {}), "credentials": ["Series 7"]}
+    assert split_have(Q, ["series  7", "Executive communication"])[1] == ("series  7",)
+
+
 # --- reports ------------------------------------------------------------------------
 
 
