@@ -10,24 +10,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from graph.cli.plain import PlainConsole, PlainTable, plain_output
-
 __all__ = ["console", "roles_table", "role_card_view", "money", "CARD_LIMIT"]
 
 
 def console() -> Any:
-    """Return a console on stdout: rich's on a terminal, else plain text 120 columns wide.
-
-    ``$COLUMNS`` sets another width for plain text.
-    """
+    """Return a rich Console on stdout (plain text, 120 columns, when not a terminal)."""
     import os
     import sys
 
-    width = None if sys.stdout.isatty() else int(os.environ.get("COLUMNS") or 120)
-    if width is not None and plain_output():
-        return PlainConsole(width)  # what rich prints into a pipe, without importing rich
     from rich.console import Console
 
+    width = None if sys.stdout.isatty() else int(os.environ.get("COLUMNS") or 120)
     return Console(highlight=False, soft_wrap=False, width=width)
 
 
@@ -50,8 +43,10 @@ def money(value: float | int | None, currency: str | None = "USD") -> str:
 
 
 def _table(title: str | None = None) -> Any:
-    """A table with the ``SIMPLE_HEAD`` box, the title on the left (a rich table on a terminal)."""
-    return PlainTable(title)
+    from rich import box
+    from rich.table import Table
+
+    return Table(title=title, box=box.SIMPLE_HEAD, title_justify="left", expand=False)
 
 
 def roles_table(rows: list[dict[str, Any]]) -> None:
