@@ -98,18 +98,44 @@ def content_hash() -> str:
     from graph import __version__
 
     digest = hashlib.sha256(__version__.encode())
-    files = [ontology_path(), shapes_path(), *shipped_guides()]
-    files += sorted(p for p in data_path().rglob("*") if p.is_file() and p.suffix != ".txt")
-    files += sorted(data_path("gazetteer").glob("*.txt")) if data_path("gazetteer").is_dir() else []
-    # the code that turns guides into the graph and its projection
-    code = package_file()
-    files += [code / "skills.py"]
-    for package in ("build", "guides", "projection"):
-        files += sorted((code / package).glob("*.py"))
-    for path in files:
-        digest.update(path.name.encode())
-        digest.update(path.read_bytes())
+    for path in _built_from():
+        digest.update(os.path.basename(path).encode())
+        with open(path, "rb") as handle:
+            digest.update(handle.read())
     return digest.hexdigest()[:16]
+
+
+def _built_from() -> list[str]:
+    """The files :func:`content_hash` reads, in its order.
+
+    Listed with ``os.scandir`` rather than ``pathlib`` globbing (a few
+    milliseconds less on every command that reads the built-in graph), sorted
+    as pathlib sorts paths: part by part.
+    """
+    code = str(package_file())
+    data = os.path.join(code, "data")
+
+    def listed(folder: str, suffix: str) -> list[str]:
+        try:
+            with os.scandir(folder) as entries:
+                return sorted(e.path for e in entries if e.name.endswith(suffix))
+        except OSError:
+            return []
+
+    everything = [
+        os.path.join(folder, name)
+        for folder, _, names in os.walk(data)
+        for name in names
+        if os.path.splitext(name)[1] != ".txt"
+    ]
+    guides = listed(os.path.join(data, "guides"), ".txt")
+    files = [str(ontology_path()), str(shapes_path()), *guides]
+    files += sorted((p for p in everything if os.path.isfile(p)), key=lambda p: p.split(os.sep))
+    files += listed(os.path.join(data, "gazetteer"), ".txt")
+    files.append(os.path.join(code, "skills.py"))
+    for package in ("build", "guides", "projection"):
+        files += listed(os.path.join(code, package), ".py")
+    return files
 
 
 def cache_dir() -> Path:

@@ -7,6 +7,8 @@ import math
 import networkx as nx
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from graph.errors import NoRouteError, UnknownRoleError, UsageError
 from graph.projection.similarity import SimilarityModel
@@ -14,7 +16,7 @@ from graph.routes.deltas import SkillDelta, salary_change, skill_delta, step_cos
 from graph.routes.have import resolve_skills, split_have
 from graph.routes.next import next_moves
 from graph.routes.reports import gap_report, next_report, path_report, similar_report
-from graph.routes.search import k_routes, routing_graph
+from graph.routes.search import _all_suggestions, _suggestions, k_routes, routing_graph
 from graph.routes.weights import Weights, parse_weights
 
 SKILLS = {
@@ -371,6 +373,15 @@ def test_split_have_takes_credentials_without_bogus_suggestions(P):
     with pytest.raises(UsageError) as err:
         split_have(P, ["Underwater basket weaving"])
     assert "Did you mean" not in str(err.value)
+
+
+def test_split_have_takes_a_credential_a_role_lists_whatever_its_words(P):
+    with pytest.raises(UsageError, match="Unknown skill 'Series 7'"):
+        split_have(P, ["Series 7"])
+    Q = P.copy()
+    role = next(iter(Q))
+    Q.nodes[role]["prep"] = {**(Q.nodes[role].get("prep") or {}), "credentials": ["Series 7"]}
+    assert split_have(Q, ["series  7", "Executive communication"])[1] == ("series  7",)
 
 
 # --- reports ------------------------------------------------------------------------
@@ -875,3 +886,57 @@ def test_a_step_without_its_kept_skills_is_the_same_step(onet_like):
         assert full == _step(onet_like.copy(), "rn", target, "progression", frozenset(), w)
     # the comparison means something: rn keeps skills on the way to np
     assert _step(onet_like, "rn", "np", "progression", frozenset(), w)["skills_kept"]
+
+
+# ---------------------------------------------------------------------------
+# The routing graph's suggested moves, made in one pass, against one role at a time
+# ---------------------------------------------------------------------------
+
+
+@st.composite
+def _suggesting(draw: st.DrawFn) -> tuple[nx.DiGraph, int, float]:
+    """A projection with curated moves and a similarity model whose rows end early or not."""
+    n = draw(st.integers(1, 7))
+    roles = [f"r{i}" for i in range(n)]
+    P = nx.DiGraph()
+    P.add_nodes_from(roles[: draw(st.integers(max(1, n - 2), n))])  # some modelled roles not in P
+    for a in list(P):
+        for b in list(P):
+            if a != b and draw(st.integers(0, 3)) == 0:
+                P.add_edge(a, b, kind="progression")
+    modelled = draw(st.permutations(roles))[: draw(st.integers(0, n))]
+    cols = draw(st.integers(1, n + 1))
+    neighbours = np.full((len(modelled), cols), -1, dtype=np.int32)
+    scores = np.zeros((len(modelled), cols), dtype=np.float32)
+    for i in range(len(modelled)):
+        row = draw(st.lists(st.integers(0, len(modelled) - 1), max_size=cols))
+        neighbours[i, : len(row)] = row
+        values = draw(
+            st.lists(
+                st.sampled_from([0.0, 0.1, 0.2499, 0.25, 0.25004, 0.9]),
+                min_size=cols,
+                max_size=cols,
+            )
+        )
+        scores[i] = sorted(values, reverse=True)
+    P.graph["similarity"] = SimilarityModel(
+        roles=modelled,
+        index={r: i for i, r in enumerate(modelled)},
+        neighbours=neighbours,
+        scores=scores,
+    )
+    return P, draw(st.integers(-1, 4)), draw(st.sampled_from([0.0, 0.25, 0.5]))
+
+
+@settings(max_examples=300, deadline=None)
+@given(case=_suggesting())
+def test_the_routing_graph_suggests_what_each_role_would_be_suggested(
+    case: tuple[nx.DiGraph, int, float],
+) -> None:
+    P, top, minimum = case
+    one_by_one = [
+        (role, other, score)
+        for role in P
+        for other, score in _suggestions(P, role, top, minimum, {*P._succ[role], role})
+    ]
+    assert _all_suggestions(P, top, minimum) == one_by_one

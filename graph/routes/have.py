@@ -138,11 +138,7 @@ def split_have(P: nx.DiGraph, phrases: Iterable[str]) -> tuple[frozenset[str], t
     """
     skills: set[str] = set()
     credentials: list[str] = []
-    known = {
-        _norm_text(c)
-        for _, prep in P.nodes(data="prep")
-        for c in (prep or {}).get("credentials", ())
-    }
+    known: set[str] | None = None  # the credentials roles list: read for a phrase no skill names
     for phrase in phrases:
         phrase = phrase.strip()
         if not phrase:
@@ -150,6 +146,12 @@ def split_have(P: nx.DiGraph, phrases: Iterable[str]) -> tuple[frozenset[str], t
         try:
             skills.update(resolve_skills(P, [phrase]))
         except UsageError:
+            if known is None:
+                known = {
+                    _norm_text(c)
+                    for _, prep in P.nodes(data="prep")
+                    for c in (prep or {}).get("credentials", ())
+                }
             if (
                 _norm_text(phrase) in known
                 or CREDENTIAL_WORDS.search(phrase)

@@ -62,13 +62,26 @@ def _skill_labels(P: nx.DiGraph, skills: Iterable[str]) -> list[str]:
     return out
 
 
-def _skills_by_label(P: nx.DiGraph) -> dict[str, str]:
-    """:func:`_skill_label` -> skill IRI for every skill of ``P``; memoized."""
+def _skill_by_label(P: nx.DiGraph, label: str) -> str | None:
+    """The skill whose :func:`_skill_label` is ``label``, or None.
+
+    Of several, the last in ``P.graph["skills"]`` (as a label -> IRI dict of
+    every skill would keep), found without labelling the thousands of skills
+    an import holds: only those whose own label is ``label`` or, for a label
+    with its type, the part before it.
+    """
     memo = _memo(P)
-    if "skills_by_label" not in memo:
-        skills = list(P.graph.get("skills", {}))
-        memo["skills_by_label"] = dict(zip(_skill_labels(P, skills), skills, strict=True))
-    return memo["skills_by_label"]  # type: ignore[no-any-return]
+    index = memo.get("skills_by_own_label")
+    if index is None:
+        index = memo["skills_by_own_label"] = {}
+        for position, (skill, info) in enumerate(P.graph.get("skills", {}).items()):
+            own = str(info["label"]) if info else skill.rsplit("/", 1)[-1]
+            index.setdefault(own, []).append((position, skill))
+    candidates = list(index.get(label, ()))
+    if label.endswith(")") and " (" in label:
+        candidates += index.get(label[: label.rindex(" (")], ())
+    found = [(position, skill) for position, skill in candidates if _skill_label(P, skill) == label]
+    return max(found)[1] if found else None
 
 
 def _shared_labels(P: nx.DiGraph) -> set[str]:

@@ -17,7 +17,7 @@ import networkx as nx
 from graph.errors import NoRouteError, UsageError
 from graph.routes.deltas import _order, salary_change
 from graph.routes.have import split_have
-from graph.routes.memo import _label, _ref, _skill_label, _skills_by_label
+from graph.routes.memo import _label, _ref, _skill_by_label, _skill_label
 from graph.routes.next import next_moves
 from graph.routes.payview import pay_facts
 from graph.routes.preparation import Standing
@@ -66,8 +66,8 @@ def _standing(
 
 def _skill_iris(P: nx.DiGraph, labels: list[str]) -> list[str]:
     """The skill IRIs behind a step's labels (labels are unique: see ``_skill_label``)."""
-    by_label = _skills_by_label(P)
-    return [by_label.get(label, label) for label in labels]
+    found = [_skill_by_label(P, label) for label in labels]
+    return [label if iri is None else iri for iri, label in zip(found, labels, strict=True)]
 
 
 def _readable(P: nx.DiGraph, row: dict[str, Any], source: str, target: str) -> dict[str, Any]:

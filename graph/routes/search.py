@@ -84,6 +84,42 @@ def _suggestions(
     ]
 
 
+def _all_suggestions(P: nx.DiGraph, top: int, minimum: float) -> list[tuple[str, str, float]]:
+    """:func:`_suggestions` of every role of ``P`` but its curated moves, as (role, other, score).
+
+    One pass over the similarity model's rows, as :func:`similar` reads them
+    (the first ``top`` neighbours that are neither the role nor a curated move,
+    then those scoring at least ``minimum``), without a call and a copy of the
+    curated moves per role: the routing graph of an O*NET import asks for a
+    thousand roles' suggestions.
+    """
+    model = P.graph.get("similarity")
+    if model is None or top <= 0:
+        return []
+    roles, index, neighbours, scores = model.roles, model.index, model.neighbours, model.scores
+    succ = P._succ
+    found = []
+    for role in P:
+        i = index.get(role)
+        if i is None:
+            continue
+        curated = succ[role]
+        taken = 0
+        for j, score in zip(neighbours[i], scores[i], strict=True):
+            if j < 0:
+                break
+            other = roles[int(j)]
+            if other in curated or other == role:
+                continue
+            value = round(float(score), 4)
+            if value >= minimum and value > 0 and other in succ:
+                found.append((role, other, value))
+            taken += 1
+            if taken >= top:
+                break
+    return found
+
+
 def routing_graph(P: nx.DiGraph, weights: Weights | None = None) -> nx.DiGraph:
     """The graph routes are searched on: ``P``'s moves plus suggested ones.
 
@@ -113,12 +149,9 @@ def routing_graph(P: nx.DiGraph, weights: Weights | None = None) -> nx.DiGraph:
     # times faster than add_edges_from on an 18,000-move O*NET graph.
     R._succ = R._adj = {u: dict(nbrs) for u, nbrs in P._succ.items()}
     R._pred = {v: dict(nbrs) for v, nbrs in P._pred.items()}
-    for role in P:
-        curated = set(P._succ[role])
-        curated.add(role)
-        for other, score in _suggestions(P, role, top, minimum, curated):
-            # what R.add_edge does for a new edge between known roles, a few thousand times
-            R._succ[role][other] = R._pred[other][role] = {"kind": "suggested", "similarity": score}
+    for role, other, score in _all_suggestions(P, top, minimum):
+        # what R.add_edge does for a new edge between known roles, a few thousand times
+        R._succ[role][other] = R._pred[other][role] = {"kind": "suggested", "similarity": score}
     nx._clear_cache(R)
     memo[key] = R
     return R

@@ -22,6 +22,7 @@ from graph.errors import (
     UsageError,
 )
 from graph.namespaces import ID_IRI, PREFIXES
+from graph.sparql.labels import LABEL_PATH, label_index, lowercase
 from graph.sparql.named import CLASS_TYPES, ParamSpec, parse_header
 from graph.store.base import Store
 from graph.syntax import _tokens
@@ -97,17 +98,22 @@ def _literal_term(value: str, ptype: str) -> Any:
     return ox.Literal(value)
 
 
+def _slug_iri(value: str, slug_ns: str | None) -> str | None:
+    """The IRI ``value`` spells as a slug (``technical-program-manager``), if it can be one."""
+    if slug_ns and re.fullmatch(r"[A-Za-z0-9][\w.-]*", value.strip()):
+        return f"{ID_IRI}{slug_ns}{value.strip()}"
+    return None
+
+
 def _label_matches(store: Store, cls: str, value: str, slug_ns: str | None) -> list[dict[str, Any]]:
     import pyoxigraph as ox
 
     wanted = str(ox.Literal(value.strip()))
-    slug_filter = ""
-    if slug_ns and re.fullmatch(r"[A-Za-z0-9][\w.-]*", value.strip()):
-        slug_filter = f" || ?x = <{ID_IRI}{slug_ns}{value.strip()}>"
+    slug = _slug_iri(value, slug_ns)
+    slug_filter = f" || ?x = <{slug}>" if slug else ""
     return store.select(
         f"""SELECT ?x (SAMPLE(?name) AS ?label) WHERE {{
-  ?x a/rdfs:subClassOf* <{cls}> ;
-     rdfs:label|skos:prefLabel|skos:altLabel|skos:hiddenLabel|skos:notation|schema:name ?l .
+  ?x a/rdfs:subClassOf* <{cls}> ; {LABEL_PATH} ?l .
   FILTER(LCASE(STR(?l)) = LCASE({wanted}){slug_filter})
   OPTIONAL {{ ?x skos:prefLabel|rdfs:label|schema:name ?name }}
 }} GROUP BY ?x ORDER BY ?x"""
@@ -136,6 +142,15 @@ def resolve_name(store: Store, ptype: str, value: str) -> str:
         if store.ask(f"ASK {{ <{iri}> a/rdfs:subClassOf* <{cls}> }}"):
             return iri
         raise UsageError(f"<{iri}> is not a {kind} in this graph.")
+    index = label_index(store, ptype, cls)
+    if index is not None:
+        import pyoxigraph as ox
+
+        # a label (or the slug) naming one instance: the common case, answered from the index
+        key = lowercase(store, str(ox.Literal(value.strip())))
+        found = index.only(key, also=_slug_iri(value, slug_ns))
+        if found is not None:
+            return found
     rows = _label_matches(store, cls, value, slug_ns)
     if len(rows) == 1:
         return str(rows[0]["x"])
