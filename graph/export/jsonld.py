@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
 from typing import IO, Any
 
 from graph.errors import CareerGraphError
@@ -93,39 +92,29 @@ def _full_iri(iri: str) -> str:
     return iri
 
 
-def _node(quads: Iterable[Any], compact: Any, term: Any, ox: Any) -> dict[str, Any] | None:
+def _node(quads: list[Any], compact: Any, term: Any, ox: Any) -> dict[str, Any] | None:
     """One subject's node object from its quads; ``None`` if an IRI needs the full form.
 
     ``compact`` writes the subjects' and objects' IRIs, ``term`` the predicates,
-    classes and datatypes (few, so it may remember them).
+    classes and datatypes (few, so it may remember them). A property with one
+    value gets it bare, as JSON-LD compaction does.
     """
     NamedNode, Literal, BlankNode = ox.NamedNode, ox.Literal, ox.BlankNode
-    node: dict[str, Any] = {}
+    subject = quads[0].subject
+    if type(subject) is NamedNode:
+        ident = compact(subject.value)
+        if ident is None:
+            return None
+    else:
+        ident = "_:" + subject.value
+    types: list[str] = []
+    values: dict[str, list[Any]] = {}
+    value: Any
     for quad in quads:
-        if not node:
-            subject = quad.subject
-            if type(subject) is NamedNode:
-                node["@id"] = compact(subject.value)
-                if node["@id"] is None:
-                    return None
-            else:
-                node["@id"] = "_:" + subject.value
         predicate = quad.predicate.value
         obj = quad.object
         kind = type(obj)
-        value: Any
-        if kind is NamedNode:
-            if predicate == _RDF_TYPE:
-                iri = term(obj.value)
-                if iri is None:
-                    return None
-                node.setdefault("@type", []).append(iri)
-                continue
-            iri = compact(obj.value)
-            if iri is None:
-                return None
-            value = {"@id": iri}
-        elif kind is Literal:
+        if kind is Literal:
             datatype = obj.datatype.value
             if datatype == _XSD_STRING:
                 value = obj.value
@@ -138,6 +127,17 @@ def _node(quads: Iterable[Any], compact: Any, term: Any, ox: Any) -> dict[str, A
                 if datatype is None:
                     return None
                 value = {"@value": obj.value, "@type": datatype}
+        elif kind is NamedNode:
+            if predicate == _RDF_TYPE:
+                iri = term(obj.value)
+                if iri is None:
+                    return None
+                types.append(iri)
+                continue
+            iri = compact(obj.value)
+            if iri is None:
+                return None
+            value = {"@id": iri}
         elif kind is BlankNode:
             value = {"@id": "_:" + obj.value}
         else:
@@ -145,19 +145,20 @@ def _node(quads: Iterable[Any], compact: Any, term: Any, ox: Any) -> dict[str, A
                 f"The graph holds a triple term ({obj}) as an object, which JSON-LD cannot "
                 "express; export it as nquads instead."
             )
+        same = values.get(predicate)
+        if same is None:
+            values[predicate] = [value]
+        else:
+            same.append(value)
+    node: dict[str, Any] = {"@id": ident}
+    if types:
+        node["@type"] = types[0] if len(types) == 1 else types
+    for predicate, objects in values.items():
         key = term(predicate)
         if key is None:
             return None
-        node.setdefault(key, []).append(value)
+        node[key] = objects[0] if len(objects) == 1 else objects
     return node
-
-
-def _dump(node: dict[str, Any]) -> str:
-    # one value is written bare, as JSON-LD compaction does
-    return json.dumps(
-        {k: v[0] if type(v) is list and len(v) == 1 else v for k, v in node.items()},
-        ensure_ascii=False,
-    )
 
 
 def write_jsonld(raw: Any, handle: IO[str]) -> int:
@@ -215,7 +216,7 @@ def write_jsonld(raw: Any, handle: IO[str]) -> int:
         node = _node(group, compact_iri, term, ox)
         if node is None:
             node = {"@context": None, **(_node(group, _full_iri, _full_iri, ox) or {})}
-        handle.write(("\n" if count == 0 else ",\n") + _dump(node))
+        handle.write(("\n" if count == 0 else ",\n") + json.dumps(node, ensure_ascii=False))
         count += 1
 
     for quad in raw.quads_for_pattern(None, None, None, ox.DefaultGraph()):
