@@ -1,4 +1,4 @@
-"""Median time, peak memory and size of ``careergraph export`` in every format.
+"""Median time, CPU time, peak memory and size of ``careergraph export`` in every format.
 
 Each run is a fresh ``careergraph export`` process (interpreter start
 included) writing into a temporary folder; its peak resident memory comes from
@@ -26,13 +26,14 @@ REPO = Path(__file__).resolve().parents[1]
 FORMATS = ["nquads", "turtle", "jsonld", "graphml", "gexf", "csv"]
 REFERENCE = "nquads"
 
-# runs one command and reports its wall time and peak memory (KiB on Linux)
+# runs one command and reports its wall time, CPU time and peak memory (KiB on Linux)
 MEASURE = """
 import json, resource, subprocess, sys, time
 t = time.perf_counter()
 rc = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL).returncode
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
 print(json.dumps({"rc": rc, "seconds": time.perf_counter() - t,
-                  "peak_kib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}))
+                  "cpu_seconds": usage.ru_utime + usage.ru_stime, "peak_kib": usage.ru_maxrss}))
 """
 
 
@@ -43,7 +44,7 @@ def _size(path: Path) -> int:
 
 
 def measure(graph: str, fmt: str) -> dict[str, float]:
-    """One export of ``graph`` as ``fmt``: seconds, peak MiB and size MiB."""
+    """One export of ``graph`` as ``fmt``: wall and CPU seconds, peak MiB and size MiB."""
     folder = Path(tempfile.mkdtemp(prefix=f"careergraph-bench-export-{fmt}-"))
     out = folder / f"graph.{fmt}"
     try:
@@ -61,6 +62,7 @@ def measure(graph: str, fmt: str) -> dict[str, float]:
             sys.exit(f"{' '.join(cmd)} failed with exit code {result['rc']}")
         return {
             "seconds": result["seconds"],
+            "cpu_seconds": result["cpu_seconds"],
             "peak_mib": result["peak_kib"] / 1024,
             "size_mib": _size(out) / 1024**2,
         }
@@ -99,11 +101,13 @@ def main() -> None:
     print(f"export of {args.graph}, median of {args.runs} runs (ratio: time / {REFERENCE} time)")
     # other work on the machine slows every format; the load says how much to trust the seconds
     print(f"  load average (1 min): {load_before:.1f} before, {os.getloadavg()[0]:.1f} after")
-    print(f"  {'format':<8} {'seconds':>8} {'ratio':>6} {'peak MiB':>9} {'size MiB':>9}")
+    print(
+        f"  {'format':<8} {'seconds':>8} {'ratio':>6} {'CPU s':>6} {'peak MiB':>9} {'size MiB':>9}"
+    )
     for fmt, r in results.items():
         print(
             f"  {fmt:<8} {r['seconds']:>8.1f} {r['seconds'] / base:>6.1f} "
-            f"{r['peak_mib']:>9.0f} {r['size_mib']:>9.1f}"
+            f"{r['cpu_seconds']:>6.1f} {r['peak_mib']:>9.0f} {r['size_mib']:>9.1f}"
         )
 
 
