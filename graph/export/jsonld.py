@@ -10,8 +10,8 @@ other literals are value objects with ``@language`` (and ``@direction``) or
 ``@type``, blank nodes are ``_:`` identifiers. Every string is escaped by
 :func:`json.dumps`, since labels come from guides and data files.
 
-A JSON-LD reader takes ``cg:x`` for a compact IRI, so an IRI whose scheme is
-one of the context's prefixes (``cg:x`` itself, not ``https://...``) cannot
+A JSON-LD reader takes ``cg:Role`` for a compact IRI, so an IRI whose scheme
+is one of the context's prefixes (the IRI ``cg:Role``, not ``https://...``) cannot
 be written as it is: a node object holding one gets ``"@context": null`` and
 only full IRIs. An IRI whose local part would start with ``//`` stays full,
 as readers take ``cgr://x`` for an absolute IRI.
@@ -75,7 +75,7 @@ def compact_iri(iri: str) -> str | None:
     'https://w3id.org/careergraph/id///x'
     >>> compact_iri("http://example.org/x")
     'http://example.org/x'
-    >>> compact_iri("cg:x") is None
+    >>> compact_iri("cg:Role") is None  # the IRI with the scheme "cg"
     True
     """
     match = _NAMESPACE.match(iri)
