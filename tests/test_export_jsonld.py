@@ -110,6 +110,20 @@ def test_hostile_triples_are_written_compact(hostile):
     assert nodes["CG:Upper"]["@context"] is None
 
 
+def test_a_base_direction_and_a_subject_read_in_two_parts_read_back(hostile):
+    label = ox.Literal("مهندس", language="ar", direction=ox.BaseDirection.RTL)
+    hostile.add(ox.Quad(ox.NamedNode(ROLE), ox.NamedNode(JSONLD_CONTEXT["rdfs"] + "label"), label))
+    document = _written(hostile)
+    # an in-memory store gives the added triple apart from the subject's others: two node
+    # objects with one @id, which readers merge
+    parts = [node for node in json.loads(document)["@graph"] if node["@id"] == "cgr:role/hostile"]
+    assert [node["rdfs:label"] for node in parts if "rdfs:label" in node] == [
+        {"@value": "مهندس", "@language": "ar", "@direction": "rtl"}
+    ]
+    got = list(ox.parse(document, format=ox.RdfFormat.JSON_LD))
+    assert _canonical(got) == _canonical(_triples(hostile))
+
+
 def test_text_cannot_break_out_of_its_string(hostile):
     document = _written(hostile)
     ids = [node["@id"] for node in json.loads(document)["@graph"]]

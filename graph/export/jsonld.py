@@ -2,19 +2,23 @@
 
 The document is ``{"@context": JSONLD_CONTEXT, "@graph": [node, ...]}``: one
 node object per subject, written as the subject's triples are read from the
-store (pyoxigraph gives them grouped by subject), so memory holds one subject
-at a time whatever the size of the graph. In a node object IRIs are compact
-IRIs (``cgr:role/data-analyst``) where the context has a prefix for them,
-``rdf:type`` is ``@type``, an ``xsd:string`` literal is a plain JSON string,
-other literals are value objects with ``@language`` (and ``@direction``) or
-``@type``, blank nodes are ``_:`` identifiers. Every string is escaped by
-:func:`json.dumps`, since labels come from guides and data files.
+store (a graph folder's store gives them grouped by subject), so memory holds
+one subject at a time whatever the size of the graph. Where a store gives a
+subject's triples apart (an in-memory store after later additions), the
+subject gets one node object per run of its triples, which readers merge.
 
-A JSON-LD reader takes ``cg:Role`` for a compact IRI, so an IRI whose scheme
-is one of the context's prefixes (the IRI ``cg:Role``, not ``https://...``) cannot
+In a node object IRIs are compact IRIs (``cgr:role/data-analyst``) where the
+context has a prefix for them, ``rdf:type`` is ``@type``, an ``xsd:string``
+literal is a plain JSON string, other literals are value objects with
+``@language`` (and ``@direction``) or ``@type``, blank nodes are ``_:``
+identifiers. Every string is escaped by :func:`json.dumps`, since labels come
+from guides and data files.
+
+A JSON-LD reader takes ``cg:Role`` for a compact IRI, so an IRI whose scheme is
+one of the context's prefixes (the IRI ``cg:Role``, not ``https://...``) cannot
 be written as it is: a node object holding one gets ``"@context": null`` and
-only full IRIs. An IRI whose local part would start with ``//`` stays full,
-as readers take ``cgr://x`` for an absolute IRI.
+only full IRIs. An IRI whose local part would start with ``//`` stays full, as
+readers take ``cgr://x`` for an absolute IRI.
 """
 
 from __future__ import annotations
