@@ -1,10 +1,11 @@
-"""Median time, peak memory and size of ``careergraph export`` in every format.
+"""Median time, CPU time, peak memory and size of ``careergraph export`` in every format.
 
 Each run is a fresh ``careergraph export`` process (interpreter start
 included) writing into a temporary folder; its peak resident memory comes from
 ``resource.getrusage(RUSAGE_CHILDREN)`` measured in a small parent process per
-run. The ratio column compares each format with the N-Quads dump (pyoxigraph
-writing the store as it is), the reference run.
+run. The formats take turns, one run of each per round. The ratio column
+compares each format with the N-Quads dump (pyoxigraph writing the store as
+it is), the reference run.
 
     python scripts/bench_export.py [--graph output/onet] [--runs 3] [--formats csv,graphml]
 """
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import statistics
 import subprocess
@@ -24,13 +26,14 @@ REPO = Path(__file__).resolve().parents[1]
 FORMATS = ["nquads", "turtle", "jsonld", "graphml", "gexf", "csv"]
 REFERENCE = "nquads"
 
-# runs one command and reports its wall time and peak memory (KiB on Linux)
+# runs one command and reports its wall time, CPU time and peak memory (KiB on Linux)
 MEASURE = """
 import json, resource, subprocess, sys, time
 t = time.perf_counter()
 rc = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL).returncode
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
 print(json.dumps({"rc": rc, "seconds": time.perf_counter() - t,
-                  "peak_kib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}))
+                  "cpu_seconds": usage.ru_utime + usage.ru_stime, "peak_kib": usage.ru_maxrss}))
 """
 
 
@@ -40,34 +43,35 @@ def _size(path: Path) -> int:
     return path.stat().st_size
 
 
-def measure(graph: str, fmt: str, runs: int) -> dict[str, float]:
-    seconds, peaks, sizes = [], [], []
-    for _ in range(runs):
-        folder = Path(tempfile.mkdtemp(prefix=f"careergraph-bench-export-{fmt}-"))
-        out = folder / f"graph.{fmt}"
-        try:
-            cmd = [sys.executable, "-m", "graph", "export", "--format", fmt, "--out", str(out)]
-            cmd += ["--graph", graph]
-            raw = subprocess.run(
-                [sys.executable, "-c", MEASURE, *cmd],
-                cwd=REPO,
-                capture_output=True,
-                text=True,
-                check=True,
-            ).stdout
-            result = json.loads(raw)
-            if result["rc"] != 0:
-                sys.exit(f"{' '.join(cmd)} failed with exit code {result['rc']}")
-            seconds.append(result["seconds"])
-            peaks.append(result["peak_kib"] / 1024)
-            sizes.append(_size(out) / 1024**2)
-        finally:
-            shutil.rmtree(folder, ignore_errors=True)
-    return {
-        "seconds": statistics.median(seconds),
-        "peak_mib": statistics.median(peaks),
-        "size_mib": statistics.median(sizes),
-    }
+def measure(graph: str, fmt: str) -> dict[str, float]:
+    """One export of ``graph`` as ``fmt``: wall and CPU seconds, peak MiB and size MiB."""
+    folder = Path(tempfile.mkdtemp(prefix=f"careergraph-bench-export-{fmt}-"))
+    out = folder / f"graph.{fmt}"
+    try:
+        cmd = [sys.executable, "-m", "graph", "export", "--format", fmt, "--out", str(out)]
+        cmd += ["--graph", graph]
+        raw = subprocess.run(
+            [sys.executable, "-c", MEASURE, *cmd],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        result = json.loads(raw)
+        if result["rc"] != 0:
+            sys.exit(f"{' '.join(cmd)} failed with exit code {result['rc']}")
+        return {
+            "seconds": result["seconds"],
+            "cpu_seconds": result["cpu_seconds"],
+            "peak_mib": result["peak_kib"] / 1024,
+            "size_mib": _size(out) / 1024**2,
+        }
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _median(runs: list[dict[str, float]]) -> dict[str, float]:
+    return {key: statistics.median(run[key] for run in runs) for key in runs[0]}
 
 
 def main() -> None:
@@ -86,14 +90,24 @@ def main() -> None:
         sys.exit(f"Unknown formats: {', '.join(unknown)}; use some of {', '.join(FORMATS)}.")
     if REFERENCE not in formats:
         formats.insert(0, REFERENCE)
-    results = {fmt: measure(args.graph, fmt, args.runs) for fmt in formats}
+    load_before = os.getloadavg()[0]
+    # the formats take turns in each round, so a busy spell slows them alike
+    runs: dict[str, list[dict[str, float]]] = {fmt: [] for fmt in formats}
+    for _ in range(args.runs):
+        for fmt in formats:
+            runs[fmt].append(measure(args.graph, fmt))
+    results = {fmt: _median(r) for fmt, r in runs.items()}
     base = results[REFERENCE]["seconds"]
     print(f"export of {args.graph}, median of {args.runs} runs (ratio: time / {REFERENCE} time)")
-    print(f"  {'format':<8} {'seconds':>8} {'ratio':>6} {'peak MiB':>9} {'size MiB':>9}")
+    # other work on the machine slows every format; the load says how much to trust the seconds
+    print(f"  load average (1 min): {load_before:.1f} before, {os.getloadavg()[0]:.1f} after")
+    print(
+        f"  {'format':<8} {'seconds':>8} {'ratio':>6} {'CPU s':>6} {'peak MiB':>9} {'size MiB':>9}"
+    )
     for fmt, r in results.items():
         print(
             f"  {fmt:<8} {r['seconds']:>8.1f} {r['seconds'] / base:>6.1f} "
-            f"{r['peak_mib']:>9.0f} {r['size_mib']:>9.1f}"
+            f"{r['cpu_seconds']:>6.1f} {r['peak_mib']:>9.0f} {r['size_mib']:>9.1f}"
         )
 
 

@@ -38,6 +38,7 @@ from typing import Any
 import networkx as nx
 
 from graph.errors import CareerGraphError, UsageError
+from graph.export.jsonld import JSONLD_CONTEXT, write_jsonld
 from graph.export.neo4j import CREDITS_FILE, CSV_FILES, NEO4J_COMMAND, _csv_rows
 from graph.namespaces import PREFIXES
 from graph.store.base import Store
@@ -77,22 +78,6 @@ DEFAULT_OUT: dict[str, str] = {
     "jsonld": "output/export/graph.jsonld",
     "nquads": "output/export/graph.nq",
     "turtle": "output/export/graph.ttl",
-}
-
-
-#: the JSON-LD context: schema.org and SKOS first, then careergraph's own namespaces
-JSONLD_CONTEXT: dict[str, Any] = {
-    "schema": PREFIXES["schema"],
-    "skos": PREFIXES["skos"],
-    "cg": PREFIXES["cg"],
-    "cgr": PREFIXES["cgr"],
-    "rdf": PREFIXES["rdf"],
-    "rdfs": PREFIXES["rdfs"],
-    "owl": PREFIXES["owl"],
-    "xsd": PREFIXES["xsd"],
-    "dcterms": PREFIXES["dcterms"],
-    "prov": PREFIXES["prov"],
-    "sh": PREFIXES["sh"],
 }
 
 
@@ -331,17 +316,8 @@ def _dump(raw: Any, fmt: str, tmp: Path) -> None:
 
 
 def _jsonld(raw: Any, tmp: Path) -> None:
-    import pyoxigraph as ox
-    from rdflib import Graph
-
-    # rdflib's JSON-LD serializer compacts with the context; the triples reach it as
-    # N-Triples (pyoxigraph's writer), which rdflib parses several times faster than Turtle
-    data = Graph()
-    nt = raw.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
-    data.parse(data=nt, format="nt")
-    data.serialize(
-        destination=str(tmp), format="json-ld", context=JSONLD_CONTEXT, auto_compact=True
-    )
+    with tmp.open("w", encoding="utf-8") as handle:
+        write_jsonld(raw, handle)
 
 
 def export_graph(
