@@ -47,7 +47,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -59,7 +59,6 @@ from graph.projection.queries import (
     ROLE_TEXT_Q,
     SKILLS_Q,
     TASKS_Q,
-    sorted_select,
 )
 from graph.store.base import Store
 
@@ -129,26 +128,56 @@ class _Views:
 
 
 def profiles(store: Store) -> _Views:
-    """Read what every role is, through ``store.select`` only, rows sorted."""
+    """Read what every role is, through ``store.select`` only.
 
-    roles = sorted({row["role"] for row in sorted_select(store, ROLE_IRIS_Q)})
+    Rows come in whatever order the store gives; each role's rows are put in
+    the order :func:`~graph.projection.queries.sorted_select` gives them (by
+    rating, then skill; texts by their text), so the model is the same on any
+    store. Sorting each role's few rows costs a fraction of sorting all rows.
+    """
+
+    roles = sorted({row["role"] for row in store.select(ROLE_IRIS_Q)})
     views = _Views(roles=roles)
-    for row in sorted_select(store, SKILLS_Q):
+    rated: dict[Any, list[tuple[str, bool, str, str, float, Any]]] = defaultdict(list)
+    named: dict[Any, list[tuple[str, Any]]] = defaultdict(list)
+    for row in store.select(SKILLS_Q):
+        skill = row["skill"]
         imp = row.get("importance")
         if imp is None:
-            views.named[row["role"]].add(row["skill"])
+            named[row["role"]].append((str(skill), skill))
             continue
         level = row.get("level")
         value = float(imp) * float(level) if level is not None else float(imp)
-        prof = views.rated[row["role"]]
-        prof[row["skill"]] = max(prof.get(row["skill"], 0.0), value)
-    for row in sorted_select(store, LABELS_Q):
-        views.titles[row["role"]].append(str(row["label"]))
-    for row in sorted_select(store, TASKS_Q):
-        views.tasks[row["role"]].append(str(row["text"]))
-    for row in sorted_select(store, ROLE_TEXT_Q):
-        views.other[row["role"]].append(str(row["text"]))
+        # sorted_select's order within a role: importance, then level (a row without one
+        # after those with one), then skill
+        key = (str(imp), level is None, "" if level is None else str(level), str(skill))
+        rated[row["role"]].append((*key, value, skill))
+    for role, items in rated.items():
+        items.sort(key=_rating_key)
+        prof = views.rated[role]
+        for *_, value, skill in items:
+            prof[skill] = max(prof.get(skill, 0.0), value)
+    for role, pairs in named.items():
+        pairs.sort(key=_text_key)
+        views.named[role].update(skill for _, skill in pairs)
+    for texts, query, name in (
+        (views.titles, LABELS_Q, "label"),
+        (views.tasks, TASKS_Q, "text"),
+        (views.other, ROLE_TEXT_Q, "text"),
+    ):
+        for row in store.select(query):
+            texts[row["role"]].append(str(row[name]))
+        for role_texts in texts.values():
+            role_texts.sort()
     return views
+
+
+def _rating_key(item: tuple[str, bool, str, str, float, Any]) -> tuple[str, bool, str, str]:
+    return item[:4]
+
+
+def _text_key(item: tuple[str, Any]) -> str:
+    return item[0]
 
 
 _STOP = frozenset(
@@ -187,8 +216,22 @@ def tokens(text: str, pairs: bool = True) -> list[str]:
     return words
 
 
-def _sparse(rows: list[dict[str, float]]) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
-    """Rows of ``{feature: value}`` -> COO arrays (row, column, value) and the column count."""
+#: a view's features as COO arrays: row, column, value (rows ascending), and the column count
+_Coo = tuple["np.ndarray", "np.ndarray", "np.ndarray", int]
+
+#: how many (role, role) products one step of the sparse part of :func:`_cosine` makes at
+#: most, and how many cells its sum covers: bounds its temporaries to some 50 MiB
+_PAIRS_PER_STEP = 1 << 21
+_CELLS_PER_STEP = 1 << 20
+
+
+def _sparse(rows: list[dict[str, float]]) -> _Coo:
+    """Rows of ``{feature: value}`` -> COO arrays (row, column, value) and the column count.
+
+    Columns are numbered in the order features first occur (row by row, each
+    row in its own order): the order of the columns is the order of the sums
+    in :func:`_cosine`, so it is part of the answer.
+    """
     import numpy as np
 
     vocab: dict[str, int] = {}
@@ -209,19 +252,101 @@ def _sparse(rows: list[dict[str, float]]) -> tuple[np.ndarray, np.ndarray, np.nd
     )
 
 
-def _cosine(rows: list[dict[str, float]], *, centre_dense: bool = False) -> np.ndarray:
-    """Cosine similarity of sparse rows, with IDF (and centring of near-universal features).
+class _Texts:
+    """The words of every text, tokenised once, as integer arrays for all the text views.
 
-    The Gram matrix is computed in two parts so no dense role x feature matrix
-    is ever made: features many roles share as one small dense block, the rest
-    (most words, most skills) by summing each role's feature co-occurrences.
+    Word ``w`` is feature ``w``; the pair of words ``a`` then ``b`` is feature
+    ``W + a * W + b`` (``W`` words in all): a word never holds ``_``, so the
+    pair ``"a_b"`` of :func:`tokens` is never a word and two pairs are equal
+    only when their words are.
+    """
+
+    def __init__(self, groups: Iterable[dict[str, list[str]]]) -> None:
+        import numpy as np
+
+        self.index: dict[str, int] = {}
+        words: dict[str, int] = {}
+        ids: list[int] = []
+        lengths: list[int] = []
+        for texts in groups:
+            for role_texts in texts.values():
+                for text in role_texts:
+                    if text in self.index:
+                        continue
+                    self.index[text] = len(lengths)
+                    found = tokens(text, pairs=False)
+                    ids.extend([words.setdefault(w, len(words)) for w in found])
+                    lengths.append(len(found))
+        n_words = len(words)
+        flat = np.asarray(ids, dtype=np.int64)
+        wlen = np.asarray(lengths, dtype=np.int64)
+        wstart = np.cumsum(wlen) - wlen
+        #: the words of text ``t``: ``words[wstart[t]:wstart[t] + wlen[t]]``
+        self.words, self.wstart, self.wlen = flat, wstart, wlen
+        # the words then the pairs of each text, text after text
+        plen = np.maximum(wlen - 1, 0)
+        both_len = wlen + plen
+        both_start = np.cumsum(both_len) - both_len
+        text_of = np.repeat(np.arange(len(wlen)), wlen)
+        within = np.arange(len(flat)) - wstart[text_of]
+        both = np.empty(int(both_len.sum()), dtype=np.int64)
+        both[both_start[text_of] + within] = flat
+        has_next = within < wlen[text_of] - 1
+        k = np.flatnonzero(has_next)
+        both[both_start[text_of[k]] + wlen[text_of[k]] + within[k]] = (
+            n_words + flat[k] * n_words + flat[k + 1]
+        )
+        self.both, self.both_start, self.both_len = both, both_start, both_len
+
+    def features(self, texts: list[list[str]], pairs: bool) -> _Coo:
+        """The COO rows of one view: row ``i`` counts the words (and pairs) of ``texts[i]``.
+
+        The same rows as counting each role's words in a ``Counter`` and
+        weighting each count ``k`` as ``1 + log(k)``, with the columns numbered
+        in the order features first occur, role by role, text by text, each
+        text's words before its pairs.
+        """
+        import numpy as np
+
+        seq = np.asarray([self.index[t] for role_texts in texts for t in role_texts], np.int64)
+        row_of = np.repeat(np.arange(len(texts)), [len(t) for t in texts])
+        table, start, length = (
+            (self.both, self.both_start, self.both_len)
+            if pairs
+            else (self.words, self.wstart, self.wlen)
+        )
+        lens = length[seq]
+        total = int(lens.sum())
+        if not total:
+            empty = np.zeros(0, dtype=np.int64)
+            return empty, empty, np.zeros(0, dtype=np.float64), 0
+        skip = np.cumsum(lens) - lens
+        stream = table[np.repeat(start[seq] - skip, lens) + np.arange(total)]
+        rows = np.repeat(row_of, lens)
+        feats, first, inverse = np.unique(stream, return_index=True, return_inverse=True)
+        d = len(feats)
+        column = np.empty(d, dtype=np.int64)
+        column[np.argsort(first)] = np.arange(d)
+        cells, counts = np.unique(rows * d + column[inverse.ravel()], return_counts=True)
+        # math.log, as the counts were weighted before, not numpy's log (its last bit may differ)
+        weight = np.asarray([0.0] + [1.0 + math.log(k) for k in range(1, int(counts.max()) + 1)])
+        return cells // d, cells % d, weight[counts], d
+
+
+def _cosine(coo: _Coo, n: int, *, centre_dense: bool = False) -> np.ndarray:
+    """Cosine similarity (float64, ``n x n``) of sparse rows, with IDF and centring.
+
+    Features many roles share (and, with ``centre_dense``, near-universal
+    ones) are one small dense block multiplied at once; the rest (most
+    words, most skills) add, for each role, the products over the features
+    it shares with each other role, in column order, a few hundred roles at
+    a time, so no dense role x feature matrix is ever made.
     """
     import numpy as np
 
-    n = len(rows)
-    r, c, v, d = _sparse(rows)
+    r, c, v, d = coo
     if d == 0 or n == 0:
-        return np.zeros((n, n), dtype=np.float32)
+        return np.zeros((n, n), dtype=np.float64)
     df = np.bincount(c, minlength=d)
     has = np.zeros(n, dtype=bool)
     has[r] = True
@@ -250,67 +375,103 @@ def _cosine(rows: list[dict[str, float]], *, centre_dense: bool = False) -> np.n
     sim = block @ block.T
     del block
     sim += 0.0
-    # sparse part: for each feature, every pair of roles sharing it
-    sr, sc, sw = r[~in_dense], c[~in_dense], weight[~in_dense]
-    if len(sc):
-        order = np.argsort(sc, kind="stable")
-        sr, sc, sw = sr[order], sc[order], sw[order]
-        starts = np.searchsorted(sc, np.arange(d))
-        ends = np.searchsorted(sc, np.arange(d), side="right")
-        by_row: dict[int, list[int]] = defaultdict(list)
-        for k, row in enumerate(sr):
-            by_row[int(row)].append(k)
-        for i, ks in by_row.items():
-            feats = sc[ks]
-            wi = sw[ks]
-            lens = ends[feats] - starts[feats]
-            if not lens.sum():
-                continue
-            seg = np.repeat(starts[feats] - np.concatenate(([0], np.cumsum(lens)[:-1])), lens)
-            pos = seg + np.arange(lens.sum())
-            sim[i] += np.bincount(sr[pos], weights=np.repeat(wi, lens) * sw[pos], minlength=n)
+    _add_shared(sim, r[~in_dense], c[~in_dense], weight[~in_dense], d)
     norms = np.sqrt(np.clip(np.diag(sim), 0, None))
     norms[norms == 0] = 1.0
     sim /= norms[:, None]
     sim /= norms[None, :]
-    return sim.astype(np.float32)
+    return sim
 
 
-def _text_rows(
-    texts: dict[str, list[str]], roles: list[str], pairs: bool, cache: dict[str, list[str]]
-) -> list[dict[str, float]]:
-    out = []
-    for role in roles:
-        counts: Counter[str] = Counter()
-        for text in texts.get(role, ()):
-            words = cache.get(text)
-            if words is None:
-                words = cache[text] = tokens(text, pairs=False)
-            counts.update(words)
-            if pairs:
-                counts.update(f"{a}_{b}" for a, b in zip(words, words[1:], strict=False))
-        out.append({t: 1.0 + math.log(k) for t, k in counts.items()})
-    return out
+def _add_shared(sim: np.ndarray, r: np.ndarray, c: np.ndarray, w: np.ndarray, d: int) -> None:
+    """``sim[i, j] += sum(w[i, f] * w[j, f])`` over the features ``f`` both rows have.
+
+    Each cell's sum starts at 0.0 and adds its products in column order before
+    it is added to ``sim`` (as one ``bincount`` per row did), so the result
+    is the same to the last bit however many rows a step takes.
+    """
+    import numpy as np
+
+    n = sim.shape[0]
+    if not len(c):
+        return
+    # the entries by column (rows ascending), and by row (columns ascending)
+    by_col = np.lexsort((r, c))
+    col_rows, col_w = r[by_col], w[by_col]
+    count = np.bincount(c, minlength=d)
+    col_start = np.cumsum(count) - count
+    by_row = np.lexsort((c, r))
+    er, ec, ew = r[by_row], c[by_row], w[by_row]
+    partners = count[ec]
+    # where each row's entries begin, and how many products come before it
+    row_start = np.searchsorted(er, np.arange(n + 1))
+    before = np.concatenate(([0], np.cumsum(partners)))[row_start]
+    step_rows = max(1, _CELLS_PER_STEP // n)
+    lo = 0
+    while lo < n:
+        hi = int(np.searchsorted(before, before[lo] + _PAIRS_PER_STEP, side="right")) - 1
+        hi = min(max(hi, lo + 1), lo + step_rows, n)
+        e0, e1 = row_start[lo], row_start[hi]
+        lens = partners[e0:e1]
+        total = int(lens.sum())
+        if total:
+            skip = np.cumsum(lens) - lens
+            pos = np.repeat(col_start[ec[e0:e1]] - skip, lens) + np.arange(total)
+            cell = np.repeat(er[e0:e1] - lo, lens) * n + col_rows[pos]
+            products = np.repeat(ew[e0:e1], lens) * col_w[pos]
+            sums = np.bincount(cell, weights=products, minlength=(hi - lo) * n)
+            sim[lo:hi] += sums.reshape(hi - lo, n)
+        lo = hi
 
 
-def _row_z(sim: np.ndarray, active: np.ndarray) -> np.ndarray:
-    """Standardise each row (over the other roles); rows of roles lacking the view are 0."""
+def _add_view(combined: np.ndarray, sim: np.ndarray, active: np.ndarray, w: float) -> None:
+    """``combined += w * z`` where ``z`` is ``sim`` standardised row by row, a block at a time.
+
+    Each row is standardised over the other roles (how many standard
+    deviations above that role's average); rows of roles lacking the view
+    are 0. The scores go through float32 as they always have.
+    """
     import numpy as np
 
     n = sim.shape[0]
     if n < 3:
-        return np.where(active[:, None], sim, 0.0).astype(np.float32)
-    z = sim.astype(np.float64, copy=True)
-    np.fill_diagonal(z, 0.0)
-    mean = (z.sum(axis=1) - 0.0) / (n - 1)
-    sq = (z**2).sum(axis=1) / (n - 1)
-    std = np.sqrt(np.clip(sq - mean**2, 0, None))
-    std[std == 0] = 1.0
-    z -= mean[:, None]  # in place: no n x n temporaries
-    z /= std[:, None]
-    z[~active] = 0.0
-    np.fill_diagonal(z, 0.0)
-    return z.astype(np.float32)
+        z = np.where(active[:, None], sim.astype(np.float32), 0.0).astype(np.float32)
+        combined += w * z
+        return
+    step = max(1, _CELLS_PER_STEP // n)
+    for lo in range(0, n, step):
+        hi = min(lo + step, n)
+        diagonal = (np.arange(hi - lo), np.arange(lo, hi))
+        z = sim[lo:hi].astype(np.float32).astype(np.float64)
+        z[diagonal] = 0.0
+        mean = (z.sum(axis=1) - 0.0) / (n - 1)
+        sq = (z**2).sum(axis=1) / (n - 1)
+        std = np.sqrt(np.clip(sq - mean**2, 0, None))
+        std[std == 0] = 1.0
+        z -= mean[:, None]  # in place: no temporaries beyond the block
+        z /= std[:, None]
+        z[~active[lo:hi]] = 0.0
+        z[diagonal] = 0.0
+        combined[lo:hi] += w * z.astype(np.float32)
+
+
+def _dict_rows(rows: list[dict[str, float]]) -> tuple[_Coo, np.ndarray]:
+    """A view given as one dict per role: its COO rows, and which roles have the view."""
+    import numpy as np
+
+    return _sparse(rows), np.array([bool(row) for row in rows], dtype=bool)
+
+
+def _text_rows(
+    words: _Texts, texts: list[list[str]], pairs: bool = True
+) -> tuple[_Coo, np.ndarray]:
+    """A text view: its COO rows, and which roles have a word in it."""
+    import numpy as np
+
+    coo = words.features(texts, pairs)
+    active = np.zeros(len(texts), dtype=bool)
+    active[coo[0]] = True
+    return coo, active
 
 
 def _top_k(combined: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
@@ -362,33 +523,41 @@ def build_model(
     views = profiles(store)
     roles = views.roles
     n = len(roles)
-    texts = {
-        r: views.titles.get(r, []) + views.tasks.get(r, []) + views.other.get(r, []) for r in roles
-    }
-    cache: dict[str, list[str]] = {}
-    # each view's rows are made when it is used and dropped after: text rows are large
-    inputs: dict[str, tuple[Callable[[], list[dict[str, float]]], bool]] = {
-        "rated": (lambda: [views.rated.get(r, {}) for r in roles], True),
-        "named": (lambda: [dict.fromkeys(views.named.get(r, ()), 1.0) for r in roles], False),
-        "text": (lambda: _text_rows(texts, roles, True, cache), False),
-        "titles": (lambda: _text_rows(views.titles, roles, False, cache), False),
-        "tasks": (lambda: _text_rows(views.tasks, roles, True, cache), False),
+    text_views = (views.titles, views.tasks, views.other)
+    words = _Texts(text_views)
+    # each view's rows are made when it is used and dropped after
+    inputs: dict[str, tuple[Callable[[], tuple[_Coo, np.ndarray]], bool]] = {
+        "rated": (lambda: _dict_rows([views.rated.get(r, {}) for r in roles]), True),
+        "named": (
+            lambda: _dict_rows([dict.fromkeys(views.named.get(r, ()), 1.0) for r in roles]),
+            False,
+        ),
+        "text": (
+            lambda: _text_rows(words, [sum((t.get(r, []) for t in text_views), []) for r in roles]),
+            False,
+        ),
+        "titles": (
+            lambda: _text_rows(words, [views.titles.get(r, []) for r in roles], pairs=False),
+            False,
+        ),
+        "tasks": (lambda: _text_rows(words, [views.tasks.get(r, []) for r in roles]), False),
     }
     combined = np.zeros((n, n), dtype=np.float32)
     total = np.zeros(n, dtype=np.float32)
     used = []
     for name, (make_rows, centre) in inputs.items():
-        rows = make_rows()
         w = weights.get(name, 0.0)
-        active = np.array([bool(row) for row in rows], dtype=bool)
-        if not w or active.sum() < 2:
+        if not w:
             continue
-        sim = _cosine(rows, centre_dense=centre)
-        del rows
-        combined += w * _row_z(sim, active)
+        coo, active = make_rows()
+        if active.sum() < 2:
+            continue
+        sim = _cosine(coo, n, centre_dense=centre)
+        del coo
+        _add_view(combined, sim, active, w)
+        del sim
         total += w * active
         used.append(f"{name}×{w:g}")
-        del sim
     combined /= np.maximum(total, 1e-9)[:, None]
     idx, scores = _top_k(combined, neighbours)
     return SimilarityModel(
