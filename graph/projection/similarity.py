@@ -48,7 +48,7 @@ from __future__ import annotations
 import math
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -474,6 +474,63 @@ def _text_rows(
     return coo, active
 
 
+def _view_similarities(
+    views: _Views, weights: dict[str, float]
+) -> Iterator[tuple[str, np.ndarray, np.ndarray]]:
+    """Each view with a weight that two or more roles have: its name, cosine matrix and roles.
+
+    One view at a time: its rows are made when it is reached and dropped
+    after (text rows are large).
+    """
+    roles = views.roles
+    text_views = (views.titles, views.tasks, views.other)
+    words = _Texts(text_views)
+    inputs: dict[str, tuple[Callable[[], tuple[_Coo, np.ndarray]], bool]] = {
+        "rated": (lambda: _dict_rows([views.rated.get(r, {}) for r in roles]), True),
+        "named": (
+            lambda: _dict_rows([dict.fromkeys(views.named.get(r, ()), 1.0) for r in roles]),
+            False,
+        ),
+        "text": (
+            lambda: _text_rows(words, [sum((t.get(r, []) for t in text_views), []) for r in roles]),
+            False,
+        ),
+        "titles": (
+            lambda: _text_rows(words, [views.titles.get(r, []) for r in roles], pairs=False),
+            False,
+        ),
+        "tasks": (lambda: _text_rows(words, [views.tasks.get(r, []) for r in roles]), False),
+    }
+    for name, (make_rows, centre) in inputs.items():
+        if not weights.get(name, 0.0):
+            continue
+        coo, active = make_rows()
+        if active.sum() < 2:
+            continue
+        sim = _cosine(coo, len(roles), centre_dense=centre)
+        del coo
+        yield name, sim, active
+        del sim  # before the next view's matrix is made
+
+
+def _combined(views: _Views, weights: dict[str, float]) -> tuple[np.ndarray, list[str]]:
+    """The weighted mean of the views' standardised rows (float32), and the views used."""
+    import numpy as np
+
+    n = len(views.roles)
+    combined = np.zeros((n, n), dtype=np.float32)
+    total = np.zeros(n, dtype=np.float32)
+    used = []
+    for name, sim, active in _view_similarities(views, weights):
+        w = weights[name]
+        _add_view(combined, sim, active, w)
+        del sim
+        total += w * active
+        used.append(f"{name}×{w:g}")
+    combined /= np.maximum(total, 1e-9)[:, None]
+    return combined, used
+
+
 def _top_k(combined: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
     import numpy as np
 
@@ -517,52 +574,13 @@ def build_model(
     >>> model.neighbours.shape[0] == len(model.roles)
     True
     """
-    import numpy as np
-
     weights = dict(WEIGHTS if weights is None else weights)
     views = profiles(store)
-    roles = views.roles
-    n = len(roles)
-    text_views = (views.titles, views.tasks, views.other)
-    words = _Texts(text_views)
-    # each view's rows are made when it is used and dropped after
-    inputs: dict[str, tuple[Callable[[], tuple[_Coo, np.ndarray]], bool]] = {
-        "rated": (lambda: _dict_rows([views.rated.get(r, {}) for r in roles]), True),
-        "named": (
-            lambda: _dict_rows([dict.fromkeys(views.named.get(r, ()), 1.0) for r in roles]),
-            False,
-        ),
-        "text": (
-            lambda: _text_rows(words, [sum((t.get(r, []) for t in text_views), []) for r in roles]),
-            False,
-        ),
-        "titles": (
-            lambda: _text_rows(words, [views.titles.get(r, []) for r in roles], pairs=False),
-            False,
-        ),
-        "tasks": (lambda: _text_rows(words, [views.tasks.get(r, []) for r in roles]), False),
-    }
-    combined = np.zeros((n, n), dtype=np.float32)
-    total = np.zeros(n, dtype=np.float32)
-    used = []
-    for name, (make_rows, centre) in inputs.items():
-        w = weights.get(name, 0.0)
-        if not w:
-            continue
-        coo, active = make_rows()
-        if active.sum() < 2:
-            continue
-        sim = _cosine(coo, n, centre_dense=centre)
-        del coo
-        _add_view(combined, sim, active, w)
-        del sim
-        total += w * active
-        used.append(f"{name}×{w:g}")
-    combined /= np.maximum(total, 1e-9)[:, None]
+    combined, used = _combined(views, weights)
     idx, scores = _top_k(combined, neighbours)
     return SimilarityModel(
-        roles=roles,
-        index={r: i for i, r in enumerate(roles)},
+        roles=views.roles,
+        index={r: i for i, r in enumerate(views.roles)},
         neighbours=idx,
         scores=scores,
         method="row-standardised cosine views combined: " + ", ".join(used),

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
@@ -31,7 +31,7 @@ from graph.projection.similarity import (
     tokens,
 )
 
-__all__ = ["plain_model", "plain_profiles"]
+__all__ = ["plain_combined", "plain_model", "plain_profiles", "plain_similarities"]
 
 
 class _Views:
@@ -85,10 +85,15 @@ def _sparse(rows: list[dict[str, float]]) -> tuple[np.ndarray, np.ndarray, np.nd
 
 
 def _cosine(rows: list[dict[str, float]], *, centre_dense: bool = False) -> np.ndarray:
+    return _cosine64(rows, centre_dense=centre_dense).astype(np.float32)
+
+
+def _cosine64(rows: list[dict[str, float]], *, centre_dense: bool = False) -> np.ndarray:
+    """The cosine matrix before its cast to float32 (zeros when there are no features)."""
     n = len(rows)
     r, c, v, d = _sparse(rows)
     if d == 0 or n == 0:
-        return np.zeros((n, n), dtype=np.float32)
+        return np.zeros((n, n), dtype=np.float64)
     df = np.bincount(c, minlength=d)
     has = np.zeros(n, dtype=bool)
     has[r] = True
@@ -136,7 +141,7 @@ def _cosine(rows: list[dict[str, float]], *, centre_dense: bool = False) -> np.n
     norms[norms == 0] = 1.0
     sim /= norms[:, None]
     sim /= norms[None, :]
-    return sim.astype(np.float32)
+    return sim
 
 
 def _text_rows(
@@ -195,23 +200,53 @@ def plain_model(
     """The model of ``store`` the plain way (the arrays the fast paths must reproduce)."""
     weights = dict(WEIGHTS if weights is None else weights)
     views = plain_profiles(store)
+    combined, used = plain_combined(views, weights)
+    idx, scores = _top_k(combined, neighbours)
+    return SimilarityModel(
+        roles=views.roles,
+        index={r: i for i, r in enumerate(views.roles)},
+        neighbours=idx,
+        scores=scores,
+        method="row-standardised cosine views combined: " + ", ".join(used),
+        info={"weights": weights},
+    )
+
+
+def _inputs(views: _Views) -> dict[str, tuple[Callable[[], list[dict[str, float]]], bool]]:
     roles = views.roles
-    n = len(roles)
     texts = {
         r: views.titles.get(r, []) + views.tasks.get(r, []) + views.other.get(r, []) for r in roles
     }
     cache: dict[str, list[str]] = {}
-    inputs: dict[str, tuple[Callable[[], list[dict[str, float]]], bool]] = {
+    return {
         "rated": (lambda: [views.rated.get(r, {}) for r in roles], True),
         "named": (lambda: [dict.fromkeys(views.named.get(r, ()), 1.0) for r in roles], False),
         "text": (lambda: _text_rows(texts, roles, True, cache), False),
         "titles": (lambda: _text_rows(views.titles, roles, False, cache), False),
         "tasks": (lambda: _text_rows(views.tasks, roles, True, cache), False),
     }
+
+
+def plain_similarities(
+    views: _Views, weights: dict[str, float]
+) -> Iterator[tuple[str, np.ndarray, np.ndarray]]:
+    """Each view used: its name, its float64 cosine matrix and the roles that have it."""
+    for name, (make_rows, centre) in _inputs(views).items():
+        rows = make_rows()
+        w = weights.get(name, 0.0)
+        active = np.array([bool(row) for row in rows], dtype=bool)
+        if not w or active.sum() < 2:
+            continue
+        yield name, _cosine64(rows, centre_dense=centre), active
+
+
+def plain_combined(views: _Views, weights: dict[str, float]) -> tuple[np.ndarray, list[str]]:
+    """The combined standardised views, the float32 matrix the neighbours are taken from."""
+    n = len(views.roles)
     combined = np.zeros((n, n), dtype=np.float32)
     total = np.zeros(n, dtype=np.float32)
     used = []
-    for name, (make_rows, centre) in inputs.items():
+    for name, (make_rows, centre) in _inputs(views).items():
         rows = make_rows()
         w = weights.get(name, 0.0)
         active = np.array([bool(row) for row in rows], dtype=bool)
@@ -224,12 +259,4 @@ def plain_model(
         used.append(f"{name}×{w:g}")
         del sim
     combined /= np.maximum(total, 1e-9)[:, None]
-    idx, scores = _top_k(combined, neighbours)
-    return SimilarityModel(
-        roles=roles,
-        index={r: i for i, r in enumerate(roles)},
-        neighbours=idx,
-        scores=scores,
-        method="row-standardised cosine views combined: " + ", ".join(used),
-        info={"weights": weights},
-    )
+    return combined, used
