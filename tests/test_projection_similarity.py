@@ -324,9 +324,9 @@ def test_text_counts_weighted_as_plainly() -> None:
 
     texts = {"a": ["data " * 9170, "plan budgets"], "b": ["plan " * 3 + "data"], "c": []}
     roles = ["a", "b", "c"]
-    words = similarity._Texts([texts])
+    words = similarity._Texts(roles, [texts])
     for pairs in (True, False):
-        (r, c, v, d), _ = similarity._text_rows(words, [texts[x] for x in roles], pairs)
+        (r, c, v, d), _ = similarity._text_rows(words, len(roles), (0,), pairs)
         want = _sparse(_text_rows(texts, roles, pairs, {}))
         order = np.lexsort((want[1], want[0]))
         assert d == want[3]

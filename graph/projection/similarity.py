@@ -48,9 +48,10 @@ from __future__ import annotations
 import math
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import chain, compress
 from typing import TYPE_CHECKING, Any
 
 from graph.projection.queries import (
@@ -185,6 +186,7 @@ _STOP = frozenset(
     others all any its their it using use used may various including include related etc
     e g i ie eg per via s""".split()
 )
+_WORD = re.compile(r"[a-z][a-z0-9+#]*")
 _SUFFIXES = ("ations", "ation", "ings", "ing", "ers", "er", "ions", "ion", "ies", "es", "s", "ed")
 
 
@@ -206,11 +208,7 @@ def tokens(text: str, pairs: bool = True) -> list[str]:
     >>> tokens("Managing software releases", pairs=False)
     ['manag', 'software', 'releas']
     """
-    words = [
-        _stem(w)
-        for w in re.findall(r"[a-z][a-z0-9+#]*", text.lower())
-        if w not in _STOP and len(w) > 1
-    ]
+    words = [_stem(w) for w in _WORD.findall(text.lower()) if w not in _STOP and len(w) > 1]
     if pairs:
         words += [f"{a}_{b}" for a, b in zip(words, words[1:], strict=False)]
     return words
@@ -228,59 +226,74 @@ _CELLS_PER_STEP = 1 << 20
 def _sparse(rows: list[dict[str, float]]) -> _Coo:
     """Rows of ``{feature: value}`` -> COO arrays (row, column, value) and the column count.
 
-    Columns are numbered in the order features first occur (row by row, each
-    row in its own order): the order of the columns is the order of the sums
-    in :func:`_cosine`, so it is part of the answer.
+    Zero values are left out. Columns are numbered in the order features
+    first occur (row by row, each row in its own order): the order of the
+    columns is the order of the sums in :func:`_cosine`, so it is part of
+    the answer.
     """
     import numpy as np
 
-    vocab: dict[str, int] = {}
-    r_idx: list[int] = []
-    c_idx: list[int] = []
-    vals: list[float] = []
-    for i, row in enumerate(rows):
-        for feat, value in row.items():
-            if value:
-                r_idx.append(i)
-                c_idx.append(vocab.setdefault(feat, len(vocab)))
-                vals.append(value)
+    lengths = np.fromiter(map(len, rows), dtype=np.int64, count=len(rows))
+    values = np.fromiter(chain.from_iterable(row.values() for row in rows), dtype=np.float64)
+    keep = values != 0  # as ``if value`` (a NaN is kept)
+    feats = list(compress(chain.from_iterable(rows), keep.tolist()))
+    vocab = {feat: i for i, feat in enumerate(dict.fromkeys(feats))}
     return (
-        np.asarray(r_idx, dtype=np.int64),
-        np.asarray(c_idx, dtype=np.int64),
-        np.asarray(vals, dtype=np.float64),
+        np.repeat(np.arange(len(rows), dtype=np.int64), lengths)[keep],
+        np.fromiter(map(vocab.__getitem__, feats), dtype=np.int64, count=len(feats)),
+        values[keep],
         len(vocab),
     )
 
 
 class _Texts:
-    """The words of every text, tokenised once, as integer arrays for all the text views.
+    """The words of every text of the roles, tokenised once, as integer arrays.
 
-    Word ``w`` is feature ``w``; the pair of words ``a`` then ``b`` is feature
+    ``groups`` are the titles, tasks and other texts of each role. Word ``w``
+    is feature ``w``; the pair of words ``a`` then ``b`` is feature
     ``W + a * W + b`` (``W`` words in all): a word never holds ``_``, so the
     pair ``"a_b"`` of :func:`tokens` is never a word and two pairs are equal
     only when their words are.
     """
 
-    def __init__(self, groups: Iterable[dict[str, list[str]]]) -> None:
+    def __init__(self, roles: list[str], groups: Sequence[dict[str, list[str]]]) -> None:
         import numpy as np
 
-        self.index: dict[str, int] = {}
+        n = len(roles)
+        per_group = [[texts.get(role, ()) for role in roles] for texts in groups]
+        distinct = {
+            text: i
+            for i, text in enumerate(
+                dict.fromkeys(chain.from_iterable(chain.from_iterable(per_group)))
+            )
+        }
+        #: each group's texts, role by role: ``(text numbers, their roles)``
+        self.groups = [
+            (
+                np.fromiter(
+                    map(distinct.__getitem__, chain.from_iterable(role_texts)), dtype=np.int64
+                ),
+                np.repeat(np.arange(n), [len(t) for t in role_texts]),
+            )
+            for role_texts in per_group
+        ]
+        # what tokens(text, pairs=False) gives, each distinct raw word looked at once
+        raw = [_WORD.findall(text.lower()) for text in distinct]
+        raw_len = np.fromiter(map(len, raw), dtype=np.int64, count=len(raw))
+        found = list(chain.from_iterable(raw))
         words: dict[str, int] = {}
-        ids: list[int] = []
-        lengths: list[int] = []
-        for texts in groups:
-            for role_texts in texts.values():
-                for text in role_texts:
-                    if text in self.index:
-                        continue
-                    self.index[text] = len(lengths)
-                    found = tokens(text, pairs=False)
-                    ids.extend([words.setdefault(w, len(words)) for w in found])
-                    lengths.append(len(found))
-        n_words = len(words)
-        flat = np.asarray(ids, dtype=np.int64)
-        wlen = np.asarray(lengths, dtype=np.int64)
+        number = {
+            w: words.setdefault(_stem(w), len(words)) if w not in _STOP and len(w) > 1 else -1
+            for w in dict.fromkeys(found)
+        }
+        ids = np.fromiter(map(number.__getitem__, found), dtype=np.int64, count=len(found))
+        keep = ids >= 0
+        flat = ids[keep]
+        wlen = np.bincount(
+            np.repeat(np.arange(len(raw)), raw_len)[keep], minlength=len(raw)
+        ).astype(np.int64)
         wstart = np.cumsum(wlen) - wlen
+        n_words = len(words)
         #: the words of text ``t``: ``words[wstart[t]:wstart[t] + wlen[t]]``
         self.words, self.wstart, self.wlen = flat, wstart, wlen
         # the words then the pairs of each text, text after text
@@ -291,15 +304,14 @@ class _Texts:
         within = np.arange(len(flat)) - wstart[text_of]
         both = np.empty(int(both_len.sum()), dtype=np.int64)
         both[both_start[text_of] + within] = flat
-        has_next = within < wlen[text_of] - 1
-        k = np.flatnonzero(has_next)
+        k = np.flatnonzero(within < wlen[text_of] - 1)
         both[both_start[text_of[k]] + wlen[text_of[k]] + within[k]] = (
             n_words + flat[k] * n_words + flat[k + 1]
         )
         self.both, self.both_start, self.both_len = both, both_start, both_len
 
-    def features(self, texts: list[list[str]], pairs: bool) -> _Coo:
-        """The COO rows of one view: row ``i`` counts the words (and pairs) of ``texts[i]``.
+    def view(self, groups: Sequence[int], pairs: bool) -> _Coo:
+        """The COO rows of a view of the given groups: each role's texts, group after group.
 
         The same rows as counting each role's words in a ``Counter`` and
         weighting each count ``k`` as ``1 + log(k)``, with the columns numbered
@@ -308,8 +320,11 @@ class _Texts:
         """
         import numpy as np
 
-        seq = np.asarray([self.index[t] for role_texts in texts for t in role_texts], np.int64)
-        row_of = np.repeat(np.arange(len(texts)), [len(t) for t in texts])
+        seq = np.concatenate([self.groups[g][0] for g in groups])
+        row_of = np.concatenate([self.groups[g][1] for g in groups])
+        if len(groups) > 1:
+            by_role = np.argsort(row_of, kind="stable")  # keeps the groups' order within a role
+            seq, row_of = seq[by_role], row_of[by_role]
         table, start, length = (
             (self.both, self.both_start, self.both_len)
             if pairs
@@ -388,7 +403,10 @@ def _add_shared(sim: np.ndarray, r: np.ndarray, c: np.ndarray, w: np.ndarray, d:
 
     Each cell's sum starts at 0.0 and adds its products in column order before
     it is added to ``sim`` (as one ``bincount`` per row did), so the result
-    is the same to the last bit however many rows a step takes.
+    is the same to the last bit however many rows a step takes. Cell
+    ``(j, i)`` adds the same products in the same order as ``(i, j)`` and
+    ``sim`` comes in symmetric (``block @ block.T`` is), so only ``j >= i``
+    is summed and the rest mirrored.
     """
     import numpy as np
 
@@ -402,7 +420,12 @@ def _add_shared(sim: np.ndarray, r: np.ndarray, c: np.ndarray, w: np.ndarray, d:
     col_start = np.cumsum(count) - count
     by_row = np.lexsort((c, r))
     er, ec, ew = r[by_row], c[by_row], w[by_row]
-    partners = count[ec]
+    # each entry's partners: the entries of its column from its own on (rows j >= i)
+    in_col = np.empty(len(c), dtype=np.int64)
+    in_col[by_col] = np.arange(len(c))
+    first = in_col[by_row]
+    del in_col, by_col, by_row
+    partners = col_start[ec] + count[ec] - first
     # where each row's entries begin, and how many products come before it
     row_start = np.searchsorted(er, np.arange(n + 1))
     before = np.concatenate(([0], np.cumsum(partners)))[row_start]
@@ -416,12 +439,18 @@ def _add_shared(sim: np.ndarray, r: np.ndarray, c: np.ndarray, w: np.ndarray, d:
         total = int(lens.sum())
         if total:
             skip = np.cumsum(lens) - lens
-            pos = np.repeat(col_start[ec[e0:e1]] - skip, lens) + np.arange(total)
+            pos = np.repeat(first[e0:e1] - skip, lens) + np.arange(total)
             cell = np.repeat(er[e0:e1] - lo, lens) * n + col_rows[pos]
             products = np.repeat(ew[e0:e1], lens) * col_w[pos]
             sums = np.bincount(cell, weights=products, minlength=(hi - lo) * n)
             sim[lo:hi] += sums.reshape(hi - lo, n)
         lo = hi
+    for lo in range(0, n, step_rows):
+        hi = min(lo + step_rows, n)
+        sim[lo:hi, :lo] = sim[:lo, lo:hi].T
+        square = sim[lo:hi, lo:hi]
+        below = np.tril_indices(hi - lo, -1)
+        square[below] = square.T[below]
 
 
 def _add_view(combined: np.ndarray, sim: np.ndarray, active: np.ndarray, w: float) -> None:
@@ -463,13 +492,13 @@ def _dict_rows(rows: list[dict[str, float]]) -> tuple[_Coo, np.ndarray]:
 
 
 def _text_rows(
-    words: _Texts, texts: list[list[str]], pairs: bool = True
+    words: _Texts, n: int, groups: Sequence[int], pairs: bool = True
 ) -> tuple[_Coo, np.ndarray]:
     """A text view: its COO rows, and which roles have a word in it."""
     import numpy as np
 
-    coo = words.features(texts, pairs)
-    active = np.zeros(len(texts), dtype=bool)
+    coo = words.view(groups, pairs)
+    active = np.zeros(n, dtype=bool)
     active[coo[0]] = True
     return coo, active
 
@@ -483,23 +512,17 @@ def _view_similarities(
     after (text rows are large).
     """
     roles = views.roles
-    text_views = (views.titles, views.tasks, views.other)
-    words = _Texts(text_views)
+    n = len(roles)
+    words = _Texts(roles, (views.titles, views.tasks, views.other))
     inputs: dict[str, tuple[Callable[[], tuple[_Coo, np.ndarray]], bool]] = {
         "rated": (lambda: _dict_rows([views.rated.get(r, {}) for r in roles]), True),
         "named": (
             lambda: _dict_rows([dict.fromkeys(views.named.get(r, ()), 1.0) for r in roles]),
             False,
         ),
-        "text": (
-            lambda: _text_rows(words, [sum((t.get(r, []) for t in text_views), []) for r in roles]),
-            False,
-        ),
-        "titles": (
-            lambda: _text_rows(words, [views.titles.get(r, []) for r in roles], pairs=False),
-            False,
-        ),
-        "tasks": (lambda: _text_rows(words, [views.tasks.get(r, []) for r in roles]), False),
+        "text": (lambda: _text_rows(words, n, (0, 1, 2)), False),
+        "titles": (lambda: _text_rows(words, n, (0,), pairs=False), False),
+        "tasks": (lambda: _text_rows(words, n, (1,)), False),
     }
     for name, (make_rows, centre) in inputs.items():
         if not weights.get(name, 0.0):
@@ -507,7 +530,7 @@ def _view_similarities(
         coo, active = make_rows()
         if active.sum() < 2:
             continue
-        sim = _cosine(coo, len(roles), centre_dense=centre)
+        sim = _cosine(coo, n, centre_dense=centre)
         del coo
         yield name, sim, active
         del sim  # before the next view's matrix is made
