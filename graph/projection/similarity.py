@@ -52,6 +52,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import chain, compress
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from graph.projection.queries import (
@@ -141,25 +142,38 @@ def profiles(store: Store) -> _Views:
     views = _Views(roles=roles)
     rated: dict[Any, list[tuple[str, bool, str, str, float, Any]]] = defaultdict(list)
     named: dict[Any, list[tuple[str, Any]]] = defaultdict(list)
+    # a few hundred distinct ratings: each one's number worked out once (equal values, such
+    # as 2.5 and 2.50, have one number but not one text, so the text is not kept)
+    number: dict[Any, float] = {}
     for row in store.select(SKILLS_Q):
         skill = row["skill"]
         imp = row.get("importance")
         if imp is None:
             named[row["role"]].append((str(skill), skill))
             continue
+        imp_value = number.get(imp)
+        if imp_value is None:
+            imp_value = number[imp] = float(imp)
         level = row.get("level")
-        value = float(imp) * float(level) if level is not None else float(imp)
         # sorted_select's order within a role: importance, then level (a row without one
         # after those with one), then skill
-        key = (str(imp), level is None, "" if level is None else str(level), str(skill))
-        rated[row["role"]].append((*key, value, skill))
+        if level is None:
+            key = (str(imp), True, "", str(skill), imp_value, skill)
+        else:
+            level_value = number.get(level)
+            if level_value is None:
+                level_value = number[level] = float(level)
+            key = (str(imp), False, str(level), str(skill), imp_value * level_value, skill)
+        rated[row["role"]].append(key)
     for role, items in rated.items():
-        items.sort(key=_rating_key)
+        items.sort(key=_RATING_KEY)
         prof = views.rated[role]
-        for *_, value, skill in items:
-            prof[skill] = max(prof.get(skill, 0.0), value)
+        for item in items:
+            skill, value = item[5], item[4]
+            before = prof.get(skill, 0.0)
+            prof[skill] = value if value > before else before  # max(before, value)
     for role, pairs in named.items():
-        pairs.sort(key=_text_key)
+        pairs.sort(key=_TEXT_KEY)
         views.named[role].update(skill for _, skill in pairs)
     for texts, query, name in (
         (views.titles, LABELS_Q, "label"),
@@ -173,12 +187,8 @@ def profiles(store: Store) -> _Views:
     return views
 
 
-def _rating_key(item: tuple[str, bool, str, str, float, Any]) -> tuple[str, bool, str, str]:
-    return item[:4]
-
-
-def _text_key(item: tuple[str, Any]) -> str:
-    return item[0]
+_RATING_KEY = itemgetter(0, 1, 2, 3)
+_TEXT_KEY = itemgetter(0)
 
 
 _STOP = frozenset(
