@@ -141,20 +141,24 @@ def profiles(store: Store) -> _Views:
     roles = sorted({row["role"] for row in store.select(ROLE_IRIS_Q)})
     views = _Views(roles=roles)
     rated: dict[Any, list[tuple[str, bool, str, str, float, Any]]] = defaultdict(list)
-    named: dict[Any, list[tuple[str, Any]]] = defaultdict(list)
+    named: dict[Any, list[tuple[bool, str, str, Any]]] = defaultdict(list)
     # a few hundred distinct ratings: each one's number worked out once (equal values, such
     # as 2.5 and 2.50, have one number but not one text, so the text is not kept)
     number: dict[Any, float] = {}
     for row in store.select(SKILLS_Q):
         skill = row["skill"]
         imp = row.get("importance")
+        level = row.get("level")
         if imp is None:
-            named[row["role"]].append((str(skill), skill))
+            # sorted_select's order within a role: rows with a level first, by level; then skill
+            if level is None:
+                named[row["role"]].append((True, "", str(skill), skill))
+            else:
+                named[row["role"]].append((False, str(level), str(skill), skill))
             continue
         imp_value = number.get(imp)
         if imp_value is None:
             imp_value = number[imp] = float(imp)
-        level = row.get("level")
         # sorted_select's order within a role: importance, then level (a row without one
         # after those with one), then skill
         if level is None:
@@ -173,8 +177,8 @@ def profiles(store: Store) -> _Views:
             before = prof.get(skill, 0.0)
             prof[skill] = value if value > before else before  # max(before, value)
     for role, pairs in named.items():
-        pairs.sort(key=_TEXT_KEY)
-        views.named[role].update(skill for _, skill in pairs)
+        pairs.sort(key=_NAMED_KEY)
+        views.named[role].update(skill for *_, skill in pairs)
     for texts, query, name in (
         (views.titles, LABELS_Q, "label"),
         (views.tasks, TASKS_Q, "text"),
@@ -188,7 +192,7 @@ def profiles(store: Store) -> _Views:
 
 
 _RATING_KEY = itemgetter(0, 1, 2, 3)
-_TEXT_KEY = itemgetter(0)
+_NAMED_KEY = itemgetter(0, 1, 2)
 
 
 _STOP = frozenset(
