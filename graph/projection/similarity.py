@@ -232,9 +232,11 @@ def tokens(text: str, pairs: bool = True) -> list[str]:
 _Coo = tuple["np.ndarray", "np.ndarray", "np.ndarray", int]
 
 #: how many (role, role) products one step of the sparse part of :func:`_cosine` makes at
-#: most, and how many cells its sum covers: bounds its temporaries to some 50 MiB
-_PAIRS_PER_STEP = 1 << 21
+#: most, and how many cells its sum covers: bounds its temporaries to some 30 MiB
+_PAIRS_PER_STEP = 1 << 19
 _CELLS_PER_STEP = 1 << 20
+#: how many texts are tokenised at a time
+_TEXTS_PER_STEP = 4096
 
 
 def _sparse(rows: list[dict[str, float]]) -> _Coo:
@@ -291,20 +293,30 @@ class _Texts:
             )
             for role_texts in per_group
         ]
-        # what tokens(text, pairs=False) gives, each distinct raw word looked at once
-        raw = [_WORD.findall(text.lower()) for text in distinct]
-        raw_len = np.fromiter(map(len, raw), dtype=np.int64, count=len(raw))
-        found = list(chain.from_iterable(raw))
+        # what tokens(text, pairs=False) gives, each distinct raw word looked at once; a few
+        # thousand texts at a time, so their words are never all held as strings
+        texts = list(distinct)
         words: dict[str, int] = {}
-        number = {
-            w: words.setdefault(_stem(w), len(words)) if w not in _STOP and len(w) > 1 else -1
-            for w in dict.fromkeys(found)
-        }
-        ids = np.fromiter(map(number.__getitem__, found), dtype=np.int64, count=len(found))
+        number: dict[str, int] = {}  # raw word -> its word's number, -1 when left out
+        counts = [np.zeros(0, dtype=np.int64)]
+        parts = [np.zeros(0, dtype=np.int64)]
+        for lo in range(0, len(texts), _TEXTS_PER_STEP):
+            raw = [_WORD.findall(text.lower()) for text in texts[lo : lo + _TEXTS_PER_STEP]]
+            counts.append(np.fromiter(map(len, raw), dtype=np.int64, count=len(raw)))
+            found = list(chain.from_iterable(raw))
+            del raw
+            for w in dict.fromkeys(found):
+                if w not in number:
+                    keep_word = w not in _STOP and len(w) > 1
+                    number[w] = words.setdefault(_stem(w), len(words)) if keep_word else -1
+            parts.append(np.fromiter(map(number.__getitem__, found), np.int64, len(found)))
+        raw_len = np.concatenate(counts)
+        ids = np.concatenate(parts)
+        del counts, parts
         keep = ids >= 0
         flat = ids[keep]
         wlen = np.bincount(
-            np.repeat(np.arange(len(raw)), raw_len)[keep], minlength=len(raw)
+            np.repeat(np.arange(len(texts)), raw_len)[keep], minlength=len(texts)
         ).astype(np.int64)
         wstart = np.cumsum(wlen) - wlen
         n_words = len(words)
