@@ -200,6 +200,7 @@ EMPLOYERS_Q = (
 #: the similarity model's texts: every role, its responsibilities, its description and phrases
 ROLE_IRIS_Q = "SELECT ?role WHERE { ?role a cg:Role }"
 TASKS_Q = "SELECT ?role ?text WHERE { ?role cg:responsibility ?r . ?r rdfs:label ?text }"
+# phrases first: the few requirements with one, not every requirement of every role
 ROLE_TEXT_Q = """
 SELECT ?role ?text WHERE {
   { ?role a cg:Role ; schema:description ?text }

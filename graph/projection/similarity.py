@@ -47,10 +47,12 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import chain, compress
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from graph.projection.queries import (
@@ -59,7 +61,6 @@ from graph.projection.queries import (
     ROLE_TEXT_Q,
     SKILLS_Q,
     TASKS_Q,
-    sorted_select,
 )
 from graph.store.base import Store
 
@@ -129,26 +130,69 @@ class _Views:
 
 
 def profiles(store: Store) -> _Views:
-    """Read what every role is, through ``store.select`` only, rows sorted."""
+    """Read what every role is, through ``store.select`` only.
 
-    roles = sorted({row["role"] for row in sorted_select(store, ROLE_IRIS_Q)})
+    Rows come in whatever order the store gives; each role's rows are put in
+    the order :func:`~graph.projection.queries.sorted_select` gives them (by
+    rating, then skill; texts by their text), so the model is the same on any
+    store. Sorting each role's few rows costs a fraction of sorting all rows.
+    """
+
+    roles = sorted({row["role"] for row in store.select(ROLE_IRIS_Q)})
     views = _Views(roles=roles)
-    for row in sorted_select(store, SKILLS_Q):
+    rated: dict[Any, list[tuple[str, bool, str, str, float, Any]]] = defaultdict(list)
+    named: dict[Any, list[tuple[bool, str, str, Any]]] = defaultdict(list)
+    # a few hundred distinct ratings: each one's number worked out once (equal values, such
+    # as 2.5 and 2.50, have one number but not one text, so the text is not kept)
+    number: dict[Any, float] = {}
+    for row in store.select(SKILLS_Q):
+        skill = row["skill"]
         imp = row.get("importance")
-        if imp is None:
-            views.named[row["role"]].add(row["skill"])
-            continue
         level = row.get("level")
-        value = float(imp) * float(level) if level is not None else float(imp)
-        prof = views.rated[row["role"]]
-        prof[row["skill"]] = max(prof.get(row["skill"], 0.0), value)
-    for row in sorted_select(store, LABELS_Q):
-        views.titles[row["role"]].append(str(row["label"]))
-    for row in sorted_select(store, TASKS_Q):
-        views.tasks[row["role"]].append(str(row["text"]))
-    for row in sorted_select(store, ROLE_TEXT_Q):
-        views.other[row["role"]].append(str(row["text"]))
+        if imp is None:
+            # sorted_select's order within a role: rows with a level first, by level; then skill
+            if level is None:
+                named[row["role"]].append((True, "", str(skill), skill))
+            else:
+                named[row["role"]].append((False, str(level), str(skill), skill))
+            continue
+        imp_value = number.get(imp)
+        if imp_value is None:
+            imp_value = number[imp] = float(imp)
+        # sorted_select's order within a role: importance, then level (a row without one
+        # after those with one), then skill
+        if level is None:
+            key = (str(imp), True, "", str(skill), imp_value, skill)
+        else:
+            level_value = number.get(level)
+            if level_value is None:
+                level_value = number[level] = float(level)
+            key = (str(imp), False, str(level), str(skill), imp_value * level_value, skill)
+        rated[row["role"]].append(key)
+    for role, items in rated.items():
+        items.sort(key=_RATING_KEY)
+        prof = views.rated[role]
+        for item in items:
+            skill, value = item[5], item[4]
+            before = prof.get(skill, 0.0)
+            prof[skill] = value if value > before else before  # max(before, value)
+    for role, pairs in named.items():
+        pairs.sort(key=_NAMED_KEY)
+        views.named[role].update(skill for *_, skill in pairs)
+    for texts, query, name in (
+        (views.titles, LABELS_Q, "label"),
+        (views.tasks, TASKS_Q, "text"),
+        (views.other, ROLE_TEXT_Q, "text"),
+    ):
+        for row in store.select(query):
+            texts[row["role"]].append(str(row[name]))
+        for role_texts in texts.values():
+            role_texts.sort()
     return views
+
+
+_RATING_KEY = itemgetter(0, 1, 2, 3)
+_NAMED_KEY = itemgetter(0, 1, 2)
 
 
 _STOP = frozenset(
@@ -156,6 +200,7 @@ _STOP = frozenset(
     others all any its their it using use used may various including include related etc
     e g i ie eg per via s""".split()
 )
+_WORD = re.compile(r"[a-z][a-z0-9+#]*")
 _SUFFIXES = ("ations", "ation", "ings", "ing", "ers", "er", "ions", "ion", "ies", "es", "s", "ed")
 
 
@@ -177,51 +222,172 @@ def tokens(text: str, pairs: bool = True) -> list[str]:
     >>> tokens("Managing software releases", pairs=False)
     ['manag', 'software', 'releas']
     """
-    words = [
-        _stem(w)
-        for w in re.findall(r"[a-z][a-z0-9+#]*", text.lower())
-        if w not in _STOP and len(w) > 1
-    ]
+    words = [_stem(w) for w in _WORD.findall(text.lower()) if w not in _STOP and len(w) > 1]
     if pairs:
         words += [f"{a}_{b}" for a, b in zip(words, words[1:], strict=False)]
     return words
 
 
-def _sparse(rows: list[dict[str, float]]) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
-    """Rows of ``{feature: value}`` -> COO arrays (row, column, value) and the column count."""
+#: a view's features as COO arrays: row, column, value (rows ascending), and the column count
+_Coo = tuple["np.ndarray", "np.ndarray", "np.ndarray", int]
+
+#: how many (role, role) products one step of the sparse part of :func:`_cosine` makes at
+#: most, and how many cells its sum covers: bounds its temporaries to some 30 MiB
+_PAIRS_PER_STEP = 1 << 19
+_CELLS_PER_STEP = 1 << 20
+#: how many texts are tokenised at a time
+_TEXTS_PER_STEP = 4096
+
+
+def _sparse(rows: list[dict[str, float]]) -> _Coo:
+    """Rows of ``{feature: value}`` -> COO arrays (row, column, value) and the column count.
+
+    Zero values are left out. Columns are numbered in the order features
+    first occur (row by row, each row in its own order): the order of the
+    columns is the order of the sums in :func:`_cosine`, so it is part of
+    the answer.
+    """
     import numpy as np
 
-    vocab: dict[str, int] = {}
-    r_idx: list[int] = []
-    c_idx: list[int] = []
-    vals: list[float] = []
-    for i, row in enumerate(rows):
-        for feat, value in row.items():
-            if value:
-                r_idx.append(i)
-                c_idx.append(vocab.setdefault(feat, len(vocab)))
-                vals.append(value)
+    lengths = np.fromiter(map(len, rows), dtype=np.int64, count=len(rows))
+    values = np.fromiter(chain.from_iterable(row.values() for row in rows), dtype=np.float64)
+    keep = values != 0  # as ``if value`` (a NaN is kept)
+    feats = list(compress(chain.from_iterable(rows), keep.tolist()))
+    vocab = {feat: i for i, feat in enumerate(dict.fromkeys(feats))}
     return (
-        np.asarray(r_idx, dtype=np.int64),
-        np.asarray(c_idx, dtype=np.int64),
-        np.asarray(vals, dtype=np.float64),
+        np.repeat(np.arange(len(rows), dtype=np.int64), lengths)[keep],
+        np.fromiter(map(vocab.__getitem__, feats), dtype=np.int64, count=len(feats)),
+        values[keep],
         len(vocab),
     )
 
 
-def _cosine(rows: list[dict[str, float]], *, centre_dense: bool = False) -> np.ndarray:
-    """Cosine similarity of sparse rows, with IDF (and centring of near-universal features).
+class _Texts:
+    """The words of every text of the roles, tokenised once, as integer arrays.
 
-    The Gram matrix is computed in two parts so no dense role x feature matrix
-    is ever made: features many roles share as one small dense block, the rest
-    (most words, most skills) by summing each role's feature co-occurrences.
+    ``groups`` are the titles, tasks and other texts of each role. Word ``w``
+    is feature ``w``; the pair of words ``a`` then ``b`` is feature
+    ``W + a * W + b`` (``W`` words in all): a word never holds ``_``, so the
+    pair ``"a_b"`` of :func:`tokens` is never a word and two pairs are equal
+    only when their words are.
+    """
+
+    def __init__(self, roles: list[str], groups: Sequence[dict[str, list[str]]]) -> None:
+        import numpy as np
+
+        n = len(roles)
+        per_group = [[texts.get(role, ()) for role in roles] for texts in groups]
+        distinct = {
+            text: i
+            for i, text in enumerate(
+                dict.fromkeys(chain.from_iterable(chain.from_iterable(per_group)))
+            )
+        }
+        #: each group's texts, role by role: ``(text numbers, their roles)``
+        self.groups = [
+            (
+                np.fromiter(
+                    map(distinct.__getitem__, chain.from_iterable(role_texts)), dtype=np.int64
+                ),
+                np.repeat(np.arange(n), [len(t) for t in role_texts]),
+            )
+            for role_texts in per_group
+        ]
+        # what tokens(text, pairs=False) gives, each distinct raw word looked at once; a few
+        # thousand texts at a time, so their words are never all held as strings
+        texts = list(distinct)
+        words: dict[str, int] = {}
+        number: dict[str, int] = {}  # raw word -> its word's number, -1 when left out
+        counts = [np.zeros(0, dtype=np.int64)]
+        parts = [np.zeros(0, dtype=np.int64)]
+        for lo in range(0, len(texts), _TEXTS_PER_STEP):
+            raw = [_WORD.findall(text.lower()) for text in texts[lo : lo + _TEXTS_PER_STEP]]
+            counts.append(np.fromiter(map(len, raw), dtype=np.int64, count=len(raw)))
+            found = list(chain.from_iterable(raw))
+            del raw
+            for w in dict.fromkeys(found):
+                if w not in number:
+                    keep_word = w not in _STOP and len(w) > 1
+                    number[w] = words.setdefault(_stem(w), len(words)) if keep_word else -1
+            parts.append(np.fromiter(map(number.__getitem__, found), np.int64, len(found)))
+        raw_len = np.concatenate(counts)
+        ids = np.concatenate(parts)
+        del counts, parts
+        keep = ids >= 0
+        flat = ids[keep]
+        wlen = np.bincount(
+            np.repeat(np.arange(len(texts)), raw_len)[keep], minlength=len(texts)
+        ).astype(np.int64)
+        wstart = np.cumsum(wlen) - wlen
+        n_words = len(words)
+        #: the words of text ``t``: ``words[wstart[t]:wstart[t] + wlen[t]]``
+        self.words, self.wstart, self.wlen = flat, wstart, wlen
+        # the words then the pairs of each text, text after text
+        plen = np.maximum(wlen - 1, 0)
+        both_len = wlen + plen
+        both_start = np.cumsum(both_len) - both_len
+        text_of = np.repeat(np.arange(len(wlen)), wlen)
+        within = np.arange(len(flat)) - wstart[text_of]
+        both = np.empty(int(both_len.sum()), dtype=np.int64)
+        both[both_start[text_of] + within] = flat
+        k = np.flatnonzero(within < wlen[text_of] - 1)
+        both[both_start[text_of[k]] + wlen[text_of[k]] + within[k]] = (
+            n_words + flat[k] * n_words + flat[k + 1]
+        )
+        self.both, self.both_start, self.both_len = both, both_start, both_len
+
+    def view(self, groups: Sequence[int], pairs: bool) -> _Coo:
+        """The COO rows of a view of the given groups: each role's texts, group after group.
+
+        The same rows as counting each role's words in a ``Counter`` and
+        weighting each count ``k`` as ``1 + log(k)``, with the columns numbered
+        in the order features first occur, role by role, text by text, each
+        text's words before its pairs.
+        """
+        import numpy as np
+
+        seq = np.concatenate([self.groups[g][0] for g in groups])
+        row_of = np.concatenate([self.groups[g][1] for g in groups])
+        if len(groups) > 1:
+            by_role = np.argsort(row_of, kind="stable")  # keeps the groups' order within a role
+            seq, row_of = seq[by_role], row_of[by_role]
+        table, start, length = (
+            (self.both, self.both_start, self.both_len)
+            if pairs
+            else (self.words, self.wstart, self.wlen)
+        )
+        lens = length[seq]
+        total = int(lens.sum())
+        if not total:
+            empty = np.zeros(0, dtype=np.int64)
+            return empty, empty, np.zeros(0, dtype=np.float64), 0
+        skip = np.cumsum(lens) - lens
+        stream = table[np.repeat(start[seq] - skip, lens) + np.arange(total)]
+        rows = np.repeat(row_of, lens)
+        feats, first, inverse = np.unique(stream, return_index=True, return_inverse=True)
+        d = len(feats)
+        column = np.empty(d, dtype=np.int64)
+        column[np.argsort(first)] = np.arange(d)
+        cells, counts = np.unique(rows * d + column[inverse.ravel()], return_counts=True)
+        # math.log, as the counts were weighted before, not numpy's log (its last bit may differ)
+        weight = np.asarray([0.0] + [1.0 + math.log(k) for k in range(1, int(counts.max()) + 1)])
+        return cells // d, cells % d, weight[counts], d
+
+
+def _cosine(coo: _Coo, n: int, *, centre_dense: bool = False) -> np.ndarray:
+    """Cosine similarity (float64, ``n x n``) of sparse rows, with IDF and centring.
+
+    Features many roles share (and, with ``centre_dense``, near-universal
+    ones) are one small dense block multiplied at once; the rest (most
+    words, most skills) add, for each role, the products over the features
+    it shares with each other role, in column order, a few hundred roles at
+    a time, so no dense role x feature matrix is ever made.
     """
     import numpy as np
 
-    n = len(rows)
-    r, c, v, d = _sparse(rows)
+    r, c, v, d = coo
     if d == 0 or n == 0:
-        return np.zeros((n, n), dtype=np.float32)
+        return np.zeros((n, n), dtype=np.float64)
     df = np.bincount(c, minlength=d)
     has = np.zeros(n, dtype=bool)
     has[r] = True
@@ -250,67 +416,168 @@ def _cosine(rows: list[dict[str, float]], *, centre_dense: bool = False) -> np.n
     sim = block @ block.T
     del block
     sim += 0.0
-    # sparse part: for each feature, every pair of roles sharing it
-    sr, sc, sw = r[~in_dense], c[~in_dense], weight[~in_dense]
-    if len(sc):
-        order = np.argsort(sc, kind="stable")
-        sr, sc, sw = sr[order], sc[order], sw[order]
-        starts = np.searchsorted(sc, np.arange(d))
-        ends = np.searchsorted(sc, np.arange(d), side="right")
-        by_row: dict[int, list[int]] = defaultdict(list)
-        for k, row in enumerate(sr):
-            by_row[int(row)].append(k)
-        for i, ks in by_row.items():
-            feats = sc[ks]
-            wi = sw[ks]
-            lens = ends[feats] - starts[feats]
-            if not lens.sum():
-                continue
-            seg = np.repeat(starts[feats] - np.concatenate(([0], np.cumsum(lens)[:-1])), lens)
-            pos = seg + np.arange(lens.sum())
-            sim[i] += np.bincount(sr[pos], weights=np.repeat(wi, lens) * sw[pos], minlength=n)
+    _add_shared(sim, r[~in_dense], c[~in_dense], weight[~in_dense], d)
     norms = np.sqrt(np.clip(np.diag(sim), 0, None))
     norms[norms == 0] = 1.0
     sim /= norms[:, None]
     sim /= norms[None, :]
-    return sim.astype(np.float32)
+    return sim
 
 
-def _text_rows(
-    texts: dict[str, list[str]], roles: list[str], pairs: bool, cache: dict[str, list[str]]
-) -> list[dict[str, float]]:
-    out = []
-    for role in roles:
-        counts: Counter[str] = Counter()
-        for text in texts.get(role, ()):
-            words = cache.get(text)
-            if words is None:
-                words = cache[text] = tokens(text, pairs=False)
-            counts.update(words)
-            if pairs:
-                counts.update(f"{a}_{b}" for a, b in zip(words, words[1:], strict=False))
-        out.append({t: 1.0 + math.log(k) for t, k in counts.items()})
-    return out
+def _add_shared(sim: np.ndarray, r: np.ndarray, c: np.ndarray, w: np.ndarray, d: int) -> None:
+    """``sim[i, j] += sum(w[i, f] * w[j, f])`` over the features ``f`` both rows have.
+
+    Each cell's sum starts at 0.0 and adds its products in column order before
+    it is added to ``sim`` (as one ``bincount`` per row did), so the result
+    is the same to the last bit however many rows a step takes. Cell
+    ``(j, i)`` adds the same products in the same order as ``(i, j)`` and
+    ``sim`` comes in symmetric (``block @ block.T`` is), so only ``j >= i``
+    is summed and the rest mirrored.
+    """
+    import numpy as np
+
+    n = sim.shape[0]
+    if not len(c):
+        return
+    # the entries by column (rows ascending), and by row (columns ascending)
+    by_col = np.lexsort((r, c))
+    col_rows, col_w = r[by_col], w[by_col]
+    count = np.bincount(c, minlength=d)
+    col_start = np.cumsum(count) - count
+    by_row = np.lexsort((c, r))
+    er, ec, ew = r[by_row], c[by_row], w[by_row]
+    # each entry's partners: the entries of its column from its own on (rows j >= i)
+    in_col = np.empty(len(c), dtype=np.int64)
+    in_col[by_col] = np.arange(len(c))
+    first = in_col[by_row]
+    del in_col, by_col, by_row
+    partners = col_start[ec] + count[ec] - first
+    # where each row's entries begin, and how many products come before it
+    row_start = np.searchsorted(er, np.arange(n + 1))
+    before = np.concatenate(([0], np.cumsum(partners)))[row_start]
+    step_rows = max(1, _CELLS_PER_STEP // n)
+    lo = 0
+    while lo < n:
+        hi = int(np.searchsorted(before, before[lo] + _PAIRS_PER_STEP, side="right")) - 1
+        hi = min(max(hi, lo + 1), lo + step_rows, n)
+        e0, e1 = row_start[lo], row_start[hi]
+        lens = partners[e0:e1]
+        total = int(lens.sum())
+        if total:
+            skip = np.cumsum(lens) - lens
+            pos = np.repeat(first[e0:e1] - skip, lens) + np.arange(total)
+            cell = np.repeat(er[e0:e1] - lo, lens) * n + col_rows[pos]
+            products = np.repeat(ew[e0:e1], lens) * col_w[pos]
+            sums = np.bincount(cell, weights=products, minlength=(hi - lo) * n)
+            sim[lo:hi] += sums.reshape(hi - lo, n)
+        lo = hi
+    for lo in range(0, n, step_rows):
+        hi = min(lo + step_rows, n)
+        sim[lo:hi, :lo] = sim[:lo, lo:hi].T
+        square = sim[lo:hi, lo:hi]
+        below = np.tril_indices(hi - lo, -1)
+        square[below] = square.T[below]
 
 
-def _row_z(sim: np.ndarray, active: np.ndarray) -> np.ndarray:
-    """Standardise each row (over the other roles); rows of roles lacking the view are 0."""
+def _add_view(combined: np.ndarray, sim: np.ndarray, active: np.ndarray, w: float) -> None:
+    """``combined += w * z`` where ``z`` is ``sim`` standardised row by row, a block at a time.
+
+    Each row is standardised over the other roles (how many standard
+    deviations above that role's average); rows of roles lacking the view
+    are 0. The scores go through float32 as they always have.
+    """
     import numpy as np
 
     n = sim.shape[0]
     if n < 3:
-        return np.where(active[:, None], sim, 0.0).astype(np.float32)
-    z = sim.astype(np.float64, copy=True)
-    np.fill_diagonal(z, 0.0)
-    mean = (z.sum(axis=1) - 0.0) / (n - 1)
-    sq = (z**2).sum(axis=1) / (n - 1)
-    std = np.sqrt(np.clip(sq - mean**2, 0, None))
-    std[std == 0] = 1.0
-    z -= mean[:, None]  # in place: no n x n temporaries
-    z /= std[:, None]
-    z[~active] = 0.0
-    np.fill_diagonal(z, 0.0)
-    return z.astype(np.float32)
+        z = np.where(active[:, None], sim.astype(np.float32), 0.0).astype(np.float32)
+        combined += w * z
+        return
+    step = max(1, _CELLS_PER_STEP // n)
+    for lo in range(0, n, step):
+        hi = min(lo + step, n)
+        diagonal = (np.arange(hi - lo), np.arange(lo, hi))
+        z = sim[lo:hi].astype(np.float32).astype(np.float64)
+        z[diagonal] = 0.0
+        mean = (z.sum(axis=1) - 0.0) / (n - 1)
+        sq = (z**2).sum(axis=1) / (n - 1)
+        std = np.sqrt(np.clip(sq - mean**2, 0, None))
+        std[std == 0] = 1.0
+        z -= mean[:, None]  # in place: no temporaries beyond the block
+        z /= std[:, None]
+        z[~active[lo:hi]] = 0.0
+        z[diagonal] = 0.0
+        combined[lo:hi] += w * z.astype(np.float32)
+
+
+def _dict_rows(rows: list[dict[str, float]]) -> tuple[_Coo, np.ndarray]:
+    """A view given as one dict per role: its COO rows, and which roles have the view."""
+    import numpy as np
+
+    return _sparse(rows), np.array([bool(row) for row in rows], dtype=bool)
+
+
+def _text_rows(
+    words: _Texts, n: int, groups: Sequence[int], pairs: bool = True
+) -> tuple[_Coo, np.ndarray]:
+    """A text view: its COO rows, and which roles have a word in it."""
+    import numpy as np
+
+    coo = words.view(groups, pairs)
+    active = np.zeros(n, dtype=bool)
+    active[coo[0]] = True
+    return coo, active
+
+
+def _view_similarities(
+    views: _Views, weights: dict[str, float]
+) -> Iterator[tuple[str, np.ndarray, np.ndarray]]:
+    """Each view with a weight that two or more roles have: its name, cosine matrix and roles.
+
+    One view at a time: its rows are made when it is reached and dropped
+    after (text rows are large).
+    """
+    roles = views.roles
+    n = len(roles)
+    words = _Texts(roles, (views.titles, views.tasks, views.other))
+    inputs: dict[str, tuple[Callable[[], tuple[_Coo, np.ndarray]], bool]] = {
+        "rated": (lambda: _dict_rows([views.rated.get(r, {}) for r in roles]), True),
+        "named": (
+            lambda: _dict_rows([dict.fromkeys(views.named.get(r, ()), 1.0) for r in roles]),
+            False,
+        ),
+        "text": (lambda: _text_rows(words, n, (0, 1, 2)), False),
+        "titles": (lambda: _text_rows(words, n, (0,), pairs=False), False),
+        "tasks": (lambda: _text_rows(words, n, (1,)), False),
+    }
+    for name, (make_rows, centre) in inputs.items():
+        if not weights.get(name, 0.0):
+            continue
+        coo, active = make_rows()
+        if active.sum() < 2:
+            continue
+        sim = _cosine(coo, n, centre_dense=centre)
+        del coo
+        yield name, sim, active
+        del sim  # before the next view's matrix is made
+
+
+def _combined(views: _Views, weights: dict[str, float]) -> tuple[np.ndarray, list[str]]:
+    """The weighted mean of the views' standardised rows (float32), and the views used."""
+    import numpy as np
+
+    n = len(views.roles)
+    combined = np.zeros((n, n), dtype=np.float32)
+    total = np.zeros(n, dtype=np.float32)
+    used = []
+    for name, sim, active in _view_similarities(views, weights):
+        w = weights[name]
+        _add_view(combined, sim, active, w)
+        del sim
+        total += w * active
+        used.append(f"{name}×{w:g}")
+    combined /= np.maximum(total, 1e-9)[:, None]
+    return combined, used
 
 
 def _top_k(combined: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
@@ -356,44 +623,13 @@ def build_model(
     >>> model.neighbours.shape[0] == len(model.roles)
     True
     """
-    import numpy as np
-
     weights = dict(WEIGHTS if weights is None else weights)
     views = profiles(store)
-    roles = views.roles
-    n = len(roles)
-    texts = {
-        r: views.titles.get(r, []) + views.tasks.get(r, []) + views.other.get(r, []) for r in roles
-    }
-    cache: dict[str, list[str]] = {}
-    # each view's rows are made when it is used and dropped after: text rows are large
-    inputs: dict[str, tuple[Callable[[], list[dict[str, float]]], bool]] = {
-        "rated": (lambda: [views.rated.get(r, {}) for r in roles], True),
-        "named": (lambda: [dict.fromkeys(views.named.get(r, ()), 1.0) for r in roles], False),
-        "text": (lambda: _text_rows(texts, roles, True, cache), False),
-        "titles": (lambda: _text_rows(views.titles, roles, False, cache), False),
-        "tasks": (lambda: _text_rows(views.tasks, roles, True, cache), False),
-    }
-    combined = np.zeros((n, n), dtype=np.float32)
-    total = np.zeros(n, dtype=np.float32)
-    used = []
-    for name, (make_rows, centre) in inputs.items():
-        rows = make_rows()
-        w = weights.get(name, 0.0)
-        active = np.array([bool(row) for row in rows], dtype=bool)
-        if not w or active.sum() < 2:
-            continue
-        sim = _cosine(rows, centre_dense=centre)
-        del rows
-        combined += w * _row_z(sim, active)
-        total += w * active
-        used.append(f"{name}×{w:g}")
-        del sim
-    combined /= np.maximum(total, 1e-9)[:, None]
+    combined, used = _combined(views, weights)
     idx, scores = _top_k(combined, neighbours)
     return SimilarityModel(
-        roles=roles,
-        index={r: i for i, r in enumerate(roles)},
+        roles=views.roles,
+        index={r: i for i, r in enumerate(views.roles)},
         neighbours=idx,
         scores=scores,
         method="row-standardised cosine views combined: " + ", ".join(used),
