@@ -10,7 +10,6 @@ counted and reported with its line number, never silently used.
 from __future__ import annotations
 
 import csv
-import gc
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -32,7 +31,6 @@ __all__ = [
     "Progress",
     "NullProgress",
     "terminal_progress",
-    "collector_paused",
     "guide_fill",
     "write_import",
     "BAD_ROWS_SHOWN",
@@ -352,32 +350,6 @@ def _quoted(value: str) -> str:
     if '"' in value or "\\" in value or "\n" in value or "\r" in value:
         value = value.translate(_ESCAPES)  # most texts need none: finding that out is faster
     return '"' + value + '"'
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Python's cyclic garbage collector off for the block, as it was after.
-
-    For reading a release: its hundreds of thousands of rows are lists and
-    tuples of strings, none in a cycle, and the collector, run every few
-    hundred of them, would scan the growing heap again and again for nothing
-    (a third of the time reading O*NET). Usable as a decorator.
-
-    Examples
-    --------
-    >>> with collector_paused():
-    ...     gc.isenabled()
-    False
-    >>> gc.isenabled()
-    True
-    """
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
 
 
 @dataclass

@@ -20,13 +20,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from graph.collector import collector_paused
 from graph.errors import ImportDataError
 from graph.importers.common import (
     ImportReport,
     Progress,
     Quads,
     Table,
-    collector_paused,
     guide_fill,
     read_table,
     write_import,

@@ -15,11 +15,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from graph.collector import collector_paused
 from graph.errors import ImportDataError
 from graph.importers.common import (
     Progress,
     Table,
-    collector_paused,
     read_table,
 )
 

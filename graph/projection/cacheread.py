@@ -9,18 +9,17 @@ neighbours are read as plain numbers. Nothing read can run code.
 
 from __future__ import annotations
 
-import gc
 import json
 import sys
 from array import array
 from collections import deque
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import networkx as nx
 
+from graph.collector import collector_paused
 from graph.errors import DataError
 from graph.projection import network
 from graph.projection.cachewrite import (
@@ -65,26 +64,6 @@ def _hook(value: dict[str, Any]) -> Any:
     return value
 
 
-@contextmanager
-def _kept() -> Iterator[None]:
-    """Make many objects that live as long as the projection, without the collector.
-
-    Nothing made is garbage: collecting while the small objects appear only
-    costs time (it more than doubles the time to read the skill ratings), and
-    so would the full collection their number sets off once collecting resumes,
-    so they are frozen first (moved out of the collector's sight, as
-    :func:`load_projection` does with the projection).
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.freeze()
-            gc.enable()
-
-
 class _Reader:
     """The texts and arrays of one file, each read (and checked) when first needed."""
 
@@ -123,7 +102,7 @@ class _Reader:
         return values
 
     def read(self, span: Any, what: str) -> Any:
-        with _kept():
+        with collector_paused(freeze=True):
             try:
                 return self._read(span, what)
             except (ValueError, TypeError, IndexError, KeyError) as exc:
@@ -349,7 +328,7 @@ def loads_projection(data: bytes, source: str = "") -> nx.DiGraph:
         raise ProjectionFormatError(f"projection format {version}, not {expected}")
     if start + head + texts + arrays != len(data):
         raise ProjectionFormatError("the projection file is cut short or too long")
-    with _kept():
+    with collector_paused(freeze=True):
         try:
             index = json.loads(data[start : start + head])
             view = memoryview(data)[start + head + texts :]

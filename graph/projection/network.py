@@ -53,16 +53,14 @@ whatever a shared graph folder holds. Pickle files are never read.
 
 from __future__ import annotations
 
-import gc
 import re
 from collections import defaultdict
-from collections.abc import Iterator
-from contextlib import contextmanager
 from itertools import chain
 from typing import Any
 
 import networkx as nx
 
+from graph.collector import collector_paused
 from graph.projection.queries import (
     CG,
     CLOSE_EDUCATION_Q,
@@ -160,27 +158,8 @@ def build_projection(store: Store) -> nx.DiGraph:
     >>> P.number_of_nodes() > 10 and P.number_of_edges() > 10
     True
     """
-    with _kept():
+    with collector_paused(freeze=True):
         return _build_projection(store)
-
-
-@contextmanager
-def _kept() -> Iterator[None]:
-    """Make the projection's objects without the collector (as the cache's reader does).
-
-    The rows read and the projection made are not garbage: on an import, the
-    collector's passes over its million objects while they appear cost a
-    tenth of the build's time, and one more pass would follow once it
-    resumes, so they are frozen first (moved out of its sight).
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.freeze()
-            gc.enable()
 
 
 def _build_projection(store: Store) -> nx.DiGraph:  # noqa: C901
