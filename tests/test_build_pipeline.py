@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, GOLDEN, SEED_ROLE
+from conftest import FIXTURES, GOLDEN, REPO, SEED_ROLE
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
@@ -355,3 +358,42 @@ def test_salary_band_years_become_experience_requirements(store):
         ("Mid Level", 12, 18, 144),
         ("Senior Level", 15, None, 180),
     ]
+
+
+_FIRST_COMMAND = """
+import json, sys, time
+import graph.build.pipeline as pipeline
+from graph.build.builtin import builtin_graph_dir
+
+build = pipeline.build_graph
+
+
+def slow_build(**kwargs):
+    time.sleep(1.5)  # both processes are past their first look for the graph by then
+    return build(**kwargs)
+
+
+pipeline.build_graph = slow_build
+path = builtin_graph_dir()
+print(json.loads((path / "manifest.json").read_text())["build_id"])
+"""
+
+
+def test_two_first_commands_at_once_build_the_builtin_graph_once(tmp_path: Path) -> None:
+    # a second build would replace the first one's build id while the first command reads it
+    env = {**os.environ, "CAREERGRAPH_CACHE": str(tmp_path / "cache")}
+    runs = [
+        subprocess.Popen(
+            [sys.executable, "-c", _FIRST_COMMAND],
+            cwd=REPO,
+            env=env,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
+    ]
+    seen = [run.communicate(timeout=300)[0].strip() for run in runs]
+    assert [run.returncode for run in runs] == [0, 0]
+    built = list((tmp_path / "cache").glob("builtin-*/manifest.json"))
+    assert len(built) == 1
+    assert seen == [json.loads(built[0].read_text())["build_id"]] * 2

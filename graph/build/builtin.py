@@ -10,7 +10,7 @@ import os
 from pathlib import Path
 
 from graph.store.base import Store
-from graph.store.folder import MANIFEST, read_manifest
+from graph.store.folder import MANIFEST, folder_lock, read_manifest
 from graph.store.local import LocalStore
 
 __all__ = ["builtin_graph_dir", "resolve_graph_dir", "open_store"]
@@ -29,7 +29,11 @@ def builtin_graph_dir(rebuild: bool = False) -> Path:
     if rebuild or not (path / MANIFEST).is_file():
         from graph.build.pipeline import build_graph
 
-        build_graph(out_dir=path)
+        with folder_lock(path):
+            # two first commands at once: the second waits here, then finds the graph built
+            # (building it again would change its build id under the first one's feet)
+            if rebuild or not (path / MANIFEST).is_file():
+                build_graph(out_dir=path)
     return path
 
 
