@@ -18,7 +18,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-__all__ = ["SkillConcept", "SkillMatch", "SkillVocabulary", "normalize", "slugify"]
+__all__ = ["SkillConcept", "SkillMatch", "SkillVocabulary", "normalize", "slugify", "words"]
 
 #: fuzzy scores (0-100) at or above this join an existing concept
 FUZZY_THRESHOLD = 90
@@ -47,8 +47,22 @@ def normalize(text: str) -> str:
     >>> normalize("  Risk Management & Problem-Solving ")
     'risk management and problem solving'
     """
-    text = unicodedata.normalize("NFKC", text).lower().replace("&", " and ")
-    return " ".join(re.findall(r"[a-z0-9+#]+", text))
+    return " ".join(words(text))
+
+
+#: a word of a phrase in the form phrases are compared in
+_WORD = re.compile(r"[a-z0-9+#]+")
+
+
+def words(text: str) -> list[str]:
+    """Return the words of :func:`normalize`'s form of ``text``.
+
+    Examples
+    --------
+    >>> words("R&D (Cloud/Infra)")
+    ['r', 'and', 'd', 'cloud', 'infra']
+    """
+    return _WORD.findall(unicodedata.normalize("NFKC", text).lower().replace("&", " and "))
 
 
 def core(text: str) -> str:
