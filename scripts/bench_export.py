@@ -13,28 +13,20 @@ it is), the reference run.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
+
+from measure import measure_command
 
 REPO = Path(__file__).resolve().parents[1]
 FORMATS = ["nquads", "turtle", "jsonld", "graphml", "gexf", "csv"]
 REFERENCE = "nquads"
 
 # runs one command and reports its wall time, CPU time and peak memory (KiB on Linux)
-MEASURE = """
-import json, resource, subprocess, sys, time
-t = time.perf_counter()
-rc = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL).returncode
-usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-print(json.dumps({"rc": rc, "seconds": time.perf_counter() - t,
-                  "cpu_seconds": usage.ru_utime + usage.ru_stime, "peak_kib": usage.ru_maxrss}))
-"""
 
 
 def _size(path: Path) -> int:
@@ -50,20 +42,8 @@ def measure(graph: str, fmt: str) -> dict[str, float]:
     try:
         cmd = [sys.executable, "-m", "graph", "export", "--format", fmt, "--out", str(out)]
         cmd += ["--graph", graph]
-        raw = subprocess.run(
-            [sys.executable, "-c", MEASURE, *cmd],
-            cwd=REPO,
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
-        result = json.loads(raw)
-        if result["rc"] != 0:
-            sys.exit(f"{' '.join(cmd)} failed with exit code {result['rc']}")
         return {
-            "seconds": result["seconds"],
-            "cpu_seconds": result["cpu_seconds"],
-            "peak_mib": result["peak_kib"] / 1024,
+            **measure_command(cmd, REPO),
             "size_mib": _size(out) / 1024**2,
         }
     finally:

@@ -19,7 +19,6 @@ hits both alike, and the median ratio current / revision is printed.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import platform
 import shutil
@@ -30,21 +29,14 @@ import tarfile
 import tempfile
 from pathlib import Path
 
+from measure import measure_command
+
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO.parent / "shared" / "data"
 
 #: the first release, what ``--vs-rev`` compares with when given no revision
 FIRST_RELEASE = "fdb227f"
 
-# runs one command and reports its wall time and peak memory (KiB on Linux)
-MEASURE = """
-import json, resource, subprocess, sys, time
-t = time.perf_counter()
-rc = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL).returncode
-usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-print(json.dumps({"rc": rc, "seconds": time.perf_counter() - t, "peak_kib": usage.ru_maxrss,
-                  "cpu": usage.ru_utime + usage.ru_stime}))
-"""
 
 JOBS = {
     "onet": lambda out, DATA: [
@@ -66,18 +58,8 @@ def run_once(job: str, tree: Path, data: Path) -> tuple[float, float, float]:
     try:
         cmd = [sys.executable, "-m", "graph", *JOBS[job](out, data)]
         env = dict(os.environ, PYTHONPATH=str(tree))
-        raw = subprocess.run(
-            [sys.executable, "-c", MEASURE, *cmd],
-            cwd=tree,
-            env=env,
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
-        result = json.loads(raw)
-        if result["rc"] != 0:
-            sys.exit(f"{' '.join(cmd)} (in {tree}) failed with exit code {result['rc']}")
-        return result["seconds"], result["peak_kib"] / 1024, result["cpu"]
+        result = measure_command(cmd, tree, env)
+        return result["seconds"], result["peak_mib"], result["cpu_seconds"]
     finally:
         shutil.rmtree(out, ignore_errors=True)
 
