@@ -297,50 +297,19 @@ def _build_projection(store: Store) -> nx.DiGraph:  # noqa: C901
     return P
 
 
-#: no value yet, in :func:`_add_technology_flags`
-_UNSEEN: Any = object()
-
-
 def _add_technology_flags(nodes: Any, rows: list[dict[str, Any]]) -> None:
     """Give the ratings of technologies O*NET's flags from :data:`TECH_FLAGS_Q`'s rows.
 
-    Sorted (:func:`sorted_select`), the rows would set every ``in_demand`` before any
-    ``hot``, each rating's greatest value as text last; so the same is done here without
-    sorting the rows (60,000 on an import), the last of equal texts kept as a stable sort
-    keeps it. Rows of another shape (a value that is not an IRI, both flags in one row)
-    are sorted and read in that order.
+    The rows are read in :func:`sorted_select`'s order, so where a rating has
+    several values of a flag the greatest as text is the one kept.
     """
-    plain = all(
-        len(row) == 3 and type(row["role"]) is str and type(row["skill"]) is str for row in rows
-    )
-    if not plain:
-        for row in sort_rows(rows):
-            rating = (
-                nodes[row["role"]]["skills"].get(row["skill"]) if row["role"] in nodes else None
-            )
-            if rating is not None:
-                if "hot" in row:
-                    rating["hot"] = _flag(row["hot"])
-                if "demand" in row:
-                    rating["in_demand"] = _flag(row["demand"])
-        return
-    demand: dict[tuple[str, str], Any] = {}
-    hot: dict[tuple[str, str], Any] = {}
-    for row in rows:
-        if "demand" in row:
-            value, best = row["demand"], demand
-        else:
-            value, best = row["hot"], hot
-        key = (row["role"], row["skill"])
-        seen = best.get(key, _UNSEEN)
-        if seen is _UNSEEN or str(value) >= str(seen):
-            best[key] = value
-    for best, attr in ((demand, "in_demand"), (hot, "hot")):
-        for (role, skill), value in best.items():
-            data = nodes.get(role)
-            rating = data["skills"].get(skill) if data is not None else None
-            if rating is not None:
-                rating[attr] = _flag(value)
+    for row in sort_rows(rows):
+        rating = nodes[row["role"]]["skills"].get(row["skill"]) if row["role"] in nodes else None
+        if rating is not None:
+            if "hot" in row:
+                rating["hot"] = _flag(row["hot"])
+            if "demand" in row:
+                rating["in_demand"] = _flag(row["demand"])
 
 
 def technology_counts(P: nx.DiGraph) -> dict[str, Any]:
