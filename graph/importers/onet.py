@@ -382,7 +382,7 @@ def onet_quads(  # noqa: C901
     for code, other, tier, index in data.related:
         node = q.id(f"onet-transition/{code}--{other}")
         a, b = q.id(f"onet/{code}"), q.id(f"onet/{other}")
-        up = is_progression(data, code, other, education=education)
+        up = is_progression(data, code, other, education=education, groups=groups)
         q.add(node, q.type, transition_cls)
         q.add(node, label, q.text(f"{data.occupations[code][0]} → {data.occupations[other][0]}"))
         q.add(node, from_prop, a)

@@ -157,15 +157,10 @@ def estimate_preparation(
     (dict, list of str)
         ``{category: percent}`` and the codes averaged (both empty when none).
     """
+    if groups is None:
+        groups = preparation_groups(data)
     for width in (6, 5):
-        if groups is None:
-            peers = sorted(
-                c
-                for c, scales in data.preparation.items()
-                if c != code and c[:width] == code[:width] and scales.get(scale)
-            )
-        else:
-            peers = [c for c in groups.get((code[:width], scale), ()) if c != code]
+        peers = [c for c in groups.get((code[:width], scale), ()) if c != code]
         if peers:
             break
     else:
@@ -177,17 +172,24 @@ def estimate_preparation(
     return dict(sums), peers
 
 
-def _typical_education(data: OnetData, code: str) -> int | None:
+def _typical_education(
+    data: OnetData, code: str, groups: dict[tuple[str, str], list[str]]
+) -> int | None:
     from graph.levels import typical_category
 
     distribution = data.preparation.get(code, {}).get("RL") or {}
     if not sum(distribution.values()):
-        distribution, _ = estimate_preparation(data, code, "RL")
+        distribution, _ = estimate_preparation(data, code, "RL", groups=groups)
     return typical_category(distribution) if sum(distribution.values()) else None
 
 
 def is_progression(
-    data: OnetData, code: str, other: str, *, education: dict[str, int | None] | None = None
+    data: OnetData,
+    code: str,
+    other: str,
+    *,
+    education: dict[str, int | None] | None = None,
+    groups: dict[tuple[str, str], list[str]] | None = None,
 ) -> bool:
     """Whether a related occupation is a step up a person would call a progression.
 
@@ -200,7 +202,8 @@ def is_progression(
     changes field and needs a law degree.
 
     ``education``, when given, keeps each occupation's typical education
-    category once worked out (the caller keeps ``data`` unchanged meanwhile).
+    category once worked out (the caller keeps ``data`` unchanged meanwhile);
+    ``groups``, when given, must be ``preparation_groups(data)``.
     """
     zone_from, zone_to = data.job_zones.get(code, 0), data.job_zones.get(other, 0)
 
@@ -216,7 +219,9 @@ def is_progression(
         education = {}
     for soc in (code, other):
         if soc not in education:
-            education[soc] = _typical_education(data, soc)
+            if groups is None:
+                groups = preparation_groups(data)
+            education[soc] = _typical_education(data, soc, groups)
     edu_from, edu_to = education[code], education[other]
     if edu_from is None or edu_to is None:
         return zone_to - zone_from == 1
