@@ -15,6 +15,7 @@ import graph.sparql.labels as labels_module
 import graph.sparql.params as params_module
 from graph import resources
 from graph.errors import CareerGraphError
+from graph.sparql.cachefiles import cache_file
 from graph.sparql.labels import LABEL_PATH, _build, label_index, lowercase
 from graph.sparql.named import CLASS_TYPES
 from graph.sparql.params import _label_matches, _slug_iri, resolve_name
@@ -127,7 +128,7 @@ def _label_queries(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 def test_the_index_is_made_once_per_build_and_read_from_the_cache(
     mini: LocalStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    path = labels_module._cache_file(mini, "Role")
+    path = cache_file(mini, "labels", "Role")
     assert path is not None
     path.unlink(missing_ok=True)
     labels_module._MEMO.clear()
@@ -156,7 +157,7 @@ def test_a_damaged_or_outdated_index_file_is_made_again(
 ) -> None:
     cls = CLASS_TYPES["Role"][0]
     label_index(mini, "Role", cls)
-    path = labels_module._cache_file(mini, "Role")
+    path = cache_file(mini, "labels", "Role")
     assert path is not None
     path.write_text(damage(json.loads(path.read_text())))
     labels_module._MEMO.clear()
@@ -170,10 +171,10 @@ def test_a_new_build_of_a_folder_replaces_its_index_files(tmp_path: Path) -> Non
     folder = make_graph(tmp_path / "graph")
     first = LocalStore(folder)
     assert resolve_name(first, "Role", "TPM") == ID + "role/tpm"
-    old = labels_module._cache_file(first, "Role")
+    old = cache_file(first, "labels", "Role")
     assert old is not None and old.is_file()
     second = LocalStore(make_graph(folder))  # built again: another build id
     assert second.fingerprint != first.fingerprint
     assert resolve_name(second, "Role", "TPM") == ID + "role/tpm"
-    new = labels_module._cache_file(second, "Role")
+    new = cache_file(second, "labels", "Role")
     assert new is not None and new.is_file() and not old.exists()

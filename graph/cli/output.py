@@ -221,6 +221,18 @@ def _query_text(query: str | None, query_file: Any, name: str | None) -> str:
     help="Allow SPARQL updates (INSERT, DELETE, LOAD ...) to the graph folder named "
     "with --graph; its graph.ttl is rewritten as a new build.",
 )
+@click.option(
+    "--as-written",
+    is_flag=True,
+    help="Run a SELECT exactly as written. By default one whose triple patterns each match "
+    "thousands of triples is regrouped so the store joins them by hashing (same rows, "
+    "same order, several times faster); see --explain.",
+)
+@click.option(
+    "--explain",
+    is_flag=True,
+    help="Print how the query would run (as written or regrouped, and why) instead of running it.",
+)
 @graph_option
 @click.pass_context
 @handle_errors
@@ -234,6 +246,8 @@ def sparql(
     fmt: str,
     timeout: float,
     allow_update: bool,
+    as_written: bool,
+    explain: bool,
     graph_dir: Path | None,
 ) -> None:
     """Run a SPARQL query on the graph.
@@ -289,7 +303,24 @@ def sparql(
         )
         return
     store = get_store(ctx, graph_dir)
-    result = execute(store, text, values, "json" if fmt == "table" else fmt, timeout=timeout)
+    if explain:
+        from graph.sparql.run import explain as explain_query
+
+        plan = explain_query(store, text, values)
+        how = "regrouped" if plan.rewritten else "as written"
+        click.echo(f"Runs {how}: {plan.reason}.")
+        if plan.sizes:
+            click.echo("Triples per pattern: " + ", ".join(f"{n:,}" for n in plan.sizes))
+        click.echo(plan.query)
+        return
+    result = execute(
+        store,
+        text,
+        values,
+        "json" if fmt == "table" else fmt,
+        timeout=timeout,
+        as_written=as_written,
+    )
     if fmt == "table" and result.kind in ("select", "ask"):
         from graph.cli.tables import console
 

@@ -12,13 +12,11 @@ SPARQL way, so the answers and error messages stay the store's.
 
 from __future__ import annotations
 
-import json
-import os
-import tempfile
 import threading
 from pathlib import Path
 from typing import Any
 
+from graph.sparql.cachefiles import cache_file, read_cached, write_cached
 from graph.store.base import Store
 
 __all__ = ["LABEL_PATH", "LabelIndex", "label_index", "lowercase"]
@@ -112,50 +110,12 @@ def _build(store: Store, cls: str) -> LabelIndex:
     return LabelIndex(iris, labels)
 
 
-def _cache_file(store: Store, ptype: str) -> Path | None:
-    """``<cache>/labels/<folder hash>-<build id>-<type>.json``; None for other stores."""
-    import hashlib
-
-    from graph import resources
-    from graph.store.folder import _safe_name
-    from graph.store.local import LocalStore
-
-    if not isinstance(store, LocalStore):
-        return None
-    folder = hashlib.sha256(str(store.graph_dir.resolve()).encode()).hexdigest()[:16]
-    name = f"{folder}-{_safe_name(store.fingerprint)}-{ptype}.json"
-    return resources.cache_dir() / "labels" / name
-
-
 def _read(path: Path, fingerprint: str) -> LabelIndex | None:
+    data = read_cached(path, VERSION, fingerprint)
     try:
-        data = json.loads(path.read_bytes())
-        if data.get("version") != VERSION or data.get("build") != fingerprint:
-            return None
-        return LabelIndex(list(data["iris"]), dict(data["labels"]))
-    except (OSError, ValueError, TypeError, KeyError, AttributeError):
-        return None  # missing or damaged: made again
-
-
-def _write(path: Path, fingerprint: str, index: LabelIndex) -> None:
-    data = {"version": VERSION, "build": fingerprint, "iris": index.iris, "labels": index.labels}
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-labels-")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(data, handle, ensure_ascii=False, separators=(",", ":"))
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-        # the indexes of the folder's earlier builds are of no more use
-        folder, _, rest = path.name.partition("-")
-        for old in path.parent.glob(f"{folder}-*-{rest.rsplit('-', 1)[-1]}"):
-            if old != path:
-                old.unlink(missing_ok=True)
-    except OSError:
-        pass  # a read-only cache folder: the index lives in memory only
+        return None if data is None else LabelIndex(list(data["iris"]), dict(data["labels"]))
+    except (TypeError, KeyError, ValueError):
+        return None  # damaged: made again
 
 
 def label_index(store: Store, ptype: str, cls: str) -> LabelIndex | None:
@@ -165,7 +125,7 @@ def label_index(store: Store, ptype: str, cls: str) -> LabelIndex | None:
     None for a store that is not a graph folder (an endpoint answers the
     lookups itself).
     """
-    path = _cache_file(store, ptype)
+    path = cache_file(store, "labels", ptype)
     if path is None:
         return None
     key = (str(path), store.fingerprint, cls)
@@ -174,7 +134,9 @@ def label_index(store: Store, ptype: str, cls: str) -> LabelIndex | None:
         index = _read(path, store.fingerprint)
         if index is None:
             index = _build(store, cls)
-            _write(path, store.fingerprint, index)
+            write_cached(
+                path, VERSION, store.fingerprint, {"iris": index.iris, "labels": index.labels}
+            )
         with _LOCK:
             index = _MEMO.setdefault(key, index)
     return index

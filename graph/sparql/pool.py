@@ -108,8 +108,13 @@ def _serve(fd: int, store_path: str) -> None:
 
     import pyoxigraph as ox
 
+    from graph.namespaces import sparql_prologue
+    from graph.sparql.counts import plan_raw
+    from graph.syntax import query_kind
+
     conn = Connection(fd)
     store = ox.Store.read_only(store_path)
+    counts: dict[str, Any] = {}  # the planner's triple counts, for this worker's life
     while True:
         try:
             message = conn.recv()
@@ -120,6 +125,11 @@ def _serve(fd: int, store_path: str) -> None:
         query, fmt, max_rows = message
         try:
             screen_query(query)  # the parent screened it too; this engine never sees SERVICE
+            if query_kind(query) == "select":
+                # the same regrouping as `careergraph sparql` (see graph.sparql.plan)
+                plan = plan_raw(store, sparql_prologue(query) + query, counts)
+                if plan.rewritten:
+                    query = plan.query
             result = store.query(query, prefixes=PREFIXES)
             reply: tuple[str, Any] = ("ok", serialize_capped(result, fmt, max_rows))
         except SyntaxError as exc:

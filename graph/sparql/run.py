@@ -24,6 +24,7 @@ from graph.errors import (
 from graph.namespaces import PREFIXES, sparql_prologue
 from graph.sparql.check import T, call_in_thread, check_query
 from graph.sparql.params import XSD, bind_params
+from graph.sparql.plan import Plan
 from graph.store.base import Store, results_format
 from graph.syntax import query_kind
 
@@ -33,6 +34,7 @@ __all__ = [
     "QueryResult",
     "run_query",
     "execute",
+    "explain",
     "run_with_timeout",
     "serialize_capped",
 ]
@@ -104,6 +106,7 @@ def run_query(
     *,
     timeout: float | None = 30.0,
     allow_service: bool = False,
+    as_written: bool = False,
 ) -> QueryResult:
     """Check and run a read query on a store; return its serialized results.
 
@@ -118,6 +121,9 @@ def run_query(
         DESCRIBE always give ``turtle`` unless ``ntriples`` is asked for.
     timeout : float, optional
         Seconds to wait before giving up with :class:`QueryTimeoutError`.
+    as_written : bool
+        Run a SELECT exactly as written; by default a graph folder's store runs
+        it as :func:`graph.sparql.plan.plan_query` regroups it (same rows).
 
     Raises
     ------
@@ -143,9 +149,16 @@ def run_query(
         )
     # a remote store needs the prefixes spelled out; locally they are redundant and harmless
     full = sparql_prologue(query) + query
-    body, media_type = run_with_timeout(
-        lambda: store.query_raw(full, fmt, timeout=timeout), timeout
-    )
+
+    def run() -> tuple[bytes, str]:
+        text = full
+        if kind == "select" and not as_written:
+            from graph.sparql.counts import plan_local
+
+            text = plan_local(store, full).query
+        return store.query_raw(text, fmt, timeout=timeout)
+
+    body, media_type = run_with_timeout(run, timeout)
     return QueryResult(body, media_type, kind)
 
 
@@ -156,6 +169,7 @@ def execute(
     result_format: str = "json",
     *,
     timeout: float | None = 30.0,
+    as_written: bool = False,
 ) -> QueryResult:
     """Put parameter values into a query and run it: what ``careergraph sparql`` does.
 
@@ -180,7 +194,30 @@ def execute(
                 f"{exc} Add --allow-update to change the graph folder named with --graph."
             ) from exc
     bound = bind_params(query, params or {}, store)
-    return run_query(store, bound, result_format, timeout=timeout)
+    return run_query(store, bound, result_format, timeout=timeout, as_written=as_written)
+
+
+def explain(store: Store, query: str, params: Mapping[str, str] | None = None) -> Plan:
+    """How :func:`execute` would run a query: the text the engine gets and why.
+
+    The prefixes careergraph declares for every query are left out of the text.
+
+    Examples
+    --------
+    >>> from graph.build.builtin import open_store
+    >>> explain(open_store(), "SELECT * WHERE { ?r a cg:Role }").reason
+    'one triple pattern: nothing to join'
+    """
+    from graph.sparql.counts import plan_local
+
+    bound = bind_params(query, params or {}, store)
+    kind = check_query(bound)
+    prologue = sparql_prologue(bound)
+    if kind != "select":
+        return Plan(bound, False, f"a {kind.upper()} query runs as written")
+    plan = plan_local(store, prologue + bound)
+    plan.query = plan.query.removeprefix(prologue)
+    return plan
 
 
 def _term_json(term: Any) -> dict[str, Any]:
