@@ -328,3 +328,36 @@ def test_the_server_workers_regroup_and_answer_the_same(ratings_dir: Path) -> No
         assert pool.run(RATINGS, "csv").body == written
     finally:
         pool.close()
+
+
+@pytest.mark.parametrize(
+    "predicate",
+    [
+        "<http://e.org/x\\u003E\\u0020?o\\u0020\\u007D\\u0020SERVICE\\u0020\\u003Chttp://127.0.0.1:9/\\u003E"
+        "\\u0020\\u007B\\u0020?a\\u0020?b\\u0020?c\\u0020\\u007D\\u0020#>",
+        "<http://e.org/x\\U0000003e>",
+        "<http://e.org/a\\u0020b>",
+        "ex:x\\>",
+    ],
+)
+def test_an_iri_that_would_break_out_of_a_counting_query_is_never_counted(predicate: str) -> None:
+    # the counting queries are made from the decoded IRI: one ending early there would let
+    # request text choose the query (a SERVICE call from a server worker); such a query runs
+    # as written, to be parsed (or refused) whole by the engine
+    query = f"{PREFIX}SELECT * WHERE {{ ?r {predicate} ?q . ?q cg:skill ?s }}"
+
+    def count(pattern: object) -> Counts:
+        raise AssertionError(f"counted {pattern}")
+
+    plan = plan_query(query, count)
+    assert not plan.rewritten
+    assert "will not quote" in plan.reason
+
+
+def test_a_server_worker_keeps_a_bounded_number_of_counts(monkeypatch: pytest.MonkeyPatch) -> None:
+    store = _random_store(1, None)
+    monkeypatch.setattr(counts_module, "MAX_REMEMBERED", 5)
+    memo: dict[str, Counts] = {}
+    for i in range(20):
+        plan_raw(store, f"{PREFIX}SELECT * WHERE {{ ?a ex:q{i} ?b . ?b ex:p0 ?c }}", memo)
+        assert len(memo) <= 5

@@ -22,6 +22,9 @@ __all__ = ["count_pattern", "plan_local", "plan_raw"]
 #: the counts file's layout; another version is counted again, never read
 VERSION = 1
 
+#: the most counts a server worker keeps
+MAX_REMEMBERED = 10_000
+
 _MEMO: dict[str, dict[str, list[int]]] = {}
 _LOCK = threading.Lock()
 
@@ -95,6 +98,8 @@ def plan_raw(raw: Any, query: str, memo: dict[str, Counts]) -> Plan:
 
     def count(pattern: Pattern) -> Counts:
         key = _key(pattern)
+        if key not in memo and len(memo) >= MAX_REMEMBERED:
+            memo.clear()  # requests naming ever new predicates do not grow a worker
         if key not in memo:
             memo[key] = count_pattern(select, pattern)
         return memo[key]

@@ -61,6 +61,9 @@ _UNSAFE_WORDS = {
     "EXISTS", "NOT", "TRUE", "FALSE", "UNDEF", "LATERAL",
 }  # fmt: skip
 
+#: what an IRI may hold once its escapes are decoded (anything else: run as written)
+_IRI_TEXT = re.compile(r"[^<>\"{}|^`\\\x00-\x20]*\Z")
+
 _PNAME = re.compile(r"^([A-Za-z_\u00C0-\uFFFF][A-Za-z0-9_.\-\u00B7\u00C0-\uFFFF]*)?:(.*)$", re.S)
 
 
@@ -121,7 +124,17 @@ class _Reader:
         return text
 
     def expand(self, text: str) -> str:
-        """The IRI an IRI token or prefixed name stands for."""
+        """The IRI an IRI token or prefixed name stands for.
+
+        The planner's counting queries are made from it, so an IRI that would
+        end early there (an escaped ``>``, a space) is refused.
+        """
+        iri = self._expand(text)
+        if not _IRI_TEXT.match(iri):
+            raise _NotPlain(f"an IRI the planner will not quote: {text}")
+        return iri
+
+    def _expand(self, text: str) -> str:
         if text.startswith("<"):
             iri = decode_codepoints(text[1:-1])
             if ":" not in iri:
