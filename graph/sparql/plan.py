@@ -15,7 +15,7 @@ a subquery of its own.
   property path or numeric literal), so the regrouped query has the same
   solutions;
 - counts from the store say that every pattern matches many triples
-  (:data:`MIN_ROWS`) and that reading them all costs less than the lookups
+  (:data:`MIN_ROWS` for the one read first) and that reading them all costs less than the lookups
   (:data:`LOOKUPS_PER_ROW`). A pattern with a fixed subject or object is
   selective, so a query holding one is left as written.
 
@@ -44,7 +44,7 @@ __all__ = [
 ]
 
 
-#: below this many triples for its smallest pattern a query is left as written:
+#: below this many triples in the pattern the engine reads first a query is left as written:
 #: the lookups take a few milliseconds at most
 MIN_ROWS = 2_000
 
@@ -465,9 +465,9 @@ def plan_query(query: str, count: Callable[[Pattern], Counts]) -> Plan:
     try:
         patterns, filters, start, end = read_patterns(query)
     except _NotPlain as exc:
-        return Plan(query, False, f"left as written: {exc}")
+        return Plan(query, False, str(exc))
     except (IndexError, ValueError) as exc:  # text the engine will refuse itself
-        return Plan(query, False, f"left as written: not read ({exc})")
+        return Plan(query, False, f"the text was not read ({exc})")
     if len(patterns) < 2:
         return Plan(query, False, "one triple pattern: nothing to join")
     if any(p.fixed and p.cls is None for p in patterns):
