@@ -25,7 +25,7 @@ VERSION = 1
 #: the most counts a server worker keeps
 MAX_REMEMBERED = 10_000
 
-_MEMO: dict[str, dict[str, list[int]]] = {}
+_MEMO: dict[str, dict[str, Any]] = {}
 _LOCK = threading.Lock()
 
 
@@ -59,12 +59,8 @@ def plan_local(store: Store, query: str) -> Plan:
         return Plan(query, False, "not a graph folder: the endpoint plans its own queries")
     fingerprint = getattr(store, "fingerprint", "")
     memo_key = f"{path}\0{fingerprint}"
-    with _LOCK:
-        known = _MEMO.get(memo_key)
-    if known is None:
-        data = read_cached(path, VERSION, fingerprint)
-        held = data.get("counts") if data else None
-        known = dict(held) if isinstance(held, dict) else {}
+    # read on the first count only: most queries are planned without any
+    known: dict[str, Any] | None = None
     added = False
 
     def select(text: str) -> list[int]:
@@ -72,7 +68,14 @@ def plan_local(store: Store, query: str) -> Plan:
         return [int(v) for v in row.values()]
 
     def count(pattern: Pattern) -> Counts:
-        nonlocal added
+        nonlocal known, added
+        if known is None:
+            with _LOCK:
+                known = _MEMO.get(memo_key)
+            if known is None:
+                data = read_cached(path, VERSION, fingerprint)
+                held = data.get("counts") if data else None
+                known = dict(held) if isinstance(held, dict) else {}
         key = _key(pattern)
         value = known.get(key)
         if isinstance(value, list) and len(value) == 3 and all(isinstance(v, int) for v in value):
@@ -83,10 +86,11 @@ def plan_local(store: Store, query: str) -> Plan:
         return counts
 
     plan = plan_query(query, count)
-    with _LOCK:
-        _MEMO[memo_key] = known
-    if added:
-        write_cached(path, VERSION, fingerprint, {"counts": known})
+    if known is not None:
+        with _LOCK:
+            _MEMO[memo_key] = known
+        if added:
+            write_cached(path, VERSION, fingerprint, {"counts": known})
     return plan
 
 
