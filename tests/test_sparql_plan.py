@@ -361,3 +361,11 @@ def test_a_server_worker_keeps_a_bounded_number_of_counts(monkeypatch: pytest.Mo
     for i in range(20):
         plan_raw(store, f"{PREFIX}SELECT * WHERE {{ ?a ex:q{i} ?b . ?b ex:p0 ?c }}", memo)
         assert len(memo) <= 5
+
+
+def test_a_group_of_thousands_of_patterns_runs_as_written_without_working_out_an_order() -> None:
+    # request text of the largest size accepted: ordering its patterns would take hours
+    chain = " . ".join(f"?v{i} ex:p0 ?v{i + 1}" for i in range(10_000))
+    plan = plan_query(f"{PREFIX}SELECT * WHERE {{ {chain} }}", lambda p: BIG)
+    assert not plan.rewritten
+    assert plan.reason == "10,000 triple patterns: more than 16"

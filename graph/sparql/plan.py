@@ -53,6 +53,10 @@ MIN_ROWS = 2_000
 #: when the rows every pattern reads number fewer than the lookups times this
 LOOKUPS_PER_ROW = 20
 
+#: a group with more triple patterns runs as written (working out the engine's join order
+#: takes time growing with the cube of their number, and request text chooses it)
+MAX_PATTERNS = 16
+
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
 #: words that end or change a group of triple patterns: the query is left as written
@@ -470,6 +474,8 @@ def plan_query(query: str, count: Callable[[Pattern], Counts]) -> Plan:
         return Plan(query, False, f"the text was not read ({exc})")
     if len(patterns) < 2:
         return Plan(query, False, "one triple pattern: nothing to join")
+    if len(patterns) > MAX_PATTERNS:
+        return Plan(query, False, f"{len(patterns):,} triple patterns: more than {MAX_PATTERNS}")
     if any(p.fixed and p.cls is None for p in patterns):
         return Plan(
             query, False, "a pattern with a fixed subject or object: the engine starts from it"
